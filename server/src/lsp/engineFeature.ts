@@ -1,0 +1,3 @@
+import type { ServerContext } from './serverContext';
+
+export function registerEngineFeature(_ctx: ServerContext): void {}

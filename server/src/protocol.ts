@@ -1,0 +1,86 @@
+// The typed messages and settings shared by the extension client and the language server.
+// Each message has a literal method name and says who sends it and when.
+import type { Decision } from './core/access/scenario';
+
+export const LANGUAGE_ID = 'kms-key-policy';
+export const SCENARIO_LANGUAGE_ID = 'kms-scenario';
+
+/** Settings under `kmsPolicyStudio.*`, pulled by the server per resource. */
+export interface KmsPolicyStudioSettings {
+  /** Extra glob patterns of files treated as key policies. */
+  readonly additionalKeyPolicyGlobs: readonly string[];
+  /** Workspace-relative path of the environment file seeding the embedded engine and simulation. */
+  readonly environmentFile: string;
+  /** Rule codes whose diagnostics are not shown. */
+  readonly disabledRules: readonly string[];
+}
+
+export const DEFAULT_SETTINGS: KmsPolicyStudioSettings = {
+  additionalKeyPolicyGlobs: [],
+  environmentFile: 'kms-environment.json',
+  disabledRules: [],
+};
+
+/** Sent by the client in `initialize`. */
+export interface ServerInitializationOptions {
+  /** Folder where the embedded engine keeps its encrypted store. Absent: in memory only. */
+  readonly engineStorePath?: string;
+  /** Root key (64 hex characters) encrypting the store at rest, from VS Code's SecretStorage. */
+  readonly engineRootKeyHex?: string;
+  /** Absolute path of the environment file, when the workspace has one. */
+  readonly environmentFile?: string;
+}
+
+/** An HTTP request as signed by the AWS SDK, forwarded verbatim. Body is base64. */
+export interface WireRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyBase64: string;
+}
+
+export interface WireResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyBase64: string;
+}
+
+/**
+ * Client -> server, for every KMS call the extension makes against the embedded engine:
+ * the `@aws-sdk/client-kms` request handler forwards the signed request here, and the
+ * server runs it through the same wire protocol, SigV4 check and authorization as `serve`.
+ */
+export const KmsWireRequest = { method: 'kmsPolicyStudio/kmsRequest' } as const;
+export type KmsWireRequestParams = WireRequest;
+export type KmsWireRequestResult = WireResponse;
+
+/** Client -> server: the embedded engine's endpoint identity, for building the KMS client. */
+export const EngineInfoRequest = { method: 'kmsPolicyStudio/engineInfo' } as const;
+export interface EngineInfoResult {
+  readonly accountId: string;
+  readonly region: string;
+  /** Principals the user can act as, each with an access key the engine accepts. */
+  readonly principals: readonly { readonly arn: string; readonly accessKeyId: string; readonly secretAccessKey: string }[];
+  /** The loopback endpoint, when the server started one (`http://127.0.0.1:PORT`). */
+  readonly endpoint?: string;
+}
+
+/** Client -> server: evaluate a scenario (the format of `kms-policy simulate`). */
+export const SimulateRequest = { method: 'kmsPolicyStudio/simulate' } as const;
+export interface SimulateParams {
+  /** A scenario object; or, with `policyUri`, a partial scenario whose key policy is that document. */
+  readonly scenario: unknown;
+  readonly policyUri?: string;
+}
+export interface SimulateResult {
+  readonly decision: Decision;
+  readonly error: string | null;
+  readonly errorMessage?: string;
+  /** Human-readable explanation, ready to show in a read-only document. */
+  readonly explanation: string;
+  /** The structured trace, as `kms-policy simulate --json` prints it. */
+  readonly trace: unknown;
+}
+
+/** Server -> client notification: the embedded engine's keys changed (refresh the explorer). */
+export const EngineChangedNotification = { method: 'kmsPolicyStudio/engineChanged' } as const;
