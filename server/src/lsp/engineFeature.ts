@@ -1,3 +1,6 @@
+import type { ServerCapabilities } from 'vscode-languageserver';
 import type { ServerContext } from './serverContext';
 
-export function registerEngineFeature(_ctx: ServerContext): void {}
+export function registerEngineFeature(_ctx: ServerContext): Partial<ServerCapabilities> {
+  return {};
+}

@@ -1,6 +1,7 @@
 // What every LSP feature receives: the connection, the open documents and the
-// initialization options. Features register their handlers on it and own nothing else.
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+// initialization options. A feature registers its handlers on it and returns the
+// capabilities it serves; startServer merges them into the initialize result.
+import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerInitializationOptions } from '../protocol';
 
@@ -10,3 +11,6 @@ export interface ServerContext {
   /** Filled in `onInitialize`, before any feature handler runs. */
   initializationOptions: ServerInitializationOptions;
 }
+
+/** A language feature: registers its handlers and says which capabilities it serves. */
+export type ServerFeature = (ctx: ServerContext) => Partial<ServerCapabilities>;

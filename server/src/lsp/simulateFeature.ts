@@ -1,3 +1,6 @@
+import type { ServerCapabilities } from 'vscode-languageserver';
 import type { ServerContext } from './serverContext';
 
-export function registerSimulateFeature(_ctx: ServerContext): void {}
+export function registerSimulateFeature(_ctx: ServerContext): Partial<ServerCapabilities> {
+  return {};
+}

@@ -3,26 +3,24 @@
 import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerInitializationOptions } from '../protocol';
-import type { ServerContext } from './serverContext';
+import type { ServerContext, ServerFeature } from './serverContext';
 import { registerEngineFeature } from './engineFeature';
 import { registerSimulateFeature } from './simulateFeature';
+
+const FEATURES: readonly ServerFeature[] = [registerEngineFeature, registerSimulateFeature];
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const ctx: ServerContext = { connection, documents, initializationOptions: {} };
+  const capabilities = Object.assign({}, ...FEATURES.map((register) => register(ctx)));
 
   connection.onInitialize((params): InitializeResult => {
     ctx.initializationOptions = (params.initializationOptions ?? {}) as ServerInitializationOptions;
     return {
-      capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
-      },
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...capabilities },
       serverInfo: { name: 'kms-key-policy-studio' },
     };
   });
-
-  registerEngineFeature(ctx);
-  registerSimulateFeature(ctx);
 
   documents.listen(connection);
   connection.listen();
