@@ -32,3 +32,47 @@ export interface KmsOperationHandler {
   /** `operation` is the X-Amz-Target suffix, e.g. `Encrypt`. Blobs are base64 strings as on the wire. */
   execute(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject>;
 }
+
+/** The engine's time source. The engine reads it for deletion dates, rotation and import expiry. */
+export interface Clock {
+  now(): Date;
+}
+
+/** An access key the engine accepts, and whom it stands for. */
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly principalArn: string;
+  readonly accountId: string;
+}
+
+/** The simulated CloudHSM v2 API (`BaldrApiService.<Op>`), served beside KMS. */
+export interface CloudHsmOperationHandler {
+  executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject>;
+}
+
+/** What the wire layers (HTTP endpoint, in-editor bridge, CLI) hold: a running engine. */
+export interface KmsEngineService extends KmsOperationHandler, CloudHsmOperationHandler {
+  readonly defaultAccountId: string;
+  readonly defaultRegion: string;
+  /** For SigV4 verification: the secret and principal behind an access key id. */
+  findAccessKey(accessKeyId: string): AccessKeyRecord | undefined;
+  /** Subscribe to state changes (keys created, states changed...), e.g. to refresh a key explorer. */
+  onDidChange(listener: () => void): () => void;
+  /** Flushes and releases the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Durable storage of the engine's state, implemented outside core (a file with a lock and
+ * atomic replace in server/src/node, memory in tests). The engine encrypts before writing.
+ */
+export interface EngineStoreBackend {
+  /** The last durably written snapshot, or undefined for a new store. */
+  read(): Promise<Uint8Array | undefined>;
+  /** Durably replaces the snapshot (write to a temporary file, fsync, rename, fsync the folder). */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Releases the lock. */
+  close(): Promise<void>;
+}
