@@ -1,0 +1,152 @@
+// The loopback KMS endpoint: node:http in front of the wire protocol. Binds 127.0.0.1 unless
+// told otherwise, caps body size and request time, keeps connections alive for SDK clients,
+// and answers every failure with a KMS-shaped error instead of dropping the connection.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KmsEngineService } from '../core/engine/kmsEngineApi';
+import type { RawWireRequest, RawWireResponse } from './rawWireMessage';
+import { handleRawWireRequest, type WireHandlerOptions } from './wireRequestHandler';
+import { errorResponse, WireErrors } from './wireErrors';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Bodies declared larger than this are refused at once instead of drained. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export interface KmsHttpServerOptions extends WireHandlerOptions {
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly maxBodyBytes?: number;
+  /** Time allowed to receive a whole request; the socket is closed after it. */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Extra routes under `/_studio/` (e.g. the clock), answered only for loopback callers.
+   * Return undefined to fall through to a 404.
+   */
+  readonly adminRoute?: (request: RawWireRequest) => Promise<RawWireResponse | undefined>;
+}
+
+export interface RunningKmsHttpServer {
+  /** `http://HOST:PORT`, ready for an SDK's `endpoint` or the CLI's `--endpoint-url`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startKmsHttpServer(
+  engine: KmsEngineService,
+  options: KmsHttpServerOptions = {},
+): Promise<RunningKmsHttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const server = createServer({
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    headersTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000),
+    keepAliveTimeout: 5_000,
+  });
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    res.on('error', () => undefined);
+    readBody(req, maxBodyBytes).then(
+      async (body) => {
+        if (body === 'too-large') {
+          send(res, errorResponse(WireErrors.tooLarge(maxBodyBytes)), true);
+          return;
+        }
+        const request: RawWireRequest = {
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          headers: req.headers as Record<string, string | undefined>,
+          body,
+          sourceIp: normalizeIp(req.socket.remoteAddress),
+        };
+        if (request.path.startsWith('/_studio/')) {
+          const admin = isLoopback(req.socket.remoteAddress) && options.adminRoute ? await options.adminRoute(request) : undefined;
+          send(res, admin ?? { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: Buffer.from('Not found\n') });
+          return;
+        }
+        send(res, await handleRawWireRequest(engine, request, options));
+      },
+      () => {
+        // The client went away or the request timed out mid-body: nothing left to answer.
+        if (!res.headersSent && !res.destroyed) send(res, errorResponse(WireErrors.timeout()), true);
+      },
+    ).catch((error: unknown) => {
+      options.onInternalError?.(error, '');
+      if (!res.headersSent && !res.destroyed) send(res, errorResponse(WireErrors.internal()), true);
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    close: () => closeServer(server),
+  };
+}
+
+/** The whole body, or 'too-large' once it passes the limit (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > DRAIN_LIMIT_BYTES) {
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = declared > maxBytes;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) tooLarge = true;
+      if (size > DRAIN_LIMIT_BYTES) {
+        resolve('too-large');
+        return;
+      }
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? 'too-large' : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('aborted')));
+  });
+}
+
+function send(res: ServerResponse, response: RawWireResponse, closeAfter = false): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...response.headers, 'content-length': String(response.body.length) };
+  if (closeAfter) headers['connection'] = 'close';
+  res.writeHead(response.statusCode, headers);
+  res.end(response.body);
+}
+
+function normalizeIp(address: string | undefined): string | undefined {
+  return address?.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  const ip = normalizeIp(address);
+  return ip === '::1' || (ip?.startsWith('127.') ?? false);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // Requests in flight get a moment to finish; then their sockets go too.
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  });
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { KMSClient, ListKeysCommand, EncryptCommand } from '@aws-sdk/client-kms';
+import { startKmsHttpServer, type RunningKmsHttpServer } from '../../../server/src/http/kmsHttpServer';
+import { RecordingEngine, TEST_ACCESS_KEY } from './recordingEngine';
+import { signedRequest } from './signedRequest';
+
+interface PlainResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+function post(url: string, path: string, headers: Record<string, string>, body: Buffer | string): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('startKmsHttpServer', () => {
+  let server: RunningKmsHttpServer;
+  const engine = new RecordingEngine({
+    ListKeys: () => ({ Keys: [{ KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }], Truncated: false }),
+    Encrypt: async (input) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { KeyId: String(input.KeyId), CiphertextBlob: String(input.Plaintext), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+    },
+  });
+  const clock = { now: new Date() };
+
+  before(async () => {
+    server = await startKmsHttpServer(engine, {
+      port: 0,
+      maxBodyBytes: 64 * 1024,
+      adminRoute: async (request) =>
+        request.path === '/_studio/ping'
+          ? { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from('pong') }
+          : undefined,
+      now: () => clock.now,
+    });
+  });
+  after(() => server.close());
+
+  function client(): KMSClient {
+    return new KMSClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: TEST_ACCESS_KEY.accessKeyId, secretAccessKey: TEST_ACCESS_KEY.secretAccessKey },
+      maxAttempts: 1,
+    });
+  }
+
+  it('binds 127.0.0.1 by default on a free port and serves @aws-sdk/client-kms', async () => {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const result = await client().send(new ListKeysCommand({}));
+    assert.deepEqual(result.Keys, [{ KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }]);
+  });
+
+  it('serves many concurrent clients, each getting its own answer', async () => {
+    const kms = client();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        kms.send(new EncryptCommand({ KeyId: `key-${i}`, Plaintext: Buffer.from(`message ${i}`) })),
+      ),
+    );
+    results.forEach((result, i) => {
+      assert.equal(result.KeyId, `key-${i}`);
+      assert.equal(Buffer.from(result.CiphertextBlob!).toString(), `message ${i}`);
+    });
+  });
+
+  it('reports an SDK error with the name from x-amzn-errortype', async () => {
+    await assert.rejects(
+      new KMSClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIANOBODY', secretAccessKey: 'x' },
+        maxAttempts: 1,
+      }).send(new ListKeysCommand({})),
+      (error: Error & { $metadata?: { httpStatusCode?: number } }) =>
+        error.name === 'UnrecognizedClientException' &&
+        error.message === 'The security token included in the request is invalid.' &&
+        error.$metadata?.httpStatusCode === 400,
+    );
+  });
+
+  it('answers 413 with a KMS-shaped error for a body over the limit, and keeps serving', async () => {
+    const big = Buffer.alloc(200 * 1024, 0x61);
+    const response = await post(server.url, '/', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.Encrypt' }, big);
+    assert.equal(response.status, 413);
+    assert.equal(response.headers['x-amzn-errortype'], 'RequestEntityTooLargeException');
+    assert.equal(JSON.parse(response.body).__type, 'RequestEntityTooLargeException');
+    assert.ok((await client().send(new ListKeysCommand({}))).Keys);
+  });
+
+  it('answers malformed requests with KMS-shaped errors over the socket', async () => {
+    const signed = await signedRequest({ body: '{not json' });
+    const response = await post(server.url, '/', signed.headers as Record<string, string>, signed.body);
+    assert.equal(response.status, 400);
+    assert.equal(JSON.parse(response.body).__type, 'SerializationException');
+    const noTarget = await post(server.url, '/', { 'content-type': 'application/x-amz-json-1.1' }, '{}');
+    assert.equal(JSON.parse(noTarget.body).__type, 'UnknownOperationException');
+    const unsigned = await post(server.url, '/', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ListKeys' }, '{}');
+    assert.equal(JSON.parse(unsigned.body).__type, 'MissingAuthenticationTokenException');
+  });
+
+  it('answers admin routes under /_studio/ to loopback callers and 404 for unknown ones', async () => {
+    const ping = await post(server.url, '/_studio/ping', {}, '');
+    assert.equal(ping.status, 200);
+    assert.equal(ping.body, 'pong');
+    assert.equal((await post(server.url, '/_studio/nothing', {}, '')).status, 404);
+  });
+
+  it('closes cleanly with keep-alive connections open', async () => {
+    const extra = await startKmsHttpServer(engine, { now: () => clock.now });
+    const kms = new KMSClient({
+      endpoint: extra.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: TEST_ACCESS_KEY.accessKeyId, secretAccessKey: TEST_ACCESS_KEY.secretAccessKey },
+    });
+    await kms.send(new ListKeysCommand({}));
+    const started = Date.now();
+    await extra.close();
+    assert.ok(Date.now() - started < 1500, 'idle keep-alive sockets do not hold the close');
+    kms.destroy();
+  });
+});
