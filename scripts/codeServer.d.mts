@@ -19,7 +19,7 @@ export interface RunningCodeServer {
 }
 
 export declare function extensionFolderName(extensionRoot?: string): string;
-export declare function prepareProfile(options?: { root?: string; settings?: Record<string, unknown> }): Profile;
+export declare function prepareProfile(options?: { root?: string; settings?: Record<string, unknown>; keepUserSettings?: boolean }): Profile;
 export declare function packagedFiles(extensionRoot?: string): Promise<string[]>;
 export declare function installExtension(extensionsDir: string, options?: { extensionRoot?: string; link?: boolean }): Promise<string>;
 export declare function freePort(): Promise<number>;

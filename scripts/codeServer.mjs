@@ -42,14 +42,18 @@ export function extensionFolderName(extensionRoot = REPO_ROOT) {
 /**
  * Creates a profile: a user-data folder (with the quiet settings plus `settings`) and an
  * extensions folder. Without `root` it is a throwaway folder under the system temp dir.
+ * `keepUserSettings` leaves an existing settings.json alone (a lasting profile the user edits).
  */
-export function prepareProfile({ root, settings = {} } = {}) {
+export function prepareProfile({ root, settings = {}, keepUserSettings = false } = {}) {
   const base = root ?? mkdtempSync(join(tmpdir(), 'kms-studio-vscode-'));
   const userDataDir = join(base, 'user-data');
   const extensionsDir = join(base, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  const settingsFile = join(userDataDir, 'User', 'settings.json');
+  if (!(keepUserSettings && existsSync(settingsFile))) {
+    writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  }
   return {
     root: base,
     userDataDir,
