@@ -13,6 +13,8 @@ export interface NamedPolicy {
   readonly sourceText?: string;
   /** A file path or URI for the trace to link to. */
   readonly source?: string;
+  /** Where the document sits inside `sourceText` (e.g. `['keyPolicy']` in a scenario file); empty or absent: the whole text. */
+  readonly sourcePointer?: readonly (string | number)[];
 }
 
 export type KeyState =
@@ -39,6 +41,24 @@ export interface ScenarioRequest {
   readonly context?: Readonly<Record<string, string | readonly string[] | boolean | number>>;
   /** The key id or alias as the caller wrote it. */
   readonly keyIdAsGiven?: string;
+  /** The AWS service making the call on the caller's behalf (sets `kms:ViaService`), e.g. `s3.us-east-1.amazonaws.com`. */
+  readonly viaService?: string;
+  /** The request's encryption algorithm (sets `kms:EncryptionAlgorithm`), e.g. `SYMMETRIC_DEFAULT`. */
+  readonly encryptionAlgorithm?: string;
+  /** For CreateGrant: the grant being created (sets `kms:GranteePrincipal`, `kms:GrantOperations`, ...). */
+  readonly grant?: RequestedGrant;
+  /** For RetireGrant and RevokeGrant: the grant concerned. */
+  readonly grantId?: string;
+  /** For Decrypt without a KeyId: the key was found from the ciphertext (changes AWS's error text). */
+  readonly keyFromCiphertext?: boolean;
+}
+
+/** The grant a CreateGrant request asks for. */
+export interface RequestedGrant {
+  readonly granteePrincipal: string;
+  readonly retiringPrincipal?: string;
+  readonly operations: readonly string[];
+  readonly constraints?: GrantConstraints | null;
 }
 
 export interface ScenarioKey {

@@ -1,0 +1,134 @@
+// Grants: the third path to a KMS key, next to the key policy and IAM. A grant allows its
+// grantee the listed operations when its encryption-context constraints fit; it never denies
+// ("Grants are ... allow-only", AWS KMS Developer Guide, "Grants in AWS KMS").
+import type { CallerIdentity } from './callerIdentity';
+import type { GrantTrace } from './simulationResult';
+import type { GrantConstraints, ScenarioGrant, ScenarioRequest } from './scenario';
+
+/** Operations a grant may allow (AWS KMS Developer Guide, "Grant operations"). */
+export const GRANT_OPERATIONS: ReadonlySet<string> = new Set([
+  'Decrypt',
+  'DescribeKey',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateMac',
+  'GetPublicKey',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'RetireGrant',
+  'Sign',
+  'Verify',
+  'VerifyMac',
+  'CreateGrant',
+  'DeriveSharedSecret',
+]);
+
+/**
+ * Operations that take an encryption context; grant constraints apply only to them ("Grant
+ * constraints ... are supported only in cryptographic operations that have an encryption context").
+ */
+const EC_OPERATIONS: ReadonlySet<string> = new Set([
+  'Decrypt',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateDataKeyWithoutPlaintext',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'CreateGrant',
+]);
+
+export type GranteeMatch = 'direct' | 'account';
+
+export interface GrantMatch {
+  readonly grant: ScenarioGrant;
+  readonly grantee: GranteeMatch;
+}
+
+export interface GrantEvaluation {
+  readonly traces: GrantTrace[];
+  readonly matches: GrantMatch[];
+}
+
+/** Does the grantee name the caller (directly) or the caller's account (delegation to IAM)? */
+export function matchGrantee(grantee: string, caller: CallerIdentity): GranteeMatch | undefined {
+  if (grantee === caller.arn) return 'direct';
+  if (caller.kind === 'service' && caller.serviceName && grantee.toLowerCase() === caller.serviceName.toLowerCase()) return 'direct';
+  if (caller.kind === 'assumed-role' && grantee === caller.principalArn) return 'direct';
+  if (caller.kind === 'assumed-role' && caller.roleName && caller.account) {
+    const prefix = `arn:${caller.partition}:iam::${caller.account}:role/`;
+    if (grantee.startsWith(prefix) && grantee.slice(grantee.lastIndexOf('/') + 1) === caller.roleName) return 'direct';
+  }
+  if (caller.account && grantee === `arn:${caller.partition}:iam::${caller.account}:root`) {
+    return caller.kind === 'root' ? 'direct' : 'account';
+  }
+  return undefined;
+}
+
+function constraintProblem(constraints: GrantConstraints | null | undefined, context: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (!constraints) return undefined;
+  const ec = context ?? {};
+  if (constraints.encryptionContextEquals) {
+    const want = constraints.encryptionContextEquals;
+    const wantKeys = Object.keys(want);
+    const haveKeys = Object.keys(ec);
+    // "EncryptionContextEquals: the encryption context in the request must be identical (case-sensitive)."
+    if (wantKeys.length !== haveKeys.length || wantKeys.some((k) => ec[k] !== want[k])) {
+      return `EncryptionContextEquals ${JSON.stringify(want)} differs from the request's encryption context ${JSON.stringify(ec)}`;
+    }
+  }
+  if (constraints.encryptionContextSubset) {
+    const want = constraints.encryptionContextSubset;
+    const missing = Object.keys(want).filter((k) => ec[k] !== want[k]);
+    if (missing.length) {
+      return `EncryptionContextSubset ${JSON.stringify(want)} is not contained in the request's encryption context ${JSON.stringify(ec)} (missing or different: ${missing.join(', ')})`;
+    }
+  }
+  return undefined;
+}
+
+/** Evaluates every grant of the key for the request; returns the traces and the grants that allow it. */
+export function evaluateGrants(
+  grants: readonly ScenarioGrant[],
+  keyArn: string,
+  operation: string,
+  request: ScenarioRequest,
+  caller: CallerIdentity,
+): GrantEvaluation {
+  const traces: GrantTrace[] = [];
+  const matches: GrantMatch[] = [];
+  for (const grant of grants) {
+    const id = typeof grant?.grantId === 'string' ? grant.grantId : '(grant without id)';
+    const reason = ((): string | GranteeMatch => {
+      if (!grant || typeof grant !== 'object' || !Array.isArray(grant.operations)) return 'the grant is malformed';
+      if (grant.keyArn !== keyArn) return `the grant is for ${grant.keyArn}, not this key`;
+      const grantee = matchGrantee(grant.granteePrincipal, caller);
+      if (!grantee) return `grantee ${grant.granteePrincipal} is not the caller`;
+      if (!grant.operations.includes(operation)) return `operations [${grant.operations.join(', ')}] do not include ${operation}`;
+      if (grant.grantToken && !(request.grantTokens ?? []).includes(grant.grantToken)) {
+        return 'the grant is not yet in effect everywhere and the request does not carry its grant token';
+      }
+      if (EC_OPERATIONS.has(operation)) {
+        const problem = constraintProblem(grant.constraints, request.encryptionContext);
+        if (problem) return problem;
+      }
+      if (operation === 'CreateGrant' && request.grant) {
+        // "The grant that you create can allow only the operations that the parent grant allows."
+        const extra = request.grant.operations.filter((op) => !grant.operations.includes(op));
+        if (extra.length) return `a grant with CreateGrant may only pass on its own operations; ${extra.join(', ')} are not in it`;
+      }
+      return grantee;
+    })();
+    if (reason === 'direct' || reason === 'account') {
+      traces.push({ grantId: id, matched: true, reason: reason === 'account' ? 'the grantee is the caller\'s account: an IAM policy must allow too' : undefined });
+      matches.push({ grant, grantee: reason });
+    } else {
+      traces.push({ grantId: id, matched: false, reason });
+    }
+  }
+  return { traces, matches };
+}
