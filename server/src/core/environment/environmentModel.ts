@@ -11,6 +11,13 @@ export interface EnvironmentAccessKey {
 
 export type EnvironmentPrincipalType = 'root' | 'user' | 'role' | 'assumed-role' | 'federated-user';
 
+/** Where a policy of the environment came from: its name and, for a file, its path and text. */
+export interface PolicySourceInfo {
+  readonly name: string;
+  readonly path?: string;
+  readonly text?: string;
+}
+
 export interface EnvironmentPrincipal {
   /** `arn:aws:iam::111122223333:role/Admin`, `arn:aws:sts::111122223333:assumed-role/Admin/session`, ... */
   readonly arn: string;
@@ -21,6 +28,10 @@ export interface EnvironmentPrincipal {
   readonly permissionBoundary?: PolicyDocument | null;
   readonly sessionPolicy?: PolicyDocument | null;
   readonly accessKeys: readonly EnvironmentAccessKey[];
+  /** Names (and files) of `identityPolicies`, index for index, when the loader knows them. */
+  readonly identityPolicySources?: readonly PolicySourceInfo[];
+  readonly permissionBoundarySource?: PolicySourceInfo;
+  readonly sessionPolicySource?: PolicySourceInfo;
 }
 
 export interface EnvironmentAccount {
@@ -73,6 +84,9 @@ export interface Environment {
   readonly keys: readonly EnvironmentKey[];
   /** The file the environment was loaded from, when any. */
   readonly source?: string;
+  /** Simulated CloudHSM clusters and custom key stores, as written in the file (the engine reads them). */
+  readonly cloudHsmClusters?: readonly unknown[];
+  readonly customKeyStores?: readonly unknown[];
 }
 
 export const DEFAULT_ACCOUNT_ID = '111122223333';

@@ -1,0 +1,183 @@
+// Builds the AccessScenario for "can PRINCIPAL do ACTION with KEY?" from an environment: the
+// key with its policy, aliases and grants, the caller's identity policies, boundary and session
+// policy (a session inherits its role's), the SCPs of the caller's account and the RCPs of the
+// key's account, and the caller's tags and organization as condition keys. Simulate and the
+// engine both use it, so they answer alike.
+import type { AccessScenario, NamedPolicy, OrganizationPolicyLevel, PolicyDocument, RequestedGrant, ScenarioGrant, ScenarioKey } from '../access/scenario';
+import type { Environment, EnvironmentAccount, EnvironmentKey, EnvironmentPrincipal, PolicySourceInfo } from './environmentModel';
+
+export interface ScenarioRequestInput {
+  readonly principalArn: string;
+  /** `kms:Decrypt` */
+  readonly action: string;
+  /** Key id, key ARN, alias name or alias ARN, as the caller would write it. */
+  readonly keyRef: string;
+  /** Where the request is made; defaults to the key's Region for ARNs, else the environment's default. */
+  readonly region?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  readonly grantTokens?: readonly string[];
+  readonly context?: Readonly<Record<string, string | readonly string[] | boolean | number>>;
+  readonly viaService?: string;
+  readonly encryptionAlgorithm?: string;
+  readonly grant?: RequestedGrant;
+  readonly grantId?: string;
+}
+
+export type ScenarioBuildResult =
+  | { readonly ok: true; readonly scenario: AccessScenario }
+  | { readonly ok: false; readonly error: 'NotFoundException'; readonly message: string };
+
+export function keyArnOf(environment: Environment, key: EnvironmentKey): string {
+  return `arn:${environment.partition}:kms:${key.region}:${key.account}:key/${key.keyId ?? ''}`;
+}
+
+/** The key policy AWS gives a key created without one: the account may use IAM policies. */
+export function defaultKeyPolicyDocument(partition: string, account: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
+  };
+}
+
+function accountOf(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts[0] === 'arn' && /^\d{12}$/.test(parts[4] ?? '') ? parts[4] : undefined;
+}
+
+/**
+ * Finds the key a reference names. A key id or alias name resolves in the caller's account and
+ * Region; ARNs name their own account and Region.
+ */
+export function findEnvironmentKey(environment: Environment, keyRef: string, callerAccount: string | undefined, region: string): EnvironmentKey | undefined {
+  if (keyRef.startsWith('arn:')) {
+    const parts = keyRef.split(':');
+    const [keyRegion, account] = [parts[3], parts[4]];
+    const resource = parts.slice(5).join(':');
+    return environment.keys.find(
+      (k) => k.account === account && k.region === keyRegion && (resource.startsWith('alias/') ? k.aliases.includes(resource) : resource === `key/${k.keyId}`),
+    );
+  }
+  const account = callerAccount ?? environment.accounts[0]?.id;
+  return environment.keys.find(
+    (k) => k.account === account && k.region === region && (keyRef.startsWith('alias/') ? k.aliases.includes(keyRef) : k.keyId === keyRef),
+  );
+}
+
+/** The environment's principal for a caller ARN: itself, or for a role session, its role. */
+export function findPrincipal(environment: Environment, arn: string): { readonly principal?: EnvironmentPrincipal; readonly role?: EnvironmentPrincipal } {
+  const principal = environment.principals.find((p) => p.arn === arn);
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn);
+  let role: EnvironmentPrincipal | undefined;
+  if (session) {
+    const [, partition, account, roleName] = session;
+    role = environment.principals.find((p) => p.arn.startsWith(`arn:${partition}:iam::${account}:role/`) && p.arn.endsWith(`/${roleName}`));
+  }
+  return { principal, role };
+}
+
+function named(document: PolicyDocument, info: PolicySourceInfo | undefined, fallback: string): PolicyDocument | NamedPolicy {
+  if (!info) return document;
+  return { name: info.name || fallback, document, sourceText: info.text, source: info.path };
+}
+
+function scenarioKey(environment: Environment, key: EnvironmentKey): ScenarioKey {
+  const arn = keyArnOf(environment, key);
+  return {
+    arn,
+    account: key.account,
+    region: key.region,
+    state: key.state ?? 'Enabled',
+    keyManager: 'CUSTOMER',
+    keySpec: key.keySpec ?? 'SYMMETRIC_DEFAULT',
+    keyUsage: key.keyUsage,
+    origin: key.origin,
+    multiRegion: key.multiRegion,
+    ...(key.multiRegion ? { multiRegionKeyType: 'PRIMARY' as const } : {}),
+    alias: key.aliases,
+  };
+}
+
+export function scenarioGrants(environment: Environment, key: EnvironmentKey): ScenarioGrant[] {
+  const arn = keyArnOf(environment, key);
+  return key.grants.map((g, i) => ({
+    grantId: g.grantId ?? `grant-${i + 1}`,
+    keyArn: arn,
+    granteePrincipal: g.granteePrincipal,
+    retiringPrincipal: g.retiringPrincipal,
+    operations: g.operations,
+    constraints: g.constraints ?? null,
+    issuingAccount: key.account,
+  }));
+}
+
+/** Builds the scenario for one request against the environment. */
+export function buildScenarioFromEnvironment(environment: Environment, input: ScenarioRequestInput): ScenarioBuildResult {
+  const callerAccount = accountOf(input.principalArn);
+  const refRegion = input.keyRef.startsWith('arn:') ? input.keyRef.split(':')[3] : undefined;
+  const region = input.region ?? refRegion ?? environment.defaultRegion;
+  const key = findEnvironmentKey(environment, input.keyRef, callerAccount, region);
+  if (!key) {
+    const account = callerAccount ?? environment.accounts[0]?.id ?? '';
+    const message = input.keyRef.startsWith('alias/')
+      ? `Alias arn:${environment.partition}:kms:${region}:${account}:${input.keyRef} is not found.`
+      : input.keyRef.startsWith('arn:')
+        ? input.keyRef.includes(':alias/')
+          ? `Alias ${input.keyRef} is not found.`
+          : `Key '${input.keyRef}' does not exist`
+        : `Key 'arn:${environment.partition}:kms:${region}:${account}:key/${input.keyRef}' does not exist`;
+    return { ok: false, error: 'NotFoundException', message };
+  }
+  const { principal, role } = findPrincipal(environment, input.principalArn);
+  const policySource = principal && principal.identityPolicies.length ? principal : role ?? principal;
+  const identityPolicies = (policySource?.identityPolicies ?? []).map((doc, i) =>
+    named(doc, policySource?.identityPolicySources?.[i], `identity policy ${i + 1}`),
+  );
+  const boundarySource = principal?.permissionBoundary ? principal : role;
+  const permissionBoundary = boundarySource?.permissionBoundary
+    ? named(boundarySource.permissionBoundary, boundarySource.permissionBoundarySource, 'permissions boundary')
+    : null;
+  const sessionPolicy = principal?.sessionPolicy ? named(principal.sessionPolicy, principal.sessionPolicySource, 'session policy') : null;
+
+  const callerAccountInfo: EnvironmentAccount | undefined = environment.accounts.find((a) => a.id === callerAccount);
+  const keyAccountInfo = environment.accounts.find((a) => a.id === key.account);
+  const tags = { ...(role?.tags ?? {}), ...(principal?.tags ?? {}) };
+  const context: Record<string, string | readonly string[] | boolean | number> = {};
+  for (const [tag, value] of Object.entries(tags)) context[`aws:PrincipalTag/${tag}`] = value;
+  if (callerAccountInfo?.organizationId) context['aws:PrincipalOrgID'] = callerAccountInfo.organizationId;
+  if (keyAccountInfo?.organizationId) context['aws:ResourceOrgID'] = keyAccountInfo.organizationId;
+  for (const [tag, value] of Object.entries(key.tags ?? {})) context[`aws:ResourceTag/${tag}`] = value;
+  Object.assign(context, input.context ?? {});
+
+  const keyPolicyDocument = key.keyPolicy ?? defaultKeyPolicyDocument(environment.partition, key.account);
+  const keyPolicy: PolicyDocument | NamedPolicy = key.keyPolicySource
+    ? { name: `key policy (${key.keyPolicySource.path})`, document: keyPolicyDocument, sourceText: key.keyPolicySource.text, source: key.keyPolicySource.path }
+    : keyPolicyDocument;
+  const levels = (list: readonly OrganizationPolicyLevel[] | undefined): OrganizationPolicyLevel[] => [...(list ?? [])];
+  const sk = scenarioKey(environment, key);
+  const scenario: AccessScenario = {
+    request: {
+      principal: input.principalArn,
+      action: input.action,
+      resource: sk.arn,
+      region,
+      encryptionContext: input.encryptionContext,
+      grantTokens: input.grantTokens,
+      context,
+      keyIdAsGiven: input.keyRef,
+      viaService: input.viaService,
+      encryptionAlgorithm: input.encryptionAlgorithm,
+      grant: input.grant,
+      grantId: input.grantId,
+    },
+    key: sk,
+    keyPolicy,
+    identityPolicies,
+    permissionBoundary,
+    sessionPolicy,
+    serviceControlPolicies: levels(callerAccountInfo?.serviceControlPolicies),
+    resourceControlPolicies: levels(keyAccountInfo?.resourceControlPolicies),
+    grants: scenarioGrants(environment, key),
+  };
+  return { ok: true, scenario };
+}
