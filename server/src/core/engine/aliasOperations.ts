@@ -1,0 +1,115 @@
+// CreateAlias, UpdateAlias, DeleteAlias and ListAliases. An alias is per account and Region;
+// creating or moving one needs permission on the alias and on the key(s) it points at.
+import { alreadyExists, notFound, unsupportedOperation, validation } from './engineErrors';
+import { aliasStoreKey, type AliasRecord } from './engineState';
+import { useKey } from './keyAccess';
+import { aliasArnOf, resolveKey } from './keyIdentifiers';
+import { epochSeconds } from './keyMetadata';
+import type { OperationContext, OperationTable } from './operationContext';
+import { paginate } from './pagination';
+
+const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]+$/;
+
+function readAliasName(context: OperationContext): string {
+  const name = context.input.requiredString('AliasName', { min: 1, max: 256 });
+  if (!name.startsWith('alias/')) {
+    throw validation('Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+  }
+  if (!ALIAS_NAME.test(name)) {
+    throw validation(`1 validation error detected: Value '${name}' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$`);
+  }
+  return name;
+}
+
+function assertCustomerAlias(name: string): void {
+  if (name.startsWith('alias/aws/')) throw unsupportedOperation(`Cannot modify an alias that begins with 'alias/aws/'.`);
+}
+
+function aliasArn(context: OperationContext, name: string): string {
+  return aliasArnOf(context.services.environment.partition, context.caller.region, context.caller.accountId, name);
+}
+
+function createAlias(context: OperationContext) {
+  const name = readAliasName(context);
+  const target = context.input.requiredString('TargetKeyId', { min: 1, max: 2048 });
+  assertCustomerAlias(name);
+  const key = useKey(context, target, { allowAlias: false, context: { 'kms:RequestAlias': name } });
+  const storeKey = aliasStoreKey(context.caller.accountId, context.caller.region, name);
+  if (context.state.aliases[storeKey]) throw alreadyExists(`An alias with the name ${aliasArn(context, name)} already exists`);
+  if (key.account !== context.caller.accountId) throw validation('The alias and its target key must be in the same account.');
+  const alias: AliasRecord = {
+    aliasName: name,
+    account: context.caller.accountId,
+    region: context.caller.region,
+    targetKeyId: key.keyId,
+    createdAt: context.now,
+    updatedAt: context.now,
+  };
+  context.state.aliases[storeKey] = alias;
+  context.changed();
+  return {};
+}
+
+function updateAlias(context: OperationContext) {
+  const name = readAliasName(context);
+  const target = context.input.requiredString('TargetKeyId', { min: 1, max: 2048 });
+  assertCustomerAlias(name);
+  const alias = context.state.aliases[aliasStoreKey(context.caller.accountId, context.caller.region, name)];
+  if (!alias) throw notFound(`Alias ${aliasArn(context, name)} is not found.`);
+  const current = resolveKey(context.state, alias.targetKeyId, context.scope).key;
+  useKey(context, current.arn, { allowAlias: false });
+  const next = useKey(context, target, { allowAlias: false });
+  if (next.keyUsage !== current.keyUsage || (next.keySpec === 'SYMMETRIC_DEFAULT') !== (current.keySpec === 'SYMMETRIC_DEFAULT')) {
+    throw validation(`Alias ${name} cannot be changed from a key of type ${current.keySpec}/${current.keyUsage} to ${next.keySpec}/${next.keyUsage}: the key type and key usage must match.`);
+  }
+  alias.targetKeyId = next.keyId;
+  alias.updatedAt = context.now;
+  context.changed();
+  return {};
+}
+
+function deleteAlias(context: OperationContext) {
+  const name = readAliasName(context);
+  assertCustomerAlias(name);
+  const storeKey = aliasStoreKey(context.caller.accountId, context.caller.region, name);
+  const alias = context.state.aliases[storeKey];
+  if (!alias) throw notFound(`Alias ${aliasArn(context, name)} is not found.`);
+  const key = context.state.keys[`${alias.region}/${alias.targetKeyId}`];
+  if (key) useKey(context, key.arn, { allowAlias: false });
+  delete context.state.aliases[storeKey];
+  context.changed();
+  return {};
+}
+
+function listAliases(context: OperationContext) {
+  const { input, state, caller } = context;
+  const keyId = input.optionalString('KeyId', { min: 1, max: 2048 });
+  const limit = input.optionalInteger('Limit', { min: 1, max: 100 }) ?? 50;
+  const marker = input.optionalString('Marker', { min: 1, max: 320 });
+  let targetKeyId: string | undefined;
+  if (keyId !== undefined) {
+    const key = useKey(context, keyId, { allowAlias: false });
+    targetKeyId = key.keyId;
+  } else {
+    context.services.authorizer.authorizeAccountAction(caller, 'kms:ListAliases');
+  }
+  const aliases = Object.values(state.aliases)
+    .filter((a) => a.account === caller.accountId && a.region === caller.region && (targetKeyId === undefined || a.targetKeyId === targetKeyId))
+    .sort((a, b) => a.aliasName.localeCompare(b.aliasName))
+    .map((a) => ({
+      AliasName: a.aliasName,
+      AliasArn: aliasArn(context, a.aliasName),
+      TargetKeyId: a.targetKeyId,
+      CreationDate: epochSeconds(a.createdAt),
+      LastUpdatedDate: epochSeconds(a.updatedAt),
+    }));
+  const page = paginate(aliases, limit, marker);
+  return { Aliases: page.items, Truncated: page.truncated, ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
+}
+
+export const aliasOperations: OperationTable = {
+  CreateAlias: createAlias,
+  UpdateAlias: updateAlias,
+  DeleteAlias: deleteAlias,
+  ListAliases: listAliases,
+};

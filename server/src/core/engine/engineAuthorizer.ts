@@ -1,0 +1,157 @@
+// Every engine operation is authorized here: the engine's state (key, key policy, grants) and
+// the environment (the caller's identity policies, boundary, session policy, SCPs and RCPs)
+// become one AccessScenario, and the access evaluator decides it exactly as `simulate` would.
+import type { AccessScenario, ScenarioGrant, ScenarioKey } from '../access/scenario';
+import type { Environment, EnvironmentPrincipal } from '../environment/environmentModel';
+import { aliasArnOf } from './keyIdentifiers';
+import type { GrantRecord, KeyRecord } from './engineState';
+import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
+import type { KeyState } from '../access/scenario';
+
+/** The part of the evaluator's answer the engine needs. */
+export interface AccessVerdict {
+  readonly authorized: boolean;
+  readonly errorMessage: string | null;
+}
+
+export type AccessDecider = (scenario: AccessScenario) => AccessVerdict;
+
+export interface KeyAuthorizationRequest {
+  readonly caller: CallerIdentity;
+  /** `kms:Decrypt` */
+  readonly action: string;
+  readonly key: KeyRecord;
+  readonly keyState: KeyState;
+  readonly aliases: readonly string[];
+  readonly keyIdAsGiven?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  readonly grantTokens?: readonly string[];
+  readonly encryptionAlgorithm?: string;
+  readonly requestedGrant?: AccessScenario['request']['grant'];
+  readonly grantId?: string;
+  readonly keyFromCiphertext?: boolean;
+  /** Operation-specific condition keys, e.g. `kms:SigningAlgorithm`. */
+  readonly context?: Readonly<Record<string, string | readonly string[] | boolean | number>>;
+}
+
+export class EngineAuthorizer {
+  private readonly principals = new Map<string, EnvironmentPrincipal>();
+
+  constructor(
+    private readonly environment: Environment,
+    private readonly decide: AccessDecider,
+  ) {
+    for (const principal of environment.principals) this.principals.set(principal.arn, principal);
+  }
+
+  /** Throws AccessDeniedException with the evaluator's message unless the request is allowed. */
+  authorizeKeyAction(request: KeyAuthorizationRequest): void {
+    this.enforce(this.keyScenario(request));
+  }
+
+  /** Whether the request would be allowed, e.g. under a proposed key policy (lockout check). */
+  isKeyActionAllowed(request: KeyAuthorizationRequest, proposedPolicy?: unknown): boolean {
+    const scenario = this.keyScenario(request);
+    return this.decide(proposedPolicy === undefined ? scenario : { ...scenario, keyPolicy: proposedPolicy }).authorized;
+  }
+
+  private keyScenario(request: KeyAuthorizationRequest): AccessScenario {
+    const { key, caller } = request;
+    let keyPolicy: unknown;
+    try {
+      keyPolicy = JSON.parse(key.policy);
+    } catch {
+      keyPolicy = key.policy;
+    }
+    const scenarioKey: ScenarioKey = {
+      arn: key.arn,
+      account: key.account,
+      region: key.region,
+      state: request.keyState,
+      keyManager: 'CUSTOMER',
+      keySpec: key.keySpec,
+      keyUsage: key.keyUsage,
+      origin: key.origin,
+      multiRegion: key.multiRegion,
+      ...(key.multiRegion ? { multiRegionKeyType: key.primaryRegion === key.region ? 'PRIMARY' as const : 'REPLICA' as const } : {}),
+      alias: request.aliases.map((name) => aliasArnOf(this.environment.partition, key.region, key.account, name)),
+    };
+    const scenario: AccessScenario = {
+      request: {
+        principal: caller.principalArn,
+        action: request.action,
+        resource: key.arn,
+        region: caller.region,
+        encryptionContext: request.encryptionContext,
+        grantTokens: request.grantTokens,
+        context: { ...caller.requestContext, ...request.context },
+        keyIdAsGiven: request.keyIdAsGiven,
+        encryptionAlgorithm: request.encryptionAlgorithm,
+        grant: request.requestedGrant,
+        grantId: request.grantId,
+        keyFromCiphertext: request.keyFromCiphertext,
+      },
+      key: scenarioKey,
+      keyPolicy,
+      ...this.identityPart(caller),
+      grants: key.grants.map(toScenarioGrant),
+    };
+    return scenario;
+  }
+
+  /**
+   * Actions on no particular key (CreateKey, ListKeys, GenerateRandom, custom key stores):
+   * AWS authorizes them with the caller's IAM policies alone, against resource `*`.
+   */
+  authorizeAccountAction(caller: CallerIdentity, action: string, context?: KeyAuthorizationRequest['context']): void {
+    const scenario: AccessScenario = {
+      request: {
+        principal: caller.principalArn,
+        action,
+        resource: '*',
+        region: caller.region,
+        context: { ...caller.requestContext, ...context },
+      },
+      // The evaluator treats these actions as keyless (no key policy, Resource "*").
+      key: undefined as unknown as ScenarioKey,
+      keyPolicy: null,
+      ...this.identityPart(caller),
+    };
+    this.enforce(scenario);
+  }
+
+  private enforce(scenario: AccessScenario): void {
+    const verdict = this.decide(scenario);
+    if (!verdict.authorized) {
+      throw new KmsServiceError(
+        'AccessDeniedException',
+        verdict.errorMessage ?? `User: ${scenario.request.principal} is not authorized to perform: ${scenario.request.action}`,
+      );
+    }
+  }
+
+  private identityPart(caller: CallerIdentity): Pick<AccessScenario, 'identityPolicies' | 'permissionBoundary' | 'sessionPolicy' | 'serviceControlPolicies' | 'resourceControlPolicies'> {
+    const principal = this.principals.get(caller.principalArn);
+    const account = this.environment.accounts.find((a) => a.id === caller.accountId);
+    return {
+      identityPolicies: principal?.identityPolicies ?? [],
+      permissionBoundary: principal?.permissionBoundary ?? null,
+      sessionPolicy: principal?.sessionPolicy ?? null,
+      serviceControlPolicies: account?.serviceControlPolicies ?? [],
+      resourceControlPolicies: account?.resourceControlPolicies ?? [],
+    };
+  }
+}
+
+function toScenarioGrant(grant: GrantRecord): ScenarioGrant {
+  return {
+    grantId: grant.grantId,
+    keyArn: grant.keyArn,
+    granteePrincipal: grant.granteePrincipal,
+    retiringPrincipal: grant.retiringPrincipal,
+    operations: grant.operations,
+    constraints: grant.constraints,
+    issuingAccount: grant.issuingAccount,
+    grantToken: grant.grantToken,
+  };
+}

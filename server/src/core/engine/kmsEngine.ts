@@ -1,0 +1,198 @@
+// The running engine: dispatches each operation to its handler, applies what the clock made
+// due (deletions, rotations, expiries, ends of transient states), and persists every change
+// before acknowledging it.
+import type { Environment } from '../environment/environmentModel';
+import { aliasOperations } from './aliasOperations';
+import { cryptoOperations } from './cryptoOperations';
+import type { EngineAuthorizer } from './engineAuthorizer';
+import type { EnginePersistence } from './enginePersistence';
+import type { EngineState, KeyRecord } from './engineState';
+import { internalFailure } from './engineErrors';
+import { keyLifecycleOperations } from './keyLifecycleOperations';
+import { readSecret } from './keyMaterialAccess';
+import { keyPolicyOperations } from './keyPolicyOperations';
+import {
+  KmsServiceError,
+  type AccessKeyRecord,
+  type CallerIdentity,
+  type Clock,
+  type JsonObject,
+  type KmsEngineService,
+} from './kmsEngineApi';
+import { OperationInput } from './operationInput';
+import type { EngineServices, EngineSettings, OperationContext, OperationTable } from './operationContext';
+import { applyDueEvents, nextEventTime } from './scheduledEvents';
+
+const KMS_OPERATIONS: OperationTable = {
+  ...keyLifecycleOperations,
+  ...keyPolicyOperations,
+  ...aliasOperations,
+  ...cryptoOperations,
+};
+
+const CLOUDHSM_OPERATIONS: OperationTable = {};
+
+export class KmsEngine implements KmsEngineService {
+  readonly defaultAccountId: string;
+  readonly defaultRegion: string;
+  private readonly listeners = new Set<() => void>();
+  private readonly accessKeys = new Map<string, AccessKeyRecord>();
+  private readonly secretCache = new Map<string, Buffer>();
+  private readonly services: EngineServices;
+  private nextEventAt: number;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly state: EngineState,
+    private readonly environment: Environment,
+    private readonly clock: Clock,
+    authorizer: EngineAuthorizer,
+    private readonly persistence: EnginePersistence,
+    settings: EngineSettings,
+  ) {
+    this.defaultAccountId = environment.accounts[0]?.id ?? '111122223333';
+    this.defaultRegion = environment.defaultRegion;
+    for (const principal of environment.principals) {
+      const account = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal.arn)?.[1] ?? this.defaultAccountId;
+      for (const key of principal.accessKeys) {
+        this.accessKeys.set(key.accessKeyId, { ...key, principalArn: principal.arn, accountId: account });
+      }
+    }
+    this.services = {
+      environment,
+      settings,
+      authorizer,
+      materialSecret: (key, materialId) => this.materialSecret(key, materialId),
+      forgetSecrets: (key) => this.forgetSecrets(key),
+    };
+    this.nextEventAt = nextEventTime(state);
+    this.scheduleTimer();
+  }
+
+  findAccessKey(accessKeyId: string): AccessKeyRecord | undefined {
+    return this.accessKeys.get(accessKeyId);
+  }
+
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  execute(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+    const handler = Object.prototype.hasOwnProperty.call(KMS_OPERATIONS, operation) ? KMS_OPERATIONS[operation] : undefined;
+    if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
+    return this.run(operation, handler, input, caller);
+  }
+
+  executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+    const handler = Object.prototype.hasOwnProperty.call(CLOUDHSM_OPERATIONS, operation) ? CLOUDHSM_OPERATIONS[operation] : undefined;
+    if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
+    return this.run(operation, handler, input, caller);
+  }
+
+  /** Applies whatever the clock has made due; called after the user advances the clock. */
+  async refresh(): Promise<void> {
+    if (this.applyDue(this.clock.now().getTime())) {
+      await this.persistence.commit();
+      this.emitChange();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.persistence.close();
+  }
+
+  private async run(operation: string, handler: OperationTable[string], input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+    if (this.closed) throw internalFailure('The engine has been closed.');
+    if (!input || typeof input !== 'object' || Array.isArray(input)) {
+      throw new KmsServiceError('SerializationException', 'The request body must be a JSON object.');
+    }
+    const now = this.clock.now().getTime();
+    let changed = this.applyDue(now);
+    const context: OperationContext = {
+      operation,
+      state: this.state,
+      caller,
+      input: new OperationInput(input),
+      now,
+      scope: { partition: this.environment.partition, region: caller.region, account: caller.accountId },
+      services: this.services,
+      changed: () => {
+        changed = true;
+      },
+    };
+    try {
+      const result = await handler(context);
+      if (changed) await this.afterChange();
+      return result;
+    } catch (error) {
+      // A handler that changed state before failing still has its change made durable.
+      if (changed) await this.afterChange();
+      if (error instanceof KmsServiceError) throw error;
+      throw internalFailure(`The engine failed to run ${operation}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async afterChange(): Promise<void> {
+    this.nextEventAt = nextEventTime(this.state);
+    this.scheduleTimer();
+    try {
+      await this.persistence.commit();
+    } catch (error) {
+      throw internalFailure(`The change could not be written to the store: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.emitChange();
+  }
+
+  private applyDue(now: number): boolean {
+    if (now < this.nextEventAt) return false;
+    const changed = applyDueEvents(this.state, now, this.services);
+    this.nextEventAt = nextEventTime(this.state);
+    this.scheduleTimer();
+    return changed;
+  }
+
+  /** Wakes up for the next due event so listeners (a key explorer) see it without a call. */
+  private scheduleTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.closed || !Number.isFinite(this.nextEventAt)) return;
+    const delay = Math.max(0, this.nextEventAt - this.clock.now().getTime());
+    if (delay > 2_000_000_000) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh().catch(() => undefined);
+    }, delay + 1);
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private emitChange(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own; the engine goes on.
+      }
+    }
+  }
+
+  private materialSecret(key: KeyRecord, materialId: string): Buffer | undefined {
+    const cacheKey = `${key.customKeyStoreId ?? ''}/${key.keyId}/${materialId}`;
+    let secret = this.secretCache.get(cacheKey);
+    if (!secret) {
+      secret = readSecret(this.state, key, materialId);
+      if (secret) this.secretCache.set(cacheKey, secret);
+    }
+    return secret;
+  }
+
+  private forgetSecrets(key: KeyRecord): void {
+    for (const cacheKey of [...this.secretCache.keys()]) {
+      if (cacheKey.includes(`/${key.keyId}/`)) this.secretCache.delete(cacheKey);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// Reads one operation's JSON input the way the KMS model declares it: required members,
+// types, enums, lengths and base64 blobs, with AWS's validation messages.
+import { constraintViolation, enumViolation } from './engineErrors';
+import { KmsServiceError, type JsonObject } from './kmsEngineApi';
+
+function serialization(member: string): KmsServiceError {
+  return new KmsServiceError('SerializationException', `Unexpected type for member '${member}'.`);
+}
+
+/** `keyId` for `KeyId`: the model's member names as AWS prints them in validation errors. */
+function memberName(field: string): string {
+  return field.charAt(0).toLowerCase() + field.slice(1);
+}
+
+export class OperationInput {
+  constructor(private readonly input: JsonObject) {}
+
+  has(field: string): boolean {
+    return this.input[field] !== undefined && this.input[field] !== null;
+  }
+
+  optionalString(field: string, limits?: { min?: number; max?: number }): string | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw serialization(field);
+    if (limits?.min !== undefined && value.length < limits.min) {
+      throw constraintViolation(value, memberName(field), `Member must have length greater than or equal to ${limits.min}`);
+    }
+    if (limits?.max !== undefined && value.length > limits.max) {
+      throw constraintViolation(value, memberName(field), `Member must have length less than or equal to ${limits.max}`);
+    }
+    return value;
+  }
+
+  requiredString(field: string, limits?: { min?: number; max?: number }): string {
+    const value = this.optionalString(field, limits);
+    if (value === undefined) throw constraintViolation(null, memberName(field), 'Member must not be null');
+    return value;
+  }
+
+  optionalEnum<T extends string>(field: string, allowed: readonly T[], shownAllowed: readonly string[] = allowed): T | undefined {
+    const value = this.optionalString(field);
+    if (value === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(value)) throw enumViolation(value, memberName(field), shownAllowed);
+    return value as T;
+  }
+
+  optionalBoolean(field: string): boolean | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'boolean') throw serialization(field);
+    return value;
+  }
+
+  optionalInteger(field: string, limits?: { min?: number; max?: number }): number | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(field);
+    if (limits?.min !== undefined && value < limits.min) {
+      throw constraintViolation(String(value), memberName(field), `Member must have value greater than or equal to ${limits.min}`);
+    }
+    if (limits?.max !== undefined && value > limits.max) {
+      throw constraintViolation(String(value), memberName(field), `Member must have value less than or equal to ${limits.max}`);
+    }
+    return value;
+  }
+
+  /** Epoch seconds on the wire (JSON 1.1 timestamps); answers epoch milliseconds. */
+  optionalTimestamp(field: string): number | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number') return Math.round(value * 1000);
+    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Date.parse(value);
+    throw serialization(field);
+  }
+
+  /** A base64 blob; sensitive, so length errors never echo the value. */
+  optionalBlob(field: string, limits?: { min?: number; max?: number }): Buffer | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/\-_]*={0,2}$/.test(value)) throw serialization(field);
+    const bytes = Buffer.from(value, 'base64');
+    if (limits?.min !== undefined && bytes.length < limits.min) {
+      throw constraintViolation(undefined, memberName(field), `Member must have length greater than or equal to ${limits.min}`);
+    }
+    if (limits?.max !== undefined && bytes.length > limits.max) {
+      throw constraintViolation(undefined, memberName(field), `Member must have length less than or equal to ${limits.max}`);
+    }
+    return bytes;
+  }
+
+  requiredBlob(field: string, limits?: { min?: number; max?: number }): Buffer {
+    const value = this.optionalBlob(field, limits);
+    if (value === undefined) throw constraintViolation(null, memberName(field), 'Member must not be null');
+    return value;
+  }
+
+  optionalStringMap(field: string): Record<string, string> | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value)) throw serialization(field);
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof v !== 'string') throw serialization(field);
+      out[k] = v;
+    }
+    return out;
+  }
+
+  optionalStringList(field: string): string[] | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw serialization(field);
+    return value as string[];
+  }
+
+  optionalObjectList(field: string): JsonObject[] | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null || Array.isArray(v))) throw serialization(field);
+    return value as JsonObject[];
+  }
+
+  optionalObject(field: string): JsonObject | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value)) throw serialization(field);
+    return value as JsonObject;
+  }
+}

@@ -1,0 +1,98 @@
+// What the clock makes happen: a scheduled deletion at its date, automatic rotation when its
+// date passes, imported material expiring at ValidTo, and transient states (Creating,
+// Updating, CONNECTING, cluster and HSM provisioning) ending after their delay.
+import type { EngineState, KeyRecord } from './engineState';
+import { keyStoreKey } from './engineState';
+import type { EngineServices } from './operationContext';
+import { rotateKeyMaterial } from './keyRotation';
+import { settleClusters } from './clusterLifecycle';
+
+const DAY_MS = 86_400_000;
+
+/** The earliest time anything becomes due (Infinity when nothing is scheduled). */
+export function nextEventTime(state: EngineState): number {
+  let next = Infinity;
+  const consider = (t: number | undefined): void => {
+    if (t !== undefined && t < next) next = t;
+  };
+  for (const key of Object.values(state.keys)) {
+    consider(key.transientUntil);
+    if (key.state === 'PendingDeletion') consider(key.deletionDate);
+    if (key.rotation.enabled) consider(key.rotation.nextRotationAt);
+    for (const material of key.materials) if (material.secret && material.validTo !== undefined) consider(material.validTo);
+  }
+  for (const store of Object.values(state.customKeyStores)) consider(store.transientUntil);
+  for (const cluster of Object.values(state.clusters)) {
+    consider(cluster.transientUntil);
+    for (const hsm of cluster.hsms) consider(hsm.transientUntil);
+  }
+  return next;
+}
+
+export function applyDueEvents(state: EngineState, now: number, services: EngineServices): boolean {
+  let changed = settleClusters(state, now);
+  for (const key of Object.values(state.keys)) {
+    if (key.transientUntil !== undefined && key.transientUntil <= now) {
+      key.state = key.stateAfterTransient ?? 'Enabled';
+      key.transientUntil = undefined;
+      key.stateAfterTransient = undefined;
+      changed = true;
+    }
+    if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate <= now) {
+      deleteKeyNow(state, key, now, services);
+      changed = true;
+      continue;
+    }
+    if (key.rotation.enabled && key.rotation.nextRotationAt !== undefined && key.rotation.nextRotationAt <= now && key.state === 'Enabled') {
+      // One rotation per period that passed, each dated when it was due.
+      let due = key.rotation.nextRotationAt;
+      while (due <= now) {
+        rotateKeyMaterial(state, key, due, 'AUTOMATIC');
+        due += key.rotation.periodDays * DAY_MS;
+      }
+      key.rotation = { ...key.rotation, nextRotationAt: due };
+      changed = true;
+    }
+    if (expireImportedMaterial(key, now, services)) changed = true;
+  }
+  return changed;
+}
+
+function expireImportedMaterial(key: KeyRecord, now: number, services: EngineServices): boolean {
+  let expired = false;
+  key.materials = key.materials.map((material) => {
+    if (material.secret && material.validTo !== undefined && material.validTo <= now) {
+      expired = true;
+      return { ...material, secret: '' };
+    }
+    return material;
+  });
+  if (!expired) return false;
+  services.forgetSecrets(key);
+  const current = key.materials.find((m) => m.id === key.currentMaterialId);
+  if (!current?.secret && key.state !== 'PendingDeletion') key.state = 'PendingImport';
+  return true;
+}
+
+/** Removes a key whose deletion date arrived, with its aliases and its material in any cluster. */
+export function deleteKeyNow(state: EngineState, key: KeyRecord, now: number, services: EngineServices): void {
+  delete state.keys[keyStoreKey(key.region, key.keyId)];
+  for (const [storeKey, alias] of Object.entries(state.aliases)) {
+    if (alias.targetKeyId === key.keyId && alias.region === key.region && alias.account === key.account) delete state.aliases[storeKey];
+  }
+  if (key.customKeyStoreId) {
+    const store = state.customKeyStores[key.customKeyStoreId];
+    const cluster = store && state.clusters[store.clusterId];
+    if (cluster) for (const handle of Object.keys(cluster.keys)) if (handle.startsWith(`${key.keyId}/`)) delete cluster.keys[handle];
+  }
+  services.forgetSecrets(key);
+  // A primary waiting for its replicas starts its own window once the last replica is gone.
+  if (key.multiRegion) {
+    const remaining = Object.values(state.keys).filter((k) => k.keyId === key.keyId);
+    const primary = remaining.find((k) => k.state === 'PendingReplicaDeletion');
+    if (primary && remaining.length === 1) {
+      primary.state = 'PendingDeletion';
+      primary.deletionDate = now + (primary.pendingWindowDays ?? 30) * DAY_MS;
+    }
+  }
+}
