@@ -1,4 +1,162 @@
-export async function runSimulateCommand(_args: string[]): Promise<number> {
-  process.stderr.write('kms-policy simulate: unavailable in this build\n');
-  return 2;
+// `kms-policy simulate`: evaluate a scenario file (or a request against an environment file) and
+// print the decision with a readable trace (`--explain`, the default) or as one JSON object
+// (`--json`). Any decision exits 0; only bad input exits 2, with a message naming the field.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseScenarioText } from '../core/access/scenarioParser';
+import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
+import { explainSimulation } from '../core/access/simulationExplainer';
+import { parseEnvironment } from '../core/environment/environmentLoader';
+import { buildScenarioFromEnvironment } from '../core/environment/scenarioBuilder';
+import type { AccessScenario } from '../core/access/scenario';
+import type { SimulationResult } from '../core/access/simulationResult';
+
+const USAGE = `Usage:
+  kms-policy simulate FILE [--json | --explain]
+  kms-policy simulate --environment FILE --principal ARN --action kms:ACTION --key KEY
+                      [--region REGION] [--encryption-context k=v]... [--context key=value]...
+                      [--via-service SERVICE] [--json | --explain]
+
+FILE is a *.kms-scenario.json file (request, key, keyPolicy, identityPolicies, grants, ...).
+With --environment, the scenario is built from an environment file: KEY is a key id, key ARN,
+alias name or alias ARN, resolved as AWS KMS resolves it for the caller.
+--json prints the decision, error, errorMessage and trace as one JSON object; --explain (the
+default) prints a readable trace. Exit code 0 for any decision, 2 for bad input.`;
+
+class UsageError extends Error {}
+
+interface SimulateArgs {
+  file?: string;
+  json: boolean;
+  environment?: string;
+  principal?: string;
+  action?: string;
+  key?: string;
+  region?: string;
+  viaService?: string;
+  encryptionContext: Record<string, string>;
+  context: Record<string, string>;
+}
+
+function parseArgs(args: readonly string[]): SimulateArgs | 'help' {
+  const out: SimulateArgs = { json: false, encryptionContext: {}, context: {} };
+  const value = (i: number, flag: string): string => {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const pair = (text: string, flag: string): [string, string] => {
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag} takes key=value, got "${text}"`);
+    return [text.slice(0, eq), text.slice(eq + 1)];
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    switch (arg) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--json':
+        out.json = true;
+        break;
+      case '--explain':
+        out.json = false;
+        break;
+      case '--environment':
+        out.environment = value(i++, arg);
+        break;
+      case '--principal':
+        out.principal = value(i++, arg);
+        break;
+      case '--action':
+        out.action = value(i++, arg);
+        break;
+      case '--key':
+        out.key = value(i++, arg);
+        break;
+      case '--region':
+        out.region = value(i++, arg);
+        break;
+      case '--via-service':
+        out.viaService = value(i++, arg);
+        break;
+      case '--encryption-context': {
+        const [k, v] = pair(value(i++, arg), arg);
+        out.encryptionContext[k] = v;
+        break;
+      }
+      case '--context': {
+        const [k, v] = pair(value(i++, arg), arg);
+        out.context[k] = v;
+        break;
+      }
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+        if (out.file) throw new UsageError(`only one scenario file at a time (got "${out.file}" and "${arg}")`);
+        out.file = arg;
+    }
+  }
+  return out;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function scenarioFromFile(file: string): AccessScenario {
+  const { scenario, issues } = parseScenarioText(readText(file), file);
+  if (!scenario) throw new UsageError(`${file} is not a valid scenario:\n${issues.map((i) => `  ${i.message}`).join('\n')}`);
+  return scenario;
+}
+
+function scenarioFromEnvironment(args: SimulateArgs): AccessScenario | SimulationResult {
+  const envFile = args.environment!;
+  const missing = (['principal', 'action', 'key'] as const).filter((f) => !args[f]);
+  if (missing.length) throw new UsageError(`with --environment, give ${missing.map((m) => `--${m}`).join(', ')}`);
+  if (!/^kms:[A-Za-z]+$/.test(args.action!)) throw new UsageError(`--action: must be a string like "kms:Decrypt" (got "${args.action}")`);
+  const base = dirname(resolve(envFile));
+  const result = parseEnvironment(readText(envFile), { source: envFile, readFile: (ref) => readFileSync(resolve(base, ref), 'utf8') });
+  if (!result.environment) {
+    throw new UsageError(`${envFile} is not a valid environment:\n${result.issues.map((i) => `  ${i.message}${i.file ? ` (${i.file})` : ''}`).join('\n')}`);
+  }
+  const built = buildScenarioFromEnvironment(result.environment, {
+    principalArn: args.principal!,
+    action: args.action!,
+    keyRef: args.key!,
+    region: args.region,
+    viaService: args.viaService,
+    encryptionContext: Object.keys(args.encryptionContext).length ? args.encryptionContext : undefined,
+    context: args.context,
+  });
+  // A key that does not resolve is an answer (NotFoundException), not bad input.
+  if (!built.ok) return keyNotFoundResult(args.principal!, args.action!, args.key!, built.message);
+  return built.scenario;
+}
+
+export async function runSimulateCommand(argv: string[]): Promise<number> {
+  let args: SimulateArgs | 'help';
+  try {
+    args = parseArgs(argv);
+    if (args === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    if (!args.file && !args.environment) throw new UsageError('give a scenario FILE or --environment FILE');
+    if (args.file && args.environment) throw new UsageError('give either a scenario FILE or --environment, not both');
+    const scenario = args.file ? scenarioFromFile(args.file) : scenarioFromEnvironment(args);
+    const result = 'decision' in scenario ? scenario : simulateAccess(scenario);
+    process.stdout.write(args.json ? JSON.stringify(result, null, 2) + '\n' : explainSimulation(result));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`kms-policy simulate: ${error.message}\n\nRun 'kms-policy simulate --help' for usage.\n`);
+      return 2;
+    }
+    throw error;
+  }
 }

@@ -186,6 +186,11 @@ export function evaluateCondition(clause: ConditionClause, context: RequestConte
     matched = requestValues.some(valueSatisfies);
   }
   if (matched) return MATCHED;
-  const quantifier = op.set === 'ForAllValues' ? 'not every request value' : op.set === 'ForAnyValue' ? 'no request value' : 'the request value';
-  return mismatch(clause, `${quantifier} of ${clause.key} satisfies ${clause.operator}`, policyValues, requestValues);
+  const message =
+    op.set === 'ForAllValues'
+      ? `not every request value of ${clause.key} satisfies ${clause.operator}`
+      : op.set === 'ForAnyValue'
+        ? `no request value of ${clause.key} satisfies ${clause.operator}`
+        : `${clause.key} does not satisfy ${clause.operator}`;
+  return mismatch(clause, message, policyValues, requestValues);
 }

@@ -399,3 +399,23 @@ function markOrgDeciding(traces: PolicyTrace[], kind: PolicyKind): PolicyTrace[]
       : t,
   );
 }
+
+/**
+ * The answer when the named key does not exist at all (so there is no scenario to evaluate):
+ * KMS fails the request with NotFoundException before any policy is read.
+ */
+export function keyNotFoundResult(principal: string, action: string, keyRef: string, message: string): SimulationResult {
+  const caller = parseCaller(principal);
+  return {
+    decision: 'NotApplicable',
+    error: 'NotFoundException',
+    errorMessage: message,
+    authorized: false,
+    allowedBy: null,
+    summary: `The key cannot be found: ${message}`,
+    request: { principal: caller.arn, principalType: caller.principalType, callerAccount: caller.account, action, resource: keyRef, keyAccount: null, crossAccount: false },
+    keyState: null,
+    context: {},
+    trace: { steps: [{ step: 'resolve key', outcome: 'failed', detail: `${keyRef} does not name a key the caller can reach: ${message}` }], policies: [], grants: [] },
+  };
+}
