@@ -30,6 +30,10 @@ const entries = [
     outfile: 'dist/cli/kms-policy.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The advisor webview: its script runs in the browser sandbox; its stylesheet pulls in the
+  // codicon font, copied next to it so the webview loads only from dist/client/webview.
+  { entryPoints: ['client/src/webview/advisorView.ts'], outfile: 'dist/client/webview/advisor.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { entryPoints: ['client/src/webview/advisor.css'], outfile: 'dist/client/webview/advisor.css', loader: { '.ttf': 'file' }, assetNames: '[name]' },
 ];
 
 if (watch) {

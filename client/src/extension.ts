@@ -1,5 +1,87 @@
-import type * as vscode from 'vscode';
+// Activation: register views, commands and providers, start the language client in the
+// background (never awaited here), and return the extension's API. Everything heavy happens
+// on first use, so activation stays well under 100 ms.
+import * as vscode from 'vscode';
+import { StudioContext } from './studioContext';
+import { KeyExplorer } from './explorer/keyExplorer';
+import { AdvisorPanel } from './advisor/advisorPanel';
+import { SimulationDocuments } from './simulation/simulationDocuments';
+import { runScenarioCommand, simulateAccessCommand } from './simulation/simulateCommands';
+import { whoCanUseKeyCommand } from './simulation/whoCanUseKey';
+import { decryptSelectionCommand, encryptSelectionCommand } from './encryption/selectionCommands';
+import { createKeyCommand } from './commands/createKeyCommand';
+import { registerKeyManagementCommands } from './commands/keyManagementCommands';
+import { actAsCommand, advanceClockCommand, createActAsStatusBar } from './commands/engineCommands';
+import { addAwsProfileCommand, addRegionCommand, removeBackendCommand } from './commands/backendCommands';
+import { LiveKeyPolicyEditor } from './policyEditing/liveKeyPolicyEditor';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What `activate` returns: used by the integration tests and by other extensions. */
+export interface KmsPolicyStudioApi {
+  /** Time spent in `activate`, in milliseconds. */
+  readonly activationTimeMs: number;
+  /** Resolves once the language server answered `initialize`. */
+  readonly languageClientReady: Promise<void>;
+  /** The open advisor panel's current recommendation, if a panel is open. */
+  advisorState(): ReturnType<AdvisorPanel['state']> | undefined;
+  /** Drives the open advisor panel as if its form had changed. */
+  updateAdvisor(answers: unknown, prices?: unknown): boolean;
+}
 
-export function deactivate(): void {}
+export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi {
+  const started = performance.now();
+  const ctx = new StudioContext(extension);
+  ctx.push(ctx);
+
+  const simulations = new SimulationDocuments();
+  const policies = new LiveKeyPolicyEditor(ctx);
+  ctx.push(simulations.register(), policies.register());
+
+  const explorer = new KeyExplorer(ctx);
+  const view = vscode.window.createTreeView('kmsPolicyStudio.keys', { treeDataProvider: explorer, showCollapseAll: true });
+  ctx.push(
+    view,
+    ctx.onDidChangeEngine(() => explorer.refresh()),
+    ctx.onDidChangeBackends(() => explorer.refresh()),
+    ctx.onDidChangePrincipal(() => explorer.refresh()),
+  );
+
+  const P = 'kmsPolicyStudio.';
+  ctx.registerCommand(P + 'refreshKeys', () => () => explorer.refresh());
+  ctx.registerCommand(P + 'createKey', createKeyCommand);
+  ctx.registerCommand(P + 'encryptSelection', encryptSelectionCommand(simulations));
+  ctx.registerCommand(P + 'decryptSelection', decryptSelectionCommand(simulations));
+  ctx.registerCommand(P + 'simulateAccess', simulateAccessCommand(simulations, (uri) => policies.keyArnFor(uri)));
+  ctx.registerCommand(P + 'runScenario', runScenarioCommand(simulations));
+  ctx.registerCommand(P + 'whoCanUseKey', whoCanUseKeyCommand(simulations));
+  ctx.registerCommand(P + 'openKeyPolicy', () => policies.openCommand());
+  ctx.registerCommand(P + 'openAdvisor', (c) => () => AdvisorPanel.createOrShow(c) && undefined);
+  ctx.registerCommand(P + 'actAs', actAsCommand);
+  ctx.registerCommand(P + 'advanceClock', advanceClockCommand);
+  ctx.registerCommand(P + 'addAwsProfile', addAwsProfileCommand);
+  ctx.registerCommand(P + 'addRegion', addRegionCommand);
+  ctx.registerCommand(P + 'removeBackend', removeBackendCommand);
+  registerKeyManagementCommands(ctx, simulations);
+  ctx.push(AdvisorPanel.registerSerializer(ctx));
+  createActAsStatusBar(ctx);
+
+  ctx.startLanguageClient();
+  const languageClientReady = ctx.client().then(() => undefined);
+  languageClientReady.catch(() => undefined);
+
+  const activationTimeMs = performance.now() - started;
+  ctx.output.info(`Activated in ${activationTimeMs.toFixed(1)} ms.`);
+  return {
+    activationTimeMs,
+    languageClientReady,
+    advisorState: () => AdvisorPanel.current?.state(),
+    updateAdvisor: (answers, prices) => {
+      if (!AdvisorPanel.current) return false;
+      AdvisorPanel.current.update(answers, prices);
+      return true;
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Disposables registered on the context (the language client included) are released by VS Code.
+}

@@ -1,0 +1,203 @@
+// One TreeItem class per kind of node in the key explorer. Each carries a contextValue that the
+// manifest's menus match on (e.g. `key.Enabled.symmetric.single.aws`), and its parent for reveal.
+import * as vscode from 'vscode';
+import type { AliasListEntry, CustomKeyStoresListEntry, GrantListEntry } from '@aws-sdk/client-kms';
+import type { KmsBackend } from '../kms/kmsBackend';
+import { keyLabel, type ListedKey } from '../kms/keyListing';
+
+export type KeyTreeNode = BackendNode | RegionNode | KeyNode | GrantsNode | GrantNode | AliasNode | KeyStoresNode | KeyStoreNode | DetailNode | MessageNode;
+
+export class BackendNode extends vscode.TreeItem {
+  readonly parent = undefined;
+  constructor(readonly backend: KmsBackend) {
+    super(backend.label, vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `backend:${backend.id}`;
+    this.contextValue = `backend.${backend.kind}`;
+    this.iconPath = new vscode.ThemeIcon(backend.kind === 'embedded' ? 'server-process' : 'cloud');
+    this.description = backend.describeCaller();
+  }
+}
+
+export class RegionNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: BackendNode,
+    readonly region: string,
+    expanded: boolean,
+  ) {
+    super(region, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${parent.id}/region:${region}`;
+    this.contextValue = 'region';
+    this.iconPath = new vscode.ThemeIcon('globe');
+  }
+
+  get backend(): KmsBackend {
+    return this.parent.backend;
+  }
+}
+
+const STATE_ICONS: Record<string, [string, string | undefined]> = {
+  Enabled: ['key', 'charts.green'],
+  Disabled: ['circle-slash', 'disabledForeground'],
+  PendingDeletion: ['trash', 'errorForeground'],
+  PendingReplicaDeletion: ['trash', 'errorForeground'],
+  PendingImport: ['cloud-upload', 'editorWarning.foreground'],
+  Unavailable: ['debug-disconnect', 'editorWarning.foreground'],
+  Creating: ['loading~spin', undefined],
+  Updating: ['loading~spin', undefined],
+};
+
+export class KeyNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: RegionNode,
+    readonly key: ListedKey,
+  ) {
+    super(keyLabel(key), vscode.TreeItemCollapsibleState.Collapsed);
+    const m = key.metadata;
+    this.id = `${parent.id}/key:${m.KeyId}`;
+    const state = m.KeyState ?? 'Unknown';
+    const spec = m.KeySpec ?? 'SYMMETRIC_DEFAULT';
+    this.description = [key.aliases.length ? m.KeyId : undefined, state === 'Enabled' ? undefined : state, spec === 'SYMMETRIC_DEFAULT' ? undefined : spec]
+      .filter(Boolean)
+      .join(' · ');
+    const [icon, color] = STATE_ICONS[state] ?? ['key', undefined];
+    this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    const specClass = spec === 'SYMMETRIC_DEFAULT' ? 'symmetric' : spec.startsWith('HMAC') ? 'hmac' : 'asymmetric';
+    const region = !m.MultiRegion ? 'single' : m.MultiRegionConfiguration?.MultiRegionKeyType === 'REPLICA' ? 'mrkReplica' : 'mrkPrimary';
+    const origin = m.Origin === 'EXTERNAL' ? 'external' : m.Origin === 'AWS_CLOUDHSM' ? 'cloudhsm' : m.Origin === 'EXTERNAL_KEY_STORE' ? 'xks' : 'aws';
+    const manager = m.KeyManager === 'AWS' ? 'awsManaged' : 'customer';
+    this.contextValue = `key.${state}.${specClass}.${region}.${origin}.${manager}`;
+    this.accessibilityInformation = { label: `Key ${this.label}, ${state}` };
+  }
+
+  get backend(): KmsBackend {
+    return this.parent.backend;
+  }
+
+  get region(): string {
+    return this.parent.region;
+  }
+
+  get keyId(): string {
+    return this.key.metadata.KeyId ?? '';
+  }
+
+  get keyArn(): string {
+    return this.key.metadata.Arn ?? this.keyId;
+  }
+}
+
+export class AliasNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: KeyNode,
+    readonly alias: AliasListEntry,
+  ) {
+    super(alias.AliasName ?? '?', vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/alias:${alias.AliasName}`;
+    this.contextValue = alias.AliasName?.startsWith('alias/aws/') ? 'alias.awsManaged' : 'alias';
+    this.iconPath = new vscode.ThemeIcon('tag');
+    this.tooltip = alias.AliasArn;
+  }
+}
+
+export class GrantsNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: KeyNode,
+    readonly grants: readonly GrantListEntry[],
+  ) {
+    super('Grants', grants.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/grants`;
+    this.description = grants.length ? String(grants.length) : 'none';
+    this.contextValue = 'grants';
+    this.iconPath = new vscode.ThemeIcon('person');
+  }
+}
+
+export class GrantNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: GrantsNode,
+    readonly grant: GrantListEntry,
+  ) {
+    super(grant.Name || grant.GranteePrincipal || grant.GrantId || '?', vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/grant:${grant.GrantId}`;
+    this.description = (grant.Operations ?? []).join(', ');
+    this.contextValue = 'grant';
+    this.iconPath = new vscode.ThemeIcon('person-add');
+    const constraints = grant.Constraints ? `\n\nConstraints: \`${JSON.stringify(grant.Constraints)}\`` : '';
+    this.tooltip = new vscode.MarkdownString(
+      `**Grant** \`${grant.GrantId}\`\n\nGrantee: \`${grant.GranteePrincipal}\`\n\nRetiring: \`${grant.RetiringPrincipal ?? '—'}\`\n\nOperations: ${(grant.Operations ?? []).join(', ')}${constraints}`,
+    );
+  }
+}
+
+export class KeyStoresNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: RegionNode,
+    readonly stores: readonly CustomKeyStoresListEntry[],
+  ) {
+    super('Custom key stores', vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${parent.id}/keyStores`;
+    this.description = String(stores.length);
+    this.contextValue = 'keyStores';
+    this.iconPath = new vscode.ThemeIcon('database');
+  }
+}
+
+export class KeyStoreNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: KeyStoresNode,
+    readonly store: CustomKeyStoresListEntry,
+  ) {
+    super(store.CustomKeyStoreName ?? store.CustomKeyStoreId ?? '?', vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${parent.id}/store:${store.CustomKeyStoreId}`;
+    const state = store.ConnectionState ?? 'DISCONNECTED';
+    this.description = `${store.CustomKeyStoreType === 'EXTERNAL_KEY_STORE' ? 'external' : 'CloudHSM'} · ${state}`;
+    this.contextValue = `keyStore.${state}`;
+    this.iconPath = new vscode.ThemeIcon(state === 'CONNECTED' ? 'plug' : 'debug-disconnect');
+  }
+
+  get region(): string {
+    return this.parent.parent.region;
+  }
+
+  get backend(): KmsBackend {
+    return this.parent.parent.backend;
+  }
+}
+
+/** A read-only fact under a node: rotation status, a key material version, a replica... */
+export class DetailNode extends vscode.TreeItem {
+  /** Filled after construction, so children can name this node as their parent. */
+  readonly details: DetailNode[] = [];
+
+  constructor(
+    readonly parent: KeyTreeNode,
+    id: string,
+    label: string,
+    description: string | undefined,
+    icon: string,
+    expandable = false,
+  ) {
+    super(label, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/${id}`;
+    this.description = description;
+    this.contextValue = 'detail';
+    this.iconPath = new vscode.ThemeIcon(icon);
+  }
+}
+
+/** An error or an empty state, shown in place of children. */
+export class MessageNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: KeyTreeNode | undefined,
+    label: string,
+    detail: string | undefined,
+    icon: 'error' | 'info',
+  ) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent?.id ?? ''}/message:${label}`;
+    this.description = detail;
+    this.tooltip = detail;
+    this.contextValue = 'message';
+    this.iconPath = new vscode.ThemeIcon(icon, icon === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+  }
+}

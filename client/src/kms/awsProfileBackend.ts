@@ -1,0 +1,52 @@
+// A real AWS account reached through a named profile of ~/.aws/config (credentials resolved by
+// the SDK's own provider chain for that profile: static keys, SSO, assume-role, process).
+import { KMSClient } from '@aws-sdk/client-kms';
+import { fromIni } from '@aws-sdk/credential-providers';
+import type { KmsBackend } from './kmsBackend';
+
+export interface AwsProfileSetting {
+  readonly profile: string;
+  readonly regions?: readonly string[];
+}
+
+export class AwsProfileBackend implements KmsBackend {
+  readonly kind = 'aws' as const;
+  private readonly clients = new Map<string, KMSClient>();
+
+  constructor(
+    readonly setting: AwsProfileSetting,
+    private readonly profileRegion: string | undefined,
+  ) {}
+
+  get id(): string {
+    return `aws:${this.setting.profile}`;
+  }
+
+  get label(): string {
+    return `AWS profile ${this.setting.profile}`;
+  }
+
+  async regions(): Promise<readonly string[]> {
+    const listed = this.setting.regions ?? [];
+    const regions = [...new Set([...listed, ...(this.profileRegion && listed.length === 0 ? [this.profileRegion] : [])])];
+    return regions.length ? regions : ['us-east-1'];
+  }
+
+  describeCaller(): string {
+    return `profile ${this.setting.profile}`;
+  }
+
+  async client(region: string): Promise<KMSClient> {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = new KMSClient({ region, credentials: fromIni({ profile: this.setting.profile }) });
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  dispose(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+}

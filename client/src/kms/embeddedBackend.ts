@@ -1,0 +1,77 @@
+// The embedded engine as a backend: a KMSClient whose request handler forwards every signed
+// request to the language server. The principal the calls run as is chosen with "Act As"; the
+// client is rebuilt with that principal's access key whenever the choice changes.
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { EngineInfoResult } from '../../../server/src/protocol';
+import type { KmsBackend } from './kmsBackend';
+import { LanguageServerRequestHandler, type WireSender } from './languageServerRequestHandler';
+
+export type EnginePrincipal = EngineInfoResult['principals'][number];
+
+export class EmbeddedBackend implements KmsBackend {
+  readonly id = 'embedded';
+  readonly kind = 'embedded' as const;
+  readonly label = 'Embedded engine';
+  private readonly clients = new Map<string, KMSClient>();
+  private principalArn: string | undefined;
+
+  constructor(
+    private readonly engineInfo: () => Promise<EngineInfoResult>,
+    private readonly send: WireSender,
+    private readonly extraRegions: () => readonly string[],
+  ) {}
+
+  async regions(): Promise<readonly string[]> {
+    const info = await this.engineInfo();
+    return [...new Set([info.region, ...this.extraRegions()])];
+  }
+
+  async principals(): Promise<readonly EnginePrincipal[]> {
+    return (await this.engineInfo()).principals;
+  }
+
+  /** The principal calls run as: the chosen one, else the account root, else the first known. */
+  async currentPrincipal(): Promise<EnginePrincipal> {
+    const { principals } = await this.engineInfo();
+    if (principals.length === 0) throw new Error('The embedded engine reported no principals with access keys.');
+    return (
+      principals.find((p) => p.arn === this.principalArn) ??
+      principals.find((p) => p.arn.endsWith(':root')) ??
+      principals[0]
+    );
+  }
+
+  describeCaller(): string {
+    return this.principalArn ?? 'root';
+  }
+
+  /** Switches the principal; later calls are signed with its access key. */
+  actAs(principalArn: string): void {
+    this.principalArn = principalArn;
+    this.resetClients();
+  }
+
+  /** Forgets cached clients, e.g. after the language server restarted with other principals. */
+  resetClients(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+
+  async client(region: string): Promise<KMSClient> {
+    const principal = await this.currentPrincipal();
+    const cacheKey = `${principal.accessKeyId}|${region}`;
+    let client = this.clients.get(cacheKey);
+    if (!client) {
+      client = new KMSClient({
+        region,
+        // Any endpoint will do: the request handler never opens a connection.
+        endpoint: `https://kms.${region}.amazonaws.com`,
+        credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
+        requestHandler: new LanguageServerRequestHandler(this.send),
+        maxAttempts: 1,
+      });
+      this.clients.set(cacheKey, client);
+    }
+    return client;
+  }
+}

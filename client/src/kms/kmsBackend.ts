@@ -1,0 +1,20 @@
+// A place KMS keys live: the embedded engine (always present) or an AWS account reached through a
+// named profile. Everything above this file (explorer, encrypt selection, simulate) asks a backend
+// for a KMSClient per Region and never needs to know which kind it holds.
+import type { KMSClient } from '@aws-sdk/client-kms';
+
+export type BackendKind = 'embedded' | 'aws';
+
+export interface KmsBackend {
+  /** Stable id: `embedded` or `aws:<profile>`. */
+  readonly id: string;
+  readonly kind: BackendKind;
+  /** Shown in the explorer: `Embedded engine`, `AWS profile dev`. */
+  readonly label: string;
+  /** The Regions to browse, default Region first. */
+  regions(): Promise<readonly string[]>;
+  /** A client for one Region, signed as the backend's current principal. */
+  client(region: string): Promise<KMSClient>;
+  /** Who the calls run as (an ARN, or the profile name until the first call resolves it). */
+  describeCaller(): string;
+}

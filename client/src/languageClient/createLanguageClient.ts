@@ -1,0 +1,66 @@
+// The language client: the bundled server over IPC, key-policy and scenario documents (plus the
+// user's extra globs), and initialization options naming the engine's encrypted store.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LANGUAGE_ID, SCENARIO_LANGUAGE_ID, type ServerInitializationOptions } from '../../../server/src/protocol';
+
+const ROOT_KEY_SECRET = 'kmsPolicyStudio.engineRootKey';
+
+export async function createLanguageClient(
+  extension: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+): Promise<LanguageClient> {
+  const module = extension.asAbsolutePath(path.join('dist', 'server', 'serverMain.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(),
+    outputChannel: output,
+    synchronize: { configurationSection: 'kmsPolicyStudio' },
+    initializationOptions: await initializationOptions(extension),
+  };
+  return new LanguageClient('kmsPolicyStudio', 'KMS Key Policy Studio', serverOptions, clientOptions);
+}
+
+function documentSelector(): DocumentSelector {
+  const selector: DocumentSelector = [{ language: LANGUAGE_ID }, { language: SCENARIO_LANGUAGE_ID }];
+  // Extra globs come from the workspace, so they apply only once it is trusted.
+  if (vscode.workspace.isTrusted) {
+    const globs = vscode.workspace.getConfiguration('kmsPolicyStudio').get<string[]>('additionalKeyPolicyGlobs', []);
+    for (const pattern of globs) if (typeof pattern === 'string' && pattern.trim()) selector.push({ pattern });
+  }
+  return selector;
+}
+
+async function initializationOptions(extension: vscode.ExtensionContext): Promise<ServerInitializationOptions> {
+  return {
+    engineStorePath: path.join(extension.globalStorageUri.fsPath, 'engine'),
+    engineRootKeyHex: await engineRootKey(extension.secrets),
+    environmentFile: environmentFile(),
+  };
+}
+
+/** The key encrypting the engine's store at rest: created once, kept in the OS keychain via SecretStorage. */
+async function engineRootKey(secrets: vscode.SecretStorage): Promise<string> {
+  const existing = await secrets.get(ROOT_KEY_SECRET);
+  if (existing && /^[0-9a-f]{64}$/i.test(existing)) return existing;
+  const created = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
+  await secrets.store(ROOT_KEY_SECRET, created);
+  return created;
+}
+
+function environmentFile(): string | undefined {
+  // An environment file seeds principals, policies and access keys: only from a trusted workspace.
+  if (!vscode.workspace.isTrusted) return undefined;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const relative = vscode.workspace.getConfiguration('kmsPolicyStudio', folder.uri).get<string>('environmentFile', 'kms-environment.json');
+    const candidate = path.resolve(folder.uri.fsPath, relative);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}

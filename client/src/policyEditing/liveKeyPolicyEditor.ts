@@ -1,0 +1,176 @@
+// Editing a key's live policy: the policy opens as `<key-id>.key-policy.json` in the extension's
+// storage, so every key-policy language feature applies. Saving checks the server's diagnostics
+// (errors and the lockout rule), shows the difference from the key's current policy, and calls
+// PutKeyPolicy once the user confirms.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import type { StudioContext } from '../studioContext';
+import type { KmsBackend } from '../kms/kmsBackend';
+import { formatKmsError } from '../kms/kmsErrorMessage';
+import { findKey } from '../kms/keyPicker';
+import { KeyNode } from '../explorer/keyTreeNodes';
+
+const LIVE_SCHEME = 'kms-live-policy';
+
+interface OpenedPolicy {
+  readonly backend: KmsBackend;
+  readonly region: string;
+  readonly keyId: string;
+  readonly keyArn: string;
+  /** The policy as KMS returned it when opened (or last put). */
+  live: string;
+}
+
+export interface OpenKeyPolicyArgs {
+  readonly keyId: string;
+  readonly backendId?: string;
+  readonly region?: string;
+}
+
+export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
+  private readonly opened = new Map<string, OpenedPolicy>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly saving = new Set<string>();
+
+  constructor(private readonly ctx: StudioContext) {}
+
+  register(): vscode.Disposable {
+    return vscode.Disposable.from(
+      this.changed,
+      vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, this),
+      vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)),
+    );
+  }
+
+  /** The key ARN behind an opened policy file (Simulate Access uses it as the resource). */
+  keyArnFor(uri: vscode.Uri): string | undefined {
+    return this.opened.get(uri.toString())?.keyArn;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const file = vscode.Uri.parse(decodeURIComponent(uri.query));
+    return this.opened.get(file.toString())?.live ?? '';
+  }
+
+  openCommand() {
+    return async (nodeOrArgs?: unknown): Promise<vscode.Uri | undefined> => {
+      let target: { backend: KmsBackend; region: string; keyId: string; keyArn: string } | undefined;
+      if (nodeOrArgs instanceof KeyNode) {
+        target = { backend: nodeOrArgs.backend, region: nodeOrArgs.region, keyId: nodeOrArgs.keyId, keyArn: nodeOrArgs.keyArn };
+      } else if (typeof nodeOrArgs === 'object' && nodeOrArgs !== null && typeof (nodeOrArgs as OpenKeyPolicyArgs).keyId === 'string') {
+        const args = nodeOrArgs as OpenKeyPolicyArgs;
+        const found = await findKey(this.ctx, args.keyId, args.backendId, args.region);
+        if (found) target = { backend: found.backend, region: found.region, keyId: found.key.metadata.KeyId ?? args.keyId, keyArn: found.key.metadata.Arn ?? args.keyId };
+      }
+      if (!target) {
+        void vscode.window.showWarningMessage('Choose a key in the Keys view to open its policy.');
+        return undefined;
+      }
+      try {
+        const client = await target.backend.client(target.region);
+        const answer = await client.send(new GetKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default' }));
+        const live = prettyPolicy(answer.Policy ?? '{}');
+        const folder = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies', target.backend.id.replace(/[^\w.-]+/g, '_'), target.region);
+        await vscode.workspace.fs.createDirectory(folder);
+        const file = vscode.Uri.joinPath(folder, `${target.keyId}.key-policy.json`);
+        await vscode.workspace.fs.writeFile(file, Buffer.from(live, 'utf8'));
+        this.opened.set(file.toString(), { ...target, live });
+        const document = await vscode.workspace.openTextDocument(file);
+        await vscode.window.showTextDocument(document, { preview: false });
+        return file;
+      } catch (error) {
+        void vscode.window.showErrorMessage(formatKmsError(error));
+        return undefined;
+      }
+    };
+  }
+
+  private async onSaved(document: vscode.TextDocument): Promise<void> {
+    const key = document.uri.toString();
+    const opened = this.opened.get(key);
+    if (!opened || this.saving.has(key)) return;
+    this.saving.add(key);
+    try {
+      await this.putAfterChecks(document, opened);
+    } finally {
+      this.saving.delete(key);
+    }
+  }
+
+  private async putAfterChecks(document: vscode.TextDocument, opened: OpenedPolicy): Promise<void> {
+    const text = document.getText();
+    if (normalized(text) === normalized(opened.live)) return;
+    const diagnostics = await settledDiagnostics(document.uri);
+    const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const lockout = diagnostics.filter((d) => /LOCKOUT/i.test(String(typeof d.code === 'object' ? d.code.value : d.code)));
+    if (errors.length) {
+      void vscode.window.showErrorMessage(`The policy was saved locally but not put on ${opened.keyId}: fix ${errors.length} error(s) first (${errors[0].message}).`);
+      return;
+    }
+    if (lockout.length) {
+      const go = await vscode.window.showWarningMessage(
+        `This policy may lock everyone out of the key: ${lockout[0].message}`,
+        { modal: true, detail: 'KMS refuses such a policy unless the lockout safety check is bypassed, and nobody could then change it back.' },
+        'Review Anyway',
+      );
+      if (go !== 'Review Anyway') return;
+    }
+    const liveUri = vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/${opened.keyId}.key-policy.json`, query: encodeURIComponent(document.uri.toString()) });
+    this.changed.fire(liveUri);
+    await vscode.commands.executeCommand('vscode.diff', liveUri, document.uri, `Key policy of ${opened.keyId}: current ↔ yours`, { preview: true });
+    const confirm = await vscode.window.showInformationMessage(
+      `Put this policy on key ${opened.keyId} (${opened.backend.label}, ${opened.region})?`,
+      { modal: true, detail: 'The diff shows the current policy on the left and yours on the right.' },
+      'Put Key Policy',
+    );
+    if (confirm !== 'Put Key Policy') return;
+    try {
+      const client = await opened.backend.client(opened.region);
+      await client.send(new PutKeyPolicyCommand({ KeyId: opened.keyId, PolicyName: 'default', Policy: text }));
+      opened.live = text;
+      this.changed.fire(liveUri);
+      this.ctx.fireEngineChanged();
+      void vscode.window.showInformationMessage(`Key policy of ${opened.keyId} updated.`);
+    } catch (error) {
+      void vscode.window.showErrorMessage(formatKmsError(error));
+    }
+  }
+}
+
+function prettyPolicy(policy: string): string {
+  try {
+    return JSON.stringify(JSON.parse(policy), null, 2) + '\n';
+  } catch {
+    return policy;
+  }
+}
+
+function normalized(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
+/** The diagnostics of a just-saved document, after the server had a moment to publish them. */
+async function settledDiagnostics(uri: vscode.Uri): Promise<readonly vscode.Diagnostic[]> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, 1500);
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    }
+  });
+  return vscode.languages.getDiagnostics(uri);
+}
+
+export function isLivePolicyFile(uri: vscode.Uri, storage: vscode.Uri): boolean {
+  return uri.scheme === 'file' && uri.fsPath.startsWith(path.join(storage.fsPath, 'key-policies'));
+}

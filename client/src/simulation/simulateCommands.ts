@@ -1,0 +1,155 @@
+// Simulate Access (on the open key policy, from its code lenses, or after a denied call),
+// and Run Scenario (a `*.kms-scenario.json` file): the server decides, the result opens in a
+// read-only document whose first line is the decision.
+import * as vscode from 'vscode';
+import catalog from '../../../server/src/core/catalog/generated/kmsCatalog.json';
+import { SimulateRequest, type SimulateParams, type SimulateResult } from '../../../server/src/protocol';
+import type { StudioContext } from '../studioContext';
+import { buildSimulationReport, type SimulationAsked } from './simulationReport';
+import type { SimulationDocuments } from './simulationDocuments';
+
+/** Arguments tests and other commands pass to skip the prompts. */
+export interface SimulateAccessArgs {
+  readonly principal?: string;
+  readonly action?: string;
+  readonly resource?: string;
+  readonly encryptionContext?: Record<string, string>;
+}
+
+/** A request the engine refused, as the caller made it: simulating it explains the denial. */
+export interface DeniedRequest {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly region: string;
+  readonly encryptionContext?: Record<string, string>;
+  readonly grantTokens?: readonly string[];
+}
+
+export async function runSimulation(ctx: StudioContext, docs: SimulationDocuments, params: SimulateParams, asked: SimulationAsked): Promise<{ result: SimulateResult; editor: vscode.TextEditor }> {
+  const client = await ctx.client();
+  const result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+  const report = buildSimulationReport(result, asked);
+  const title = `${result.decision} ${asked.action ?? ''} ${asked.principal?.split(/[:/]/).pop() ?? ''}`.trim();
+  const editor = await docs.show(report, title);
+  return { result, editor };
+}
+
+/** Opens the simulation of exactly the request that was denied. */
+export async function explainDenied(ctx: StudioContext, docs: SimulationDocuments, denied: DeniedRequest): Promise<void> {
+  const scenario = {
+    request: {
+      principal: denied.principal,
+      action: denied.action,
+      resource: denied.resource,
+      region: denied.region,
+      ...(denied.encryptionContext && Object.keys(denied.encryptionContext).length ? { encryptionContext: denied.encryptionContext } : {}),
+      ...(denied.grantTokens?.length ? { grantTokens: denied.grantTokens } : {}),
+    },
+  };
+  await runSimulation(ctx, docs, { scenario }, { principal: denied.principal, action: denied.action, resource: denied.resource });
+}
+
+export function simulateAccessCommand(docs: SimulationDocuments, keyArnForPolicy: (uri: vscode.Uri) => string | undefined) {
+  return (ctx: StudioContext) =>
+    async (uriArg?: unknown, statementIndexArg?: unknown, argsArg?: unknown): Promise<SimulateResult | undefined> => {
+      const uri = toUri(uriArg) ?? vscode.window.activeTextEditor?.document.uri;
+      if (!uri) {
+        void vscode.window.showWarningMessage('Open a key policy to simulate access against it.');
+        return undefined;
+      }
+      const args = (isObject(argsArg) ? argsArg : isObject(statementIndexArg) ? statementIndexArg : {}) as SimulateAccessArgs;
+      const statementIndex = typeof statementIndexArg === 'number' ? statementIndexArg : undefined;
+      const principal = args.principal ?? (await pickPrincipal(ctx));
+      if (!principal) return undefined;
+      const action = args.action ?? (await pickAction(statementIndex));
+      if (!action) return undefined;
+      const resource = args.resource ?? keyArnForPolicy(uri);
+      const scenario = {
+        request: {
+          principal,
+          action,
+          ...(resource ? { resource } : {}),
+          ...(args.encryptionContext ? { encryptionContext: args.encryptionContext } : {}),
+        },
+      };
+      try {
+        const { result } = await runSimulation(ctx, docs, { scenario, policyUri: uri.toString() }, { principal, action, resource, policyUri: uri.toString() });
+        return result;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Simulation failed: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    };
+}
+
+export function runScenarioCommand(docs: SimulationDocuments) {
+  return (ctx: StudioContext) =>
+    async (uriArg?: unknown): Promise<SimulateResult | undefined> => {
+      const uri = toUri(uriArg) ?? vscode.window.activeTextEditor?.document.uri;
+      if (!uri) {
+        void vscode.window.showWarningMessage('Open a *.kms-scenario.json file to run it.');
+        return undefined;
+      }
+      const document = await vscode.workspace.openTextDocument(uri);
+      let scenario: unknown;
+      try {
+        scenario = JSON.parse(document.getText());
+      } catch (error) {
+        void vscode.window.showErrorMessage(`The scenario is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+      const request = (isObject(scenario) && isObject(scenario.request) ? scenario.request : {}) as Record<string, unknown>;
+      try {
+        const { result } = await runSimulation(ctx, docs, { scenario }, {
+          principal: typeof request.principal === 'string' ? request.principal : undefined,
+          action: typeof request.action === 'string' ? request.action : undefined,
+          resource: typeof request.resource === 'string' ? request.resource : undefined,
+        });
+        return result;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Simulation failed: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    };
+}
+
+async function pickPrincipal(ctx: StudioContext): Promise<string | undefined> {
+  const typed = '$(edit) Enter a principal ARN…';
+  const principals = await ctx.engineInfo().then((i) => i.principals.map((p) => p.arn), () => [] as string[]);
+  const choice = await vscode.window.showQuickPick(
+    [...principals.map((arn) => ({ label: arn.split(':').slice(5).join(':') || arn, description: arn, arn })), { label: typed, description: '', arn: '' }],
+    { title: 'Simulate Access: who is calling?', placeHolder: 'A principal of the environment, or any ARN', matchOnDescription: true },
+  );
+  if (!choice) return undefined;
+  if (choice.arn) return choice.arn;
+  return vscode.window.showInputBox({
+    title: 'Simulate Access: principal ARN',
+    placeHolder: 'arn:aws:iam::111122223333:role/AppRole',
+    validateInput: (v) => (/^arn:aws[\w-]*:(iam|sts)::\d{12}:.+|^[\w.-]+\.amazonaws\.com$|^\*$/.test(v.trim()) ? undefined : 'An IAM or STS ARN, or a service principal such as s3.amazonaws.com'),
+  }).then((v) => v?.trim());
+}
+
+async function pickAction(_statementIndex: number | undefined): Promise<string | undefined> {
+  const common = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'DescribeKey', 'CreateGrant', 'PutKeyPolicy', 'ScheduleKeyDeletion'];
+  const actions = [...catalog.actions].sort((a, b) => {
+    const ia = common.indexOf(a.name);
+    const ib = common.indexOf(b.name);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.name.localeCompare(b.name);
+  });
+  const choice = await vscode.window.showQuickPick(
+    actions.map((a) => ({ label: `kms:${a.name}`, description: a.accessLevel, detail: a.description })),
+    { title: 'Simulate Access: which action?', placeHolder: 'kms:Decrypt', matchOnDetail: true },
+  );
+  return choice?.label;
+}
+
+function toUri(value: unknown): vscode.Uri | undefined {
+  if (value instanceof vscode.Uri) return value;
+  if (typeof value === 'string' && value) return /^[a-z][\w+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? vscode.Uri.parse(value) : vscode.Uri.file(value);
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof vscode.Uri);
+}

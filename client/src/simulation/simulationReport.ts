@@ -1,0 +1,107 @@
+// Turns a simulation answer into the text of the read-only result document, and remembers
+// where each statement line should lead (the statement's range in its policy file).
+import type { SimulateResult } from '../../../server/src/protocol';
+
+export interface StatementLink {
+  /** 0-based line of the result document holding the link. */
+  readonly line: number;
+  readonly startColumn: number;
+  readonly endColumn: number;
+  /** The policy document to open, and the 1-based position of the statement in it. */
+  readonly target: string;
+  readonly targetLine: number;
+  readonly targetColumn: number;
+}
+
+export interface SimulationReport {
+  readonly text: string;
+  readonly links: readonly StatementLink[];
+}
+
+interface TraceStatement {
+  index?: number;
+  sid?: string;
+  effect?: string;
+  matched?: boolean;
+  deciding?: boolean;
+  reason?: { element?: string; message?: string };
+  range?: { startLine?: number; startColumn?: number };
+}
+
+interface TracePolicy {
+  kind?: string;
+  name?: string;
+  source?: string;
+  outcome?: string;
+  note?: string;
+  statements?: TraceStatement[];
+}
+
+interface TraceShape {
+  steps?: { step?: string; outcome?: string; detail?: string }[];
+  policies?: TracePolicy[];
+  grants?: { grantId?: string; matched?: boolean; reason?: string; deciding?: boolean }[];
+}
+
+export interface SimulationAsked {
+  readonly principal?: string;
+  readonly action?: string;
+  readonly resource?: string;
+  /** The policy the user simulated from, when it was an open document. */
+  readonly policyUri?: string;
+}
+
+function traceOf(result: SimulateResult): TraceShape {
+  const raw = result.trace as (TraceShape & { trace?: TraceShape }) | null | undefined;
+  if (!raw || typeof raw !== 'object') return {};
+  return raw.policies || raw.steps ? raw : (raw.trace ?? {});
+}
+
+export function buildSimulationReport(result: SimulateResult, asked: SimulationAsked): SimulationReport {
+  const lines: string[] = [];
+  const links: StatementLink[] = [];
+  lines.push(`Decision: ${result.decision}`);
+  if (result.error) lines.push(`Error: ${result.error}${result.errorMessage ? ` — ${result.errorMessage}` : ''}`);
+  if (asked.principal) lines.push(`Principal: ${asked.principal}`);
+  if (asked.action) lines.push(`Action: ${asked.action}`);
+  if (asked.resource) lines.push(`Resource: ${asked.resource}`);
+  lines.push('');
+  if (result.explanation) lines.push(...result.explanation.trimEnd().split(/\r?\n/), '');
+
+  const trace = traceOf(result);
+  if (trace.steps?.length) {
+    lines.push('Evaluation steps');
+    for (const step of trace.steps) lines.push(`  [${step.outcome ?? 'info'}] ${step.step ?? ''}: ${step.detail ?? ''}`);
+    lines.push('');
+  }
+  if (trace.policies?.length) {
+    lines.push('Policies and statements (links open the statement)');
+    for (const policy of trace.policies) {
+      lines.push(`  ${policy.name ?? policy.kind ?? 'policy'}: ${policy.outcome ?? ''}${policy.note ? ` (${policy.note})` : ''}`);
+      const target = policy.kind === 'key-policy' && asked.policyUri ? asked.policyUri : policy.source;
+      for (const statement of policy.statements ?? []) {
+        const name = `Statement[${statement.index ?? '?'}]${statement.sid ? ` "${statement.sid}"` : ''}`;
+        const verdict = statement.matched ? 'matched' : `did not match${statement.reason?.message ? `: ${statement.reason.message}` : ''}`;
+        const prefix = `    ${statement.deciding ? '▶ ' : ''}`;
+        lines.push(`${prefix}${name} ${statement.effect ?? ''} — ${verdict}`);
+        if (target && statement.range?.startLine) {
+          links.push({
+            line: lines.length - 1,
+            startColumn: prefix.length,
+            endColumn: prefix.length + name.length,
+            target,
+            targetLine: statement.range.startLine,
+            targetColumn: statement.range.startColumn ?? 1,
+          });
+        }
+      }
+    }
+    lines.push('');
+  }
+  if (trace.grants?.length) {
+    lines.push('Grants');
+    for (const grant of trace.grants) lines.push(`    ${grant.deciding ? '▶ ' : ''}${grant.grantId ?? '?'} — ${grant.matched ? 'matched' : `did not match${grant.reason ? `: ${grant.reason}` : ''}`}`);
+    lines.push('');
+  }
+  return { text: lines.join('\n'), links };
+}
