@@ -1,4 +1,90 @@
-export async function runCheckCommand(_args: string[]): Promise<number> {
-  process.stderr.write('kms-policy check: unavailable in this build\n');
-  return 2;
+// `kms-policy check FILES... [--format text|json|sarif] [--disable CODE,...]`
+// Exit 1 when an error or warning is found, 0 otherwise, 2 for bad usage or unreadable files.
+import { createKeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
+import { checkText, CheckInputError, readPolicyFile, type LocatedFinding } from './checkFindings';
+import { formatJson } from './checkJsonFormat';
+import { formatSarif } from './checkSarifFormat';
+import { formatText } from './checkTextFormat';
+
+const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]]
+
+Checks AWS KMS key-policy files offline.
+  --format text    one line per finding (default)
+  --format json    a JSON array of {file, code, severity, message, line, column}
+  --format sarif   SARIF 2.1.0, for GitHub code scanning
+  --disable CODES  rule codes to skip, comma-separated
+Exit code: 1 when an error or warning is found, 0 otherwise, 2 for bad usage.`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface CheckOptions {
+  readonly files: string[];
+  readonly format: Format;
+  readonly disabled: string[];
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: readonly string[]): CheckOptions | 'help' {
+  const files: string[] = [];
+  const disabled: string[] = [];
+  let format: Format = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--') {
+      files.push(...args.slice(i + 1));
+      break;
+    }
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--format' || flag === '--disable') {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      if (flag === '--format') {
+        if (!FORMATS.includes(value as Format)) throw new UsageError(`unknown format '${value}' (text, json or sarif)`);
+        format = value as Format;
+      } else disabled.push(...value.split(',').map((c) => c.trim()).filter(Boolean));
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
+    files.push(arg);
+  }
+  if (files.length === 0) throw new UsageError('no files given');
+  return { files, format, disabled };
+}
+
+export async function runCheckCommand(args: string[]): Promise<number> {
+  let options: CheckOptions | 'help';
+  try {
+    options = parseArgs(args);
+  } catch (error) {
+    process.stderr.write(`kms-policy check: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const service = createKeyPolicyLanguageService();
+  const findings: LocatedFinding[] = [];
+  let unreadable = false;
+  for (const file of options.files) {
+    try {
+      findings.push(...checkText(service, file, readPolicyFile(file), options.disabled));
+    } catch (error) {
+      if (!(error instanceof CheckInputError)) throw error;
+      process.stderr.write(`kms-policy check: ${error.message}\n`);
+      unreadable = true;
+    }
+  }
+  const output =
+    options.format === 'json'
+      ? formatJson(findings)
+      : options.format === 'sarif'
+        ? formatSarif(findings, '0.1.0', process.cwd())
+        : formatText(findings, options.files.length);
+  process.stdout.write(output);
+  if (unreadable) return 2;
+  return findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
 }

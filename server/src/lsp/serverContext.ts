@@ -1,7 +1,7 @@
 // What every LSP feature receives: the connection, the open documents and the
 // initialization options. A feature registers its handlers on it and returns the
 // capabilities it serves; startServer merges them into the initialize result.
-import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
+import type { ClientCapabilities, Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerInitializationOptions } from '../protocol';
 
@@ -10,6 +10,8 @@ export interface ServerContext {
   readonly documents: TextDocuments<TextDocument>;
   /** Filled in `onInitialize`, before any feature handler runs. */
   initializationOptions: ServerInitializationOptions;
+  /** The client's capabilities, filled in `onInitialize` (pull diagnostics, configuration, snippets...). */
+  clientCapabilities?: ClientCapabilities;
 }
 
 /** A language feature: registers its handlers and says which capabilities it serves. */

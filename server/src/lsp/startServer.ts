@@ -6,8 +6,21 @@ import type { ServerInitializationOptions } from '../protocol';
 import type { ServerContext, ServerFeature } from './serverContext';
 import { registerEngineFeature } from './engineFeature';
 import { registerSimulateFeature } from './simulateFeature';
+import { registerDiagnosticsFeature } from './diagnosticsFeature';
+import { registerHoverFeature } from './hoverFeature';
+import { registerCompletionFeature } from './completionFeature';
+import { registerCodeActionFeature } from './codeActionFeature';
+import { registerOutlineFeature } from './outlineFeature';
 
-const FEATURES: readonly ServerFeature[] = [registerEngineFeature, registerSimulateFeature];
+const FEATURES: readonly ServerFeature[] = [
+  registerEngineFeature,
+  registerSimulateFeature,
+  registerDiagnosticsFeature,
+  registerHoverFeature,
+  registerCompletionFeature,
+  registerCodeActionFeature,
+  registerOutlineFeature,
+];
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -16,6 +29,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     ctx.initializationOptions = (params.initializationOptions ?? {}) as ServerInitializationOptions;
+    ctx.clientCapabilities = params.capabilities;
     return {
       capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...capabilities },
       serverInfo: { name: 'kms-key-policy-studio' },

@@ -1,0 +1,57 @@
+// `kms-policy check --format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it
+// (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+import { relative, isAbsolute } from 'node:path';
+import { ALL_RULES } from '../core/analysis/allRules';
+import type { Severity } from '../core/analysis/analysisTypes';
+import type { LocatedFinding } from './checkFindings';
+
+const LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+function artifactUri(file: string, cwd: string): string {
+  const path = isAbsolute(file) ? relative(cwd, file) : file;
+  return path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+}
+
+export function formatSarif(findings: readonly LocatedFinding[], version: string, cwd: string): string {
+  const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.code, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kms-policy',
+            informationUri: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
+            semanticVersion: version,
+            rules: ALL_RULES.map((r) => ({
+              id: r.code,
+              name: r.code,
+              shortDescription: { text: r.code.toLowerCase().replace(/_/g, ' ') },
+              fullDescription: { text: r.awsSays },
+              helpUri: r.docUrl,
+              help: { text: `${r.awsSays}\n${r.docUrl}` },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ...(ruleIndex.has(f.code) ? { ruleIndex: ruleIndex.get(f.code) } : {}),
+          level: LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifactUri(f.file, cwd), uriBaseId: '%SRCROOT%' },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.endLine === f.line ? f.column + 1 : 1) },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

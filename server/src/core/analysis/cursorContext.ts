@@ -1,0 +1,39 @@
+// Where a cursor sits in a policy, as a JSON path plus what is under it: the hover and
+// completion providers key their help on these paths (["Statement", 2, "Action", 0]).
+import { findNodeAtOffset, getLocation, type Node as JsonNode } from 'jsonc-parser';
+import type { PolicyModel, StatementModel } from '../policy/policyModel';
+
+export interface CursorContext {
+  /** JSON path to the value or property at the cursor. */
+  readonly path: readonly (string | number)[];
+  /** The cursor is on a property name (or where one would be typed). */
+  readonly isPropertyKey: boolean;
+  /** The string/number/boolean node at the cursor, when any. */
+  readonly node?: JsonNode;
+  /** The statement the cursor is in, when any. */
+  readonly statement?: StatementModel;
+  /** The path relative to the statement (e.g. ["Action", 0]). */
+  readonly inStatement?: readonly (string | number)[];
+}
+
+export function cursorContext(model: PolicyModel, offset: number): CursorContext {
+  const location = getLocation(model.text, offset);
+  const path = location.path;
+  let node: JsonNode | undefined;
+  if (model.root) {
+    const found = findNodeAtOffset(model.root, offset, true);
+    if (found && (found.type === 'string' || found.type === 'number' || found.type === 'boolean')) node = found;
+  }
+  let statement: StatementModel | undefined;
+  let inStatement: (string | number)[] | undefined;
+  if (path[0] === 'Statement') {
+    if (typeof path[1] === 'number') {
+      statement = model.statements.find((s) => s.path[1] === path[1]);
+      inStatement = path.slice(2);
+    } else if (path.length >= 1) {
+      statement = model.statements.find((s) => s.path.length === 1);
+      inStatement = path.slice(1);
+    }
+  }
+  return { path, isPropertyKey: location.isAtPropertyKey, node, statement, inStatement };
+}

@@ -1,0 +1,25 @@
+import { CROSS_ACCOUNT_ACTIONS, DOCS } from '../../catalog/kmsCuratedFacts';
+import type { Rule } from '../rule';
+
+export const crossAccountIneffectiveActionRule: Rule = {
+  code: 'KMS_CROSS_ACCOUNT_INEFFECTIVE_ACTION',
+  severity: 'warning',
+  docUrl: DOCS.crossAccount,
+  awsSays: 'You can allow users in other accounts to use the KMS key only in cryptographic operations and in DescribeKey, GetPublicKey, CreateGrant, ListGrants, RetireGrant and RevokeGrant; other operations ("Cross-account use: No") fail for principals in other accounts.',
+  check(ctx) {
+    const keyAccount = ctx.facts.keyAccount;
+    if (!keyAccount) return;
+    for (const s of ctx.facts.statements) {
+      if (s.effect !== 'Allow' || s.usesNotAction || s.principals.length === 0) continue;
+      const external = s.principals.every((p) => p.account !== undefined && p.account !== keyAccount);
+      if (!external) continue;
+      const accounts = [...new Set(s.principals.map((p) => p.account))].join(', ');
+      for (const entry of s.actionEntries) {
+        if (/[*?]/.test(entry.written.value) || entry.matches.length !== 1) continue;
+        const action = entry.matches[0]!;
+        if (action.resourceTypes.length === 0 || CROSS_ACCOUNT_ACTIONS.has(action.name)) continue;
+        ctx.report(entry.written.range, `${action.qualifiedName} never works across accounts: principals of ${accounts} cannot call it on a key in ${keyAccount}, so this permission has no effect.`);
+      }
+    }
+  },
+};

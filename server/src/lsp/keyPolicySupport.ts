@@ -1,0 +1,55 @@
+// The key-policy state every feature shares on one connection: the language service, the
+// parse cache, the settings cache, and which open documents are key policies.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from './fileUri';
+import { createKeyPolicyLanguageService, type KeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
+import type { Finding } from '../core/analysis/analysisTypes';
+import { LANGUAGE_ID } from '../protocol';
+import { matchesAnyGlob } from './globMatcher';
+import { PolicyDocumentCache } from './policyDocumentCache';
+import type { ServerContext } from './serverContext';
+import { SettingsCache } from './settingsCache';
+
+export interface KeyPolicySupport {
+  readonly service: KeyPolicyLanguageService;
+  readonly models: PolicyDocumentCache;
+  readonly settings: SettingsCache;
+  /** Key-policy documents: language `kms-key-policy`, or JSON files matching the extra globs. */
+  isKeyPolicy(document: TextDocument): Promise<boolean>;
+  /** Findings for a document with the user's disabled rules removed. */
+  validate(document: TextDocument): Promise<Finding[]>;
+}
+
+const JSON_LANGUAGES = new Set(['json', 'jsonc']);
+const supports = new WeakMap<ServerContext, KeyPolicySupport>();
+
+export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
+  let support = supports.get(ctx);
+  if (support) return support;
+  const service = createKeyPolicyLanguageService();
+  const models = new PolicyDocumentCache((text) => service.parse(text));
+  const settings = new SettingsCache(ctx);
+  const isKeyPolicy = async (document: TextDocument): Promise<boolean> => {
+    if (document.languageId === LANGUAGE_ID) return true;
+    if (!JSON_LANGUAGES.has(document.languageId)) return false;
+    const globs = (await settings.get(document.uri)).additionalKeyPolicyGlobs;
+    return globs.length > 0 && matchesAnyGlob(URI.path(document.uri), globs);
+  };
+  support = {
+    service,
+    models,
+    settings,
+    isKeyPolicy,
+    async validate(document) {
+      if (!(await isKeyPolicy(document))) return [];
+      const { disabledRules } = await settings.get(document.uri);
+      return service.doValidation(models.get(document), { disabledRules });
+    },
+  };
+  ctx.documents.onDidClose((e) => {
+    models.forget(e.document.uri);
+    settings.forget(e.document.uri);
+  });
+  supports.set(ctx, support);
+  return support;
+}
