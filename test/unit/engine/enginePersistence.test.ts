@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
+import { EngineStoreError } from '../../../server/src/core/engine/engineSnapshot';
+import { EngineStoreLockedError, openFileEngineStore, SNAPSHOT_FILE, LOCK_FILE } from '../../../server/src/node/fileEngineStore';
+import { loadRootKey, ROOT_KEY_FILE } from '../../../server/src/node/rootKeyFile';
+import { b64, ROOT, testEnvironment } from './engineHarness';
+
+function tempStore(): string {
+  return mkdtempSync(join(tmpdir(), 'kms-engine-store-'));
+}
+
+async function openAt(directory: string) {
+  const { key } = await loadRootKey(directory, {});
+  return openKmsEngine({ environment: testEnvironment(), store: await openFileEngineStore(directory), rootKey: key, storeDescription: directory, transientStateDelayMs: 0 });
+}
+
+test('keys, aliases and material survive a restart, and old ciphertexts decrypt after it', async () => {
+  const dir = tempStore();
+  try {
+    let engine = await openAt(dir);
+    const { KeyMetadata: { KeyId } } = await engine.execute('CreateKey', { Description: 'kept' }, ROOT) as Record<string, Record<string, string>>;
+    await engine.execute('CreateAlias', { AliasName: 'alias/kept', TargetKeyId: KeyId }, ROOT);
+    const { CiphertextBlob } = await engine.execute('Encrypt', { KeyId, Plaintext: b64('survives') }, ROOT) as Record<string, string>;
+    await engine.close();
+    // Owner-only permissions on the directory, the snapshot and the root key file.
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(join(dir, SNAPSHOT_FILE)).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, ROOT_KEY_FILE)).mode & 0o777, 0o600);
+    // Nothing readable at rest: the description and key material do not appear in the file.
+    assert.ok(!readFileSync(join(dir, SNAPSHOT_FILE)).includes(Buffer.from('kept')));
+
+    engine = await openAt(dir);
+    const described = await engine.execute('DescribeKey', { KeyId: 'alias/kept' }, ROOT) as Record<string, Record<string, string>>;
+    assert.equal(described.KeyMetadata.KeyId, KeyId);
+    assert.equal(described.KeyMetadata.Description, 'kept');
+    const { Plaintext } = await engine.execute('Decrypt', { CiphertextBlob }, ROOT) as Record<string, string>;
+    assert.equal(Buffer.from(Plaintext, 'base64').toString(), 'survives');
+    await engine.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('concurrent writes are all durable when acknowledged', async () => {
+  const dir = tempStore();
+  try {
+    const engine = await openAt(dir);
+    const created = await Promise.all(Array.from({ length: 20 }, () => engine.execute('CreateKey', {}, ROOT) as Promise<Record<string, Record<string, string>>>));
+    await engine.close();
+    const reopened = await openAt(dir);
+    const { Keys } = await reopened.execute('ListKeys', { Limit: 1000 }, ROOT) as { Keys: Array<{ KeyId: string }> };
+    assert.deepEqual(Keys.map((k) => k.KeyId).sort(), created.map((c) => c.KeyMetadata.KeyId).sort());
+    await reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a corrupt store is refused with a clear error and left byte-for-byte untouched', async () => {
+  const dir = tempStore();
+  try {
+    const engine = await openAt(dir);
+    await engine.execute('CreateKey', {}, ROOT);
+    await engine.close();
+    const path = join(dir, SNAPSHOT_FILE);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 5] ^= 0xff;
+    writeFileSync(path, bytes);
+    await assert.rejects(openAt(dir), (error: Error) => error instanceof EngineStoreError && /cannot be decrypted: it is corrupt/.test(error.message) && error.message.includes(dir));
+    assert.deepEqual(readFileSync(path), bytes);
+    // The failed open released the lock: fixing the file lets the next open proceed.
+    await assert.rejects(openAt(dir), EngineStoreError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a foreign file in place of the store is refused and kept as it was', async () => {
+  const dir = tempStore();
+  try {
+    const path = join(dir, SNAPSHOT_FILE);
+    writeFileSync(path, '{"not": "an engine store"}');
+    await assert.rejects(openAt(dir), /not a KMS Key Policy Studio engine store/);
+    assert.equal(readFileSync(path, 'utf8'), '{"not": "an engine store"}');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a store written under another root key cannot be opened', async () => {
+  const dir = tempStore();
+  try {
+    const first = await openKmsEngine({ environment: testEnvironment(), store: await openFileEngineStore(dir), rootKey: new Uint8Array(32).fill(1) });
+    await first.execute('CreateKey', {}, ROOT);
+    await first.close();
+    await assert.rejects(
+      openKmsEngine({ environment: testEnvironment(), store: await openFileEngineStore(dir), rootKey: new Uint8Array(32).fill(2) }),
+      /different root key/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a second process on the same store is refused with the holder pid, and a dead holder lock is taken over', async () => {
+  const dir = tempStore();
+  const script = `
+    import { openFileEngineStore } from ${JSON.stringify(join(process.cwd(), 'server/src/node/fileEngineStore.ts'))};
+    await openFileEngineStore(${JSON.stringify(dir)});
+    process.stdout.write('locked\\n');
+    setInterval(() => {}, 1000);
+  `;
+  const scriptPath = join(dir, 'holder.mts');
+  writeFileSync(scriptPath, script);
+  const child = spawn(process.execPath, ['--import', 'tsx', scriptPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+      child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+    });
+    await assert.rejects(openFileEngineStore(dir), (error: Error) => error instanceof EngineStoreLockedError && error.pid === child.pid && error.message.includes(`in use by process ${child.pid}`));
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  try {
+    // The holder died without unlocking: its lock is stale and the next open takes it.
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8').trim(), String(child.pid));
+    const store = await openFileEngineStore(dir);
+    assert.equal(readFileSync(join(dir, LOCK_FILE), 'utf8').trim(), String(process.pid));
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the root key comes from KMS_POLICY_ROOT_KEY or an owner-only file, never a readable one', async () => {
+  const dir = tempStore();
+  try {
+    const hex = 'ab'.repeat(32);
+    assert.equal(Buffer.from((await loadRootKey(dir, { KMS_POLICY_ROOT_KEY: hex })).key).toString('hex'), hex);
+    await assert.rejects(loadRootKey(dir, { KMS_POLICY_ROOT_KEY: 'xyz' }), /64 hexadecimal characters/);
+    const first = await loadRootKey(dir, {});
+    const again = await loadRootKey(dir, {});
+    assert.deepEqual(again.key, first.key);
+    chmodSync(join(dir, ROOT_KEY_FILE), 0o644);
+    await assert.rejects(loadRootKey(dir, {}), /can be read by other users \(mode 644\); run: chmod 600/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
