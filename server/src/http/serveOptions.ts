@@ -1,0 +1,112 @@
+// The options of `kms-policy serve`, read from its arguments with a clear message for each
+// mistake, kept apart from the command so they can be tested without starting anything.
+import { parseClockAdvance } from '../core/engine/engineClock';
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly environmentFile?: string;
+  /** Folder of the encrypted store; undefined with `--memory`. */
+  readonly storeDir?: string;
+  /** `--clock +7d` (advance) or `--clock 2027-01-01T00:00:00Z` (advance to). */
+  readonly clock?: { readonly advance: string } | { readonly to: string };
+  readonly maxBodyBytes: number;
+  readonly help: boolean;
+}
+
+export const DEFAULT_PORT = 4599;
+export const DEFAULT_STORE_DIR = '.kms-policy-store';
+
+export const SERVE_USAGE = `Usage: kms-policy serve [options]
+
+Serves the embedded KMS engine (and its simulated CloudHSM clusters) over HTTP, so any AWS SDK
+or the AWS CLI can use it with an endpoint URL.
+
+Options:
+  --port N              Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDRESS        Address to bind (default 127.0.0.1, loopback only)
+  --environment FILE    Environment file: accounts, principals with access keys, keys, grants
+                        (default: account 111122223333, whose root user has credentials test/test)
+  --store DIR           Folder of the encrypted, durable store (default ${DEFAULT_STORE_DIR})
+  --memory              Keep state in memory only; nothing is written
+  --clock +7d|ISO       Start with the engine clock moved forward by a duration (+30d, +12h,
+                        +90m, +10s) or to an instant (2027-01-01T00:00:00Z)
+  --max-body-bytes N    Largest request body accepted (default 1048576)
+
+The root key encrypting the store comes from KMS_POLICY_ROOT_KEY (64 hex characters) or from
+a key file with owner-only permissions created beside the store.
+
+While serving, the engine clock can be moved forward from loopback:
+  curl -X POST http://127.0.0.1:${DEFAULT_PORT}/_studio/clock -d '{"advance":"30d"}'
+  curl http://127.0.0.1:${DEFAULT_PORT}/_studio/clock`;
+
+export function parseServeArguments(args: readonly string[]): ServeOptions {
+  let host = '127.0.0.1';
+  let port = DEFAULT_PORT;
+  let environmentFile: string | undefined;
+  let storeDir: string | undefined = DEFAULT_STORE_DIR;
+  let memory = false;
+  let storeGiven = false;
+  let clock: ServeOptions['clock'];
+  let maxBodyBytes = 1024 * 1024;
+  let help = false;
+
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const next = inline ?? args[++i];
+      if (next === undefined || (inline === undefined && next.startsWith('--'))) throw new Error(`${flag} needs a value.`);
+      return next;
+    };
+    switch (flag) {
+      case '--port': {
+        const text = value();
+        port = Number(text);
+        if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not '${text}'.`);
+        break;
+      }
+      case '--host':
+        host = value();
+        break;
+      case '--environment':
+        environmentFile = value();
+        break;
+      case '--store':
+        storeDir = value();
+        storeGiven = true;
+        break;
+      case '--memory':
+        memory = true;
+        break;
+      case '--clock':
+        clock = parseClockOption(value());
+        break;
+      case '--max-body-bytes': {
+        const text = value();
+        maxBodyBytes = Number(text);
+        if (!/^\d+$/.test(text) || maxBodyBytes < 1024) throw new Error(`--max-body-bytes must be a number of at least 1024, not '${text}'.`);
+        break;
+      }
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      default:
+        throw new Error(`Unknown option '${arg}'.`);
+    }
+  }
+  if (memory && storeGiven) throw new Error('Give either --store DIR or --memory, not both.');
+  return { host, port, environmentFile, storeDir: memory ? undefined : storeDir, clock, maxBodyBytes, help };
+}
+
+function parseClockOption(text: string): ServeOptions['clock'] {
+  if (text.startsWith('+')) {
+    parseClockAdvance(text.slice(1)); // fails early with a clear message
+    return { advance: text.slice(1) };
+  }
+  if (Number.isNaN(Date.parse(text))) {
+    throw new Error(`--clock takes a duration such as +7d, +12h, +90m or an ISO date such as 2027-01-01T00:00:00Z, not '${text}'.`);
+  }
+  return { to: text };
+}

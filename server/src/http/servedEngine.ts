@@ -1,0 +1,71 @@
+// Opens the engine that `kms-policy serve` and the in-editor bridge put behind the wire
+// protocol: the environment (a file read through the environment loader, or the default one
+// account whose root user has test/test), the encrypted store on disk or memory, and an
+// adjustable clock so users can move time forward.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AdjustableClock } from '../core/engine/engineClock';
+import type { KmsEngineService } from '../core/engine/kmsEngineApi';
+import { openKmsEngine } from '../core/engine/openKmsEngine';
+import { loadEnvironment } from '../core/environment/environmentLoader';
+import { defaultEnvironment, type Environment } from '../core/environment/environmentModel';
+import { openFileEngineStore } from '../node/fileEngineStore';
+
+export interface ServedEngineOptions {
+  /** Path of an environment file; absent: the default environment. */
+  readonly environmentFile?: string;
+  /** Folder of the encrypted store; absent: state lives in memory only. */
+  readonly storeDir?: string;
+  /** 32 bytes encrypting the store at rest; required with `storeDir`. */
+  readonly rootKey?: Uint8Array;
+  readonly clock?: AdjustableClock;
+}
+
+export interface ServedEngine {
+  readonly engine: KmsEngineService;
+  readonly environment: Environment;
+  readonly clock: AdjustableClock;
+}
+
+/** A principal of the environment with an access key the engine accepts. */
+export interface ServedPrincipal {
+  readonly arn: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export function readEnvironmentFile(path: string): Environment {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read the environment file ${absolute}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return loadEnvironment(text, {
+    source: absolute,
+    readFile: (reference) => readFileSync(resolve(dirname(absolute), reference), 'utf8'),
+  });
+}
+
+export async function openServedEngine(options: ServedEngineOptions): Promise<ServedEngine> {
+  const environment = options.environmentFile ? readEnvironmentFile(options.environmentFile) : defaultEnvironment();
+  const clock = options.clock ?? new AdjustableClock();
+  const storeDir = options.storeDir ? resolve(options.storeDir) : undefined;
+  const store = storeDir ? await openFileEngineStore(storeDir) : undefined;
+  const engine = await openKmsEngine({
+    environment,
+    clock,
+    store,
+    rootKey: options.rootKey,
+    storeDescription: storeDir ? `The engine store ${storeDir}` : undefined,
+  });
+  return { engine, environment, clock };
+}
+
+/** Every principal that has an access key, first key each: whom a client can act as. */
+export function servedPrincipals(environment: Environment): ServedPrincipal[] {
+  return environment.principals.flatMap((principal) =>
+    principal.accessKeys.slice(0, 1).map((key) => ({ arn: principal.arn, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey })),
+  );
+}
