@@ -25,12 +25,20 @@ export async function showKmsFailure(ctx: StudioContext, docs: SimulationDocumen
     return;
   }
   const resource = attempted.resource ?? /on resource: (arn:\S+?)(?:\s|$|\.? because)/.exec(message)?.[1];
-  const choice = await vscode.window.showErrorMessage(message, 'Why?');
-  if (choice !== 'Why?') return;
-  const principal = (await ctx.embedded.currentPrincipal()).arn;
-  if (!resource) {
-    void vscode.window.showWarningMessage('The denial does not name the key, so it cannot be simulated.');
-    return;
-  }
-  await explainDenied(ctx, docs, { principal, action: attempted.action, resource, region: attempted.region, encryptionContext: attempted.encryptionContext });
+  // The principal at the time of the denial, even if Act As changes before the click.
+  const principal = await ctx.embedded.currentPrincipal().then((p) => p.arn, () => undefined);
+  // Not awaited: the command that failed finishes now; the explanation opens if the user asks.
+  void vscode.window.showErrorMessage(message, 'Why?').then(async (choice) => {
+    if (choice !== 'Why?') return;
+    if (!resource) {
+      void vscode.window.showWarningMessage('The denial does not name the key, so it cannot be simulated.');
+      return;
+    }
+    try {
+      if (!principal) throw new Error('the embedded engine is not running');
+      await explainDenied(ctx, docs, { principal, action: attempted.action, resource, region: attempted.region, encryptionContext: attempted.encryptionContext });
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not simulate the denied request: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
 }
