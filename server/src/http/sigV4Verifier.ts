@@ -136,7 +136,9 @@ function buildCanonicalRequest(request: RawWireRequest, signedHeaders: readonly 
   const headerLines = signedHeaders
     .map((name) => `${name}:${(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  const payloadHash = request.headers['x-amz-content-sha256'] ?? sha256Hex(request.body);
+  // Always the hash of the body received: a signed `x-amz-content-sha256` header must not vouch
+  // for a body that was swapped in transit (the signature then fails to match).
+  const payloadHash = sha256Hex(request.body);
   return [
     request.method.toUpperCase(),
     canonicalPath(rawPath),
