@@ -86,6 +86,8 @@ function statementFacts(statement: StatementModel, catalog: KmsCatalog): Stateme
   };
 }
 
+const ACCOUNT_VALUED_KEYS: ReadonlySet<string> = new Set(['kms:calleraccount', 'aws:sourceaccount', 'aws:principalaccount', 'aws:resourceaccount']);
+
 /** The key's account: the root delegated to in an Allow with PutKeyPolicy, else the most named account. */
 function inferKeyAccount(statements: readonly StatementFacts[]): string | undefined {
   for (const s of statements) {
@@ -96,6 +98,18 @@ function inferKeyAccount(statements: readonly StatementFacts[]): string | undefi
   const counts = new Map<string, number>();
   for (const s of statements) {
     for (const p of s.principals) if (p.account) counts.set(p.account, (counts.get(p.account) ?? 0) + 1);
+  }
+  if (counts.size === 0) {
+    // Service-only policies still name the account in source and caller conditions.
+    for (const s of statements) {
+      for (const c of s.statement.condition ?? []) {
+        if (!ACCOUNT_VALUED_KEYS.has(c.key.value.toLowerCase()) && !/arn$/i.test(c.key.value)) continue;
+        for (const v of c.values) {
+          const account = typeof v.value === 'string' ? (/^\d{12}$/.test(v.value) ? v.value : /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(v.value)?.[1]) : undefined;
+          if (account) counts.set(account, (counts.get(account) ?? 0) + 1);
+        }
+      }
+    }
   }
   let best: string | undefined;
   let bestCount = 0;

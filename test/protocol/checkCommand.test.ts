@@ -1,0 +1,94 @@
+// `kms-policy check` as users and CI run it: the bundled CLI, its outputs and exit codes.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = join(import.meta.dirname, '../..');
+const CLI = join(root, 'dist/cli/kms-policy.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const scratch = mkdtempSync(join(tmpdir(), 'kms-check-'));
+
+describe('kms-policy check', () => {
+  it('prints one JSON array of located findings and exits 1 on errors', () => {
+    const result = run('examples/bad-key-policy.json', '--format', 'json');
+    assert.equal(result.status, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as { file: string; code: string; severity: string; message: string; line: number; column: number }[];
+    const unknown = findings.find((f) => f.code === 'UNKNOWN_ACTION')!;
+    assert.deepEqual(
+      { file: unknown.file, severity: unknown.severity, line: unknown.line, column: unknown.column },
+      { file: 'examples/bad-key-policy.json', severity: 'error', line: 16, column: 33 },
+    );
+    for (const code of ['KMS_NO_ACCOUNT_ROOT_STATEMENT', 'KMS_RESOURCE_NOT_STAR', 'KMS_WILDCARD_PRINCIPAL']) assert.ok(findings.some((f) => f.code === code), code);
+    for (const f of findings) assert.deepEqual(Object.keys(f).slice(0, 6), ['file', 'code', 'severity', 'message', 'line', 'column']);
+  });
+
+  it('prints text for people by default and exits 0 on a clean policy', () => {
+    const result = run('test/fixtures/policies/default-key-policy.json');
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, '1 file(s) checked: no problems.\n');
+    const bad = run('examples/bad-key-policy.json');
+    assert.match(bad.stdout, /^examples\/bad-key-policy\.json:16:33: error UNKNOWN_ACTION: 'kms:Decrpyt' matches no KMS action/m);
+  });
+
+  it('exits 0 when only information is found', () => {
+    const result = run('examples/key-policy.json', '--format=json');
+    assert.equal(result.status, 0);
+    assert.deepEqual((JSON.parse(result.stdout) as { severity: string }[]).map((f) => f.severity), ['information']);
+  });
+
+  it('writes SARIF 2.1.0 with rules and regions', () => {
+    const result = run('examples/bad-key-policy.json', '--format', 'sarif');
+    assert.equal(result.status, 1);
+    const sarif = JSON.parse(result.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run0 = sarif.runs[0];
+    assert.equal(run0.tool.driver.name, 'kms-policy');
+    const rule = run0.tool.driver.rules.find((r: { id: string }) => r.id === 'KMS_RESOURCE_NOT_STAR');
+    assert.equal(rule.defaultConfiguration.level, 'error');
+    assert.match(rule.helpUri, /^https:\/\/docs\.aws\.amazon\.com\//);
+    const result0 = run0.results.find((r: { ruleId: string }) => r.ruleId === 'UNKNOWN_ACTION');
+    assert.equal(run0.tool.driver.rules[result0.ruleIndex].id, 'UNKNOWN_ACTION');
+    assert.deepEqual(result0.locations[0].physicalLocation.artifactLocation, { uri: 'examples/bad-key-policy.json', uriBaseId: '%SRCROOT%' });
+    assert.deepEqual(result0.locations[0].physicalLocation.region, { startLine: 16, startColumn: 33, endLine: 16, endColumn: 46 });
+  });
+
+  it('skips disabled rules', () => {
+    const result = run('examples/bad-key-policy.json', '--format', 'json', '--disable', 'UNKNOWN_ACTION,KMS_WILDCARD_PRINCIPAL');
+    const codes = (JSON.parse(result.stdout) as { code: string }[]).map((f) => f.code);
+    assert.ok(!codes.includes('UNKNOWN_ACTION') && !codes.includes('KMS_WILDCARD_PRINCIPAL'));
+  });
+
+  it('exits 2 for bad usage, naming the problem', () => {
+    const unknownFlag = run('--frmat', 'json', 'examples/key-policy.json');
+    assert.equal(unknownFlag.status, 2);
+    assert.match(unknownFlag.stderr, /unknown option '--frmat'/);
+    const badFormat = run('--format', 'xml', 'examples/key-policy.json');
+    assert.equal(badFormat.status, 2);
+    assert.match(badFormat.stderr, /unknown format 'xml'/);
+    const none = run();
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /no files given/);
+    const missing = run('examples/key-policy.json', 'nope/missing-key-policy.json');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /cannot read 'nope\/missing-key-policy\.json': no such file/);
+  });
+
+  it('reports empty, 1 MB and binary files without crashing', () => {
+    const empty = join(scratch, 'empty.json');
+    const big = join(scratch, 'big.json');
+    const binary = join(scratch, 'binary.json');
+    writeFileSync(empty, '');
+    writeFileSync(big, JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(1_100_000), Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'kms:*', Resource: '*' }] }));
+    writeFileSync(binary, Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 2654435761) % 256)));
+    const result = run(empty, big, binary, '--format', 'json');
+    assert.equal(result.status, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as { file: string; code: string }[];
+    assert.deepEqual(findings.filter((f) => f.file === empty).map((f) => f.code), ['JSON_SYNTAX']);
+    assert.deepEqual(findings.filter((f) => f.file === big).map((f) => f.code), ['KMS_POLICY_TOO_LARGE']);
+    const binaryCodes = new Set(findings.filter((f) => f.file === binary).map((f) => f.code));
+    assert.ok(binaryCodes.has('JSON_SYNTAX') && binaryCodes.has('KMS_INVALID_CHARACTER'));
+  });
+});
