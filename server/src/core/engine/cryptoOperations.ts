@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { rsaOaepDecrypt, rsaOaepEncrypt, publicKeyDer } from './asymmetricCrypto';
 import { ciphertextKeyId } from './ciphertextLookup';
+import { assertWellFormedGrantTokens } from './grantTokens';
 import { constraintViolation, incorrectKey, invalidCiphertext, invalidKeyUsage, validation } from './engineErrors';
 import { keyStoreKey, type KeyRecord } from './engineState';
 import { useKey } from './keyAccess';
@@ -18,6 +19,7 @@ const KEY_ID = { min: 1, max: 2048 };
 export function readGrantTokens(context: OperationContext): string[] | undefined {
   const tokens = context.input.optionalStringList('GrantTokens');
   if (tokens && tokens.length > 10) throw constraintViolation(undefined, 'grantTokens', 'Member must have length less than or equal to 10');
+  assertWellFormedGrantTokens(tokens);
   return tokens;
 }
 

@@ -4,6 +4,11 @@
 import type { Environment } from '../environment/environmentModel';
 import { aliasOperations } from './aliasOperations';
 import { cryptoOperations } from './cryptoOperations';
+import { dataKeyPairOperations } from './dataKeyPairOperations';
+import { grantOperations } from './grantOperations';
+import { rotationOperations } from './rotationOperations';
+import { signingOperations } from './signingOperations';
+import { tagOperations } from './tagOperations';
 import type { EngineAuthorizer } from './engineAuthorizer';
 import type { EnginePersistence } from './enginePersistence';
 import type { EngineState, KeyRecord } from './engineState';
@@ -28,6 +33,11 @@ const KMS_OPERATIONS: OperationTable = {
   ...keyPolicyOperations,
   ...aliasOperations,
   ...cryptoOperations,
+  ...dataKeyPairOperations,
+  ...signingOperations,
+  ...grantOperations,
+  ...tagOperations,
+  ...rotationOperations,
 };
 
 const CLOUDHSM_OPERATIONS: OperationTable = {};
