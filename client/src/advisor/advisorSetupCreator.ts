@@ -1,11 +1,9 @@
 // Creates, in the embedded engine, the setup the advisor recommends: a KMS key; a simulated
 // CloudHSM cluster with two HSMs, a custom key store on it and a key inside; or a bare cluster.
-import { CloudHSMV2Client, CreateClusterCommand, CreateHsmCommand, DescribeClustersCommand, InitializeClusterCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { CreateClusterCommand, CreateHsmCommand, DescribeClustersCommand, InitializeClusterCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { ConnectCustomKeyStoreCommand, CreateCustomKeyStoreCommand, CreateKeyCommand, DescribeCustomKeyStoresCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { KeyServiceOption } from '../../../server/src/core/advisor/advisorQuestions';
 import type { StudioContext } from '../studioContext';
-import { LanguageServerRequestHandler } from '../kms/languageServerRequestHandler';
-import { KmsWireRequest, type WireResponse } from '../../../server/src/protocol';
 
 export async function createAdvisorSetup(ctx: StudioContext, option: KeyServiceOption): Promise<string> {
   const region = (await ctx.embedded.regions())[0];
@@ -34,15 +32,8 @@ export async function createAdvisorSetup(ctx: StudioContext, option: KeyServiceO
 }
 
 async function createCluster(ctx: StudioContext, region: string): Promise<string> {
-  const principal = await ctx.embedded.currentPrincipal();
-  const hsm = new CloudHSMV2Client({
-    region,
-    endpoint: `https://cloudhsmv2.${region}.amazonaws.com`,
-    credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
-    requestHandler: new LanguageServerRequestHandler(async (request) => (await ctx.client()).sendRequest<WireResponse>(KmsWireRequest.method, request)),
-    maxAttempts: 1,
-  });
-  try {
+  const hsm = await ctx.embedded.cloudHsmClient(region);
+  {
     const created = await hsm.send(new CreateClusterCommand({ HsmType: 'hsm1.medium', SubnetIds: [`subnet-0a${region.length}00000000001`, `subnet-0b${region.length}00000000002`] }));
     const clusterId = created.Cluster?.ClusterId;
     if (!clusterId) throw new Error('The engine answered CreateCluster without a cluster id.');
@@ -54,8 +45,6 @@ async function createCluster(ctx: StudioContext, region: string): Promise<string
       await hsm.send(new InitializeClusterCommand({ ClusterId: clusterId, SignedCert: csr, TrustAnchor: csr })).catch(() => undefined);
     }
     return clusterId;
-  } finally {
-    hsm.destroy();
   }
 }
 

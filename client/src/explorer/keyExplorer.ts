@@ -2,6 +2,7 @@
 // primary and replicas; custom key stores with their clusters. getChildren never opens a dialog:
 // a failed call becomes an error node, and its AWS message is shown once per refresh.
 import * as vscode from 'vscode';
+import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import {
   DescribeCustomKeyStoresCommand,
   GetKeyRotationStatusCommand,
@@ -61,7 +62,7 @@ export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
       if (node instanceof KeyNode) return await this.keyChildren(node);
       if (node instanceof GrantsNode) return node.grants.map((g) => new GrantNode(node, g));
       if (node instanceof KeyStoresNode) return node.stores.map((s) => new KeyStoreNode(node, s));
-      if (node instanceof KeyStoreNode) return keyStoreDetails(node);
+      if (node instanceof KeyStoreNode) return await keyStoreDetails(node);
       if (node instanceof DetailNode) return node.details;
       return [];
     } catch (error) {
@@ -175,14 +176,32 @@ function multiRegionDetail(node: KeyNode, m: KeyMetadata): DetailNode {
   return detail;
 }
 
-function keyStoreDetails(node: KeyStoreNode): DetailNode[] {
+async function keyStoreDetails(node: KeyStoreNode): Promise<DetailNode[]> {
   const s = node.store;
   const details: DetailNode[] = [];
-  if (s.CloudHsmClusterId) details.push(new DetailNode(node, 'cluster', 'CloudHSM cluster', s.CloudHsmClusterId, 'server'));
-  if (s.XksProxyConfiguration?.UriEndpoint) details.push(new DetailNode(node, 'xks', 'External key store proxy', s.XksProxyConfiguration.UriEndpoint, 'link-external'));
+  if (s.CloudHsmClusterId) details.push(await clusterDetail(node, s.CloudHsmClusterId));
+  if (s.XksProxyConfiguration?.UriEndpoint) details.push(new DetailNode(node, 'xks', 'External key store proxy', `${s.XksProxyConfiguration.UriEndpoint} (${s.XksProxyConfiguration.Connectivity ?? ''})`, 'link-external'));
   if (s.ConnectionErrorCode) details.push(new DetailNode(node, 'error', 'Connection error', s.ConnectionErrorCode, 'error'));
   details.push(new DetailNode(node, 'id', 'Id', s.CustomKeyStoreId, 'symbol-key'));
   return details;
+}
+
+/** The CloudHSM cluster behind a key store, with its HSMs (read through the CloudHSM v2 API). */
+async function clusterDetail(node: KeyStoreNode, clusterId: string): Promise<DetailNode> {
+  try {
+    const client = await node.backend.cloudHsmClient(node.region);
+    const answer = await client.send(new DescribeClustersCommand({ Filters: { clusterIds: [clusterId] } }));
+    const cluster = answer.Clusters?.[0];
+    const hsms = cluster?.Hsms ?? [];
+    const detail = new DetailNode(node, 'cluster', `CloudHSM cluster ${clusterId}`, `${cluster?.State ?? 'unknown'} · ${hsms.length} HSM(s)`, 'server', hsms.length > 0);
+    for (const hsm of hsms) {
+      detail.details.push(new DetailNode(detail, `hsm:${hsm.HsmId}`, hsm.HsmId ?? 'HSM', `${hsm.AvailabilityZone ?? ''} · ${hsm.State ?? ''}${hsm.EniIp ? ` · ${hsm.EniIp}` : ''}`, 'circuit-board'));
+    }
+    return detail;
+  } catch (error) {
+    // The store still shows; the cluster line carries the reason it could not be read.
+    return new DetailNode(node, 'cluster', `CloudHSM cluster ${clusterId}`, formatKmsError(error), 'warning');
+  }
 }
 
 function keyTooltip(key: ListedKey): vscode.MarkdownString {

@@ -1,5 +1,6 @@
 // A real AWS account reached through a named profile of ~/.aws/config (credentials resolved by
 // the SDK's own provider chain for that profile: static keys, SSO, assume-role, process).
+import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { KmsBackend } from './kmsBackend';
@@ -12,6 +13,7 @@ export interface AwsProfileSetting {
 export class AwsProfileBackend implements KmsBackend {
   readonly kind = 'aws' as const;
   private readonly clients = new Map<string, KMSClient>();
+  private readonly hsmClients = new Map<string, CloudHSMV2Client>();
 
   constructor(
     readonly setting: AwsProfileSetting,
@@ -45,8 +47,18 @@ export class AwsProfileBackend implements KmsBackend {
     return client;
   }
 
+  async cloudHsmClient(region: string): Promise<CloudHSMV2Client> {
+    let client = this.hsmClients.get(region);
+    if (!client) {
+      client = new CloudHSMV2Client({ region, credentials: fromIni({ profile: this.setting.profile }) });
+      this.hsmClients.set(region, client);
+    }
+    return client;
+  }
+
   dispose(): void {
-    for (const client of this.clients.values()) client.destroy();
+    for (const client of [...this.clients.values(), ...this.hsmClients.values()]) client.destroy();
     this.clients.clear();
+    this.hsmClients.clear();
   }
 }

@@ -1,6 +1,7 @@
 // The embedded engine as a backend: a KMSClient whose request handler forwards every signed
 // request to the language server. The principal the calls run as is chosen with "Act As"; the
 // client is rebuilt with that principal's access key whenever the choice changes.
+import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { EngineInfoResult } from '../../../server/src/protocol';
 import type { KmsBackend } from './kmsBackend';
@@ -13,6 +14,7 @@ export class EmbeddedBackend implements KmsBackend {
   readonly kind = 'embedded' as const;
   readonly label = 'Embedded engine';
   private readonly clients = new Map<string, KMSClient>();
+  private readonly hsmClients = new Map<string, CloudHSMV2Client>();
   private principalArn: string | undefined;
 
   constructor(
@@ -53,8 +55,27 @@ export class EmbeddedBackend implements KmsBackend {
 
   /** Forgets cached clients, e.g. after the language server restarted with other principals. */
   resetClients(): void {
-    for (const client of this.clients.values()) client.destroy();
+    for (const client of [...this.clients.values(), ...this.hsmClients.values()]) client.destroy();
     this.clients.clear();
+    this.hsmClients.clear();
+  }
+
+  /** The engine also serves the CloudHSM v2 API (its simulated clusters), on the same bridge. */
+  async cloudHsmClient(region: string): Promise<CloudHSMV2Client> {
+    const principal = await this.currentPrincipal();
+    const cacheKey = `${principal.accessKeyId}|${region}`;
+    let client = this.hsmClients.get(cacheKey);
+    if (!client) {
+      client = new CloudHSMV2Client({
+        region,
+        endpoint: `https://cloudhsmv2.${region}.amazonaws.com`,
+        credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
+        requestHandler: new LanguageServerRequestHandler(this.send),
+        maxAttempts: 1,
+      });
+      this.hsmClients.set(cacheKey, client);
+    }
+    return client;
   }
 
   async client(region: string): Promise<KMSClient> {

@@ -1,6 +1,7 @@
 // A place KMS keys live: the embedded engine (always present) or an AWS account reached through a
 // named profile. Everything above this file (explorer, encrypt selection, simulate) asks a backend
 // for a KMSClient per Region and never needs to know which kind it holds.
+import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import type { KMSClient } from '@aws-sdk/client-kms';
 
 export type BackendKind = 'embedded' | 'aws';
@@ -15,6 +16,8 @@ export interface KmsBackend {
   regions(): Promise<readonly string[]>;
   /** A client for one Region, signed as the backend's current principal. */
   client(region: string): Promise<KMSClient>;
+  /** A CloudHSM v2 client for the same Region and caller (clusters behind custom key stores). */
+  cloudHsmClient(region: string): Promise<CloudHSMV2Client>;
   /** Who the calls run as (an ARN, or the profile name until the first call resolves it). */
   describeCaller(): string;
 }
