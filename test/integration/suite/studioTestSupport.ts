@@ -1,0 +1,51 @@
+// Shared steps of the integration cases: the extension's API once its language server is up,
+// waiting for a condition, and an editor holding given text.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'kms-policy-studio.kms-key-policy-studio';
+
+export interface StudioApi {
+  readonly activationTimeMs: number;
+  readonly languageClientReady: Promise<void>;
+  advisorState(): { recommendation: { recommended: string; reasons: { questionId: string }[] }; costs: { option: string; monthlyUsd: number }[] } | undefined;
+  updateAdvisor(answers: unknown, prices?: unknown): boolean;
+}
+
+export async function studio(): Promise<StudioApi> {
+  const extension = vscode.extensions.getExtension<StudioApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  const api = await extension.activate();
+  await api.languageClientReady;
+  return api;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the demo workspace (examples/) is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+export async function editorWith(text: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  return vscode.window.showTextDocument(document);
+}
+
+export function selectAll(editor: vscode.TextEditor): void {
+  const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+  editor.selections = [new vscode.Selection(new vscode.Position(0, 0), end)];
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
