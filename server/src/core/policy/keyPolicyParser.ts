@@ -184,10 +184,11 @@ function parseStatement(node: JsonNode, index: number, path: (string | number)[]
 export function parseKeyPolicy(text: string): PolicyModel {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  const syntaxProblems = errors.map((e) => ({
-    message: describeParseError(e),
-    range: { start: e.offset, end: e.offset + Math.max(e.length, 1) },
-  }));
+  // At least one character wide so editors can show it, but never past the end of the text.
+  const syntaxProblems = errors.map((e) => {
+    const start = Math.min(e.offset, text.length);
+    return { message: describeParseError(e), range: { start, end: Math.min(text.length, start + Math.max(e.length, 1)) } };
+  });
   if (!root) {
     return { text, root, syntaxProblems, value: undefined, statements: [], elementNames: [] };
   }
