@@ -68,9 +68,16 @@ export interface EngineInfoResult {
 /** Client -> server: evaluate a scenario (the format of `kms-policy simulate`). */
 export const SimulateRequest = { method: 'kmsPolicyStudio/simulate' } as const;
 export interface SimulateParams {
-  /** A scenario object; or, with `policyUri`, a partial scenario whose key policy is that document. */
+  /**
+   * A scenario object; or a partial one (at least `request.principal` and `request.action`) that
+   * the server completes from the environment file: the key named by `request.resource` (or
+   * `request.keyIdAsGiven`), its key policy and grants, the caller's IAM and organization policies.
+   */
   readonly scenario: unknown;
+  /** The key policy to use is this open document (the trace then points into it). */
   readonly policyUri?: string;
+  /** The scenario is this `*.kms-scenario.json` document (the trace then points into it); `scenario` may be omitted. */
+  readonly scenarioUri?: string;
 }
 export interface SimulateResult {
   readonly decision: Decision;
@@ -80,6 +87,37 @@ export interface SimulateResult {
   readonly explanation: string;
   /** The structured trace, as `kms-policy simulate --json` prints it. */
   readonly trace: unknown;
+  /** One sentence: the decision and what decided it. */
+  readonly summary?: string;
+  /** The path that allowed the request: `key-policy`, `key-policy-and-iam`, `grant`, `retiring-principal`, `iam`. */
+  readonly allowedBy?: string | null;
+  /** The whole result of `kms-policy simulate --json` (request, context, keyState, ...). */
+  readonly result?: unknown;
+}
+
+/** Client -> server: the principals of the environment and what each may do with a key, and through which path. */
+export const WhoCanUseKeyRequest = { method: 'kmsPolicyStudio/whoCanUseKey' } as const;
+export interface WhoCanUseKeyParams {
+  /** Key id, key ARN, alias name or alias ARN of a key of the environment (or of the embedded engine). */
+  readonly key: string;
+  /** The actions to ask about; defaults to the key's data actions and the common administrative ones. */
+  readonly actions?: readonly string[];
+}
+export interface WhoCanUseKeyCellResult {
+  readonly action: string;
+  readonly decision: Decision;
+  /** `key policy`, `key policy + IAM`, `grant`, ... when allowed. */
+  readonly via: string | null;
+  readonly error: string | null;
+  readonly note?: string;
+  readonly summary: string;
+}
+export interface WhoCanUseKeyResult {
+  readonly keyArn: string;
+  readonly actions: readonly string[];
+  readonly rows: readonly { readonly principal: string; readonly name?: string; readonly external: boolean; readonly cells: readonly WhoCanUseKeyCellResult[] }[];
+  /** The table as aligned text, ready for a read-only document. */
+  readonly text: string;
 }
 
 /** Server -> client notification: the embedded engine's keys changed (refresh the explorer). */

@@ -1,6 +1,311 @@
-import type { ServerCapabilities } from 'vscode-languageserver';
+// Simulate access in the editor: the `kmsPolicyStudio/simulate` and
+// `kmsPolicyStudio/whoCanUseKey` requests, a "Simulate access" code lens on each statement of a
+// key policy, a "Run scenario" code lens (with the current decision) on scenario files, and
+// schema diagnostics for scenario files. Partial requests are completed from the environment
+// file, so a user only picks a principal and an action.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DiagnosticSeverity,
+  ErrorCodes,
+  ResponseError,
+  type CodeLens,
+  type Diagnostic,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { JsonIssue } from '../core/access/jsonSchemaIssues';
+import { parseScenarioText, validateScenario } from '../core/access/scenarioParser';
+import type { AccessScenario, NamedPolicy, ScenarioKey, ScenarioRequest } from '../core/access/scenario';
+import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
+import { explainSimulation } from '../core/access/simulationExplainer';
+import type { PolicyTrace, SimulationResult } from '../core/access/simulationResult';
+import { formatWhoCanUseKey, whoCanUseKey } from '../core/access/whoCanUseKey';
+import { parseEnvironment } from '../core/environment/environmentLoader';
+import { defaultEnvironment, type Environment } from '../core/environment/environmentModel';
+import {
+  assembleScenario,
+  buildScenarioFromEnvironment,
+  findEnvironmentKey,
+  scenarioGrants,
+  scenarioKey,
+  type ScenarioRequestInput,
+} from '../core/environment/scenarioBuilder';
+import { parseKeyPolicy } from '../core/policy/keyPolicyParser';
+import {
+  LANGUAGE_ID,
+  SCENARIO_LANGUAGE_ID,
+  SimulateRequest,
+  WhoCanUseKeyRequest,
+  type SimulateParams,
+  type SimulateResult,
+  type WhoCanUseKeyParams,
+  type WhoCanUseKeyResult,
+} from '../protocol';
+import { runSafelyAsync } from './runSafely';
 import type { ServerContext } from './serverContext';
 
-export function registerSimulateFeature(_ctx: ServerContext): Partial<ServerCapabilities> {
-  return {};
+const DIAGNOSTIC_SOURCE = 'kms-scenario';
+/** Later than the key-policy diagnostics' push, so scenario findings are the last word for scenario files. */
+const PUSH_DELAY_MS = 250;
+
+/** Completes requests for keys that live only in the embedded engine (set by the engine feature). */
+export type EngineScenarioSource = (input: ScenarioRequestInput) => AccessScenario | undefined;
+const engineSources = new WeakMap<ServerContext, EngineScenarioSource>();
+
+/** Lets the engine feature answer for keys created in the embedded engine. */
+export function setEngineScenarioSource(ctx: ServerContext, source: EngineScenarioSource): void {
+  engineSources.set(ctx, source);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toFsPath(uriOrPath: string): string {
+  return uriOrPath.startsWith('file:') ? fileURLToPath(uriOrPath) : uriOrPath;
+}
+
+function invalid(message: string): ResponseError<void> {
+  return new ResponseError<void>(ErrorCodes.InvalidParams, message);
+}
+
+function issueList(issues: readonly JsonIssue[]): string {
+  return issues.map((i) => `  ${i.message}`).join('\n');
+}
+
+export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapabilities> {
+  const { connection, documents } = ctx;
+
+  const textOf = (uri: string): string => {
+    const open = documents.get(uri);
+    if (open) return open.getText();
+    return readFileSync(toFsPath(uri), 'utf8');
+  };
+
+  /** The environment file's environment, or the default one when the workspace has none. */
+  const loadEnvironment = (): { environment: Environment; file?: string } => {
+    const file = ctx.initializationOptions.environmentFile;
+    if (!file) return { environment: defaultEnvironment() };
+    let text: string;
+    try {
+      text = documents.get(pathToFileURL(file).toString())?.getText() ?? readFileSync(file, 'utf8');
+    } catch {
+      return { environment: defaultEnvironment() };
+    }
+    const base = dirname(file);
+    const result = parseEnvironment(text, { source: file, readFile: (ref) => textOf(pathToFileURL(resolve(base, ref)).toString()) });
+    if (!result.environment) {
+      throw invalid(`The environment file ${file} has problems:\n${result.issues.map((i) => `  ${i.message}${i.file ? ` (${i.file})` : ''}`).join('\n')}`);
+    }
+    return { environment: result.environment, file };
+  };
+
+  /** Trace sources written relative to the environment file become URIs the client can open. */
+  const withSourceUris = (result: SimulationResult, environmentFile?: string): SimulationResult => {
+    if (!environmentFile) return result;
+    const base = dirname(environmentFile);
+    const policies: PolicyTrace[] = result.trace.policies.map((p) =>
+      p.source && !/^[a-z][\w+.-]*:/i.test(p.source) ? { ...p, source: pathToFileURL(isAbsolute(p.source) ? p.source : resolve(base, p.source)).toString() } : p,
+    );
+    return { ...result, trace: { ...result.trace, policies } };
+  };
+
+  const toResponse = (result: SimulationResult): SimulateResult => ({
+    decision: result.decision,
+    error: result.error,
+    errorMessage: result.errorMessage ?? undefined,
+    explanation: explainSimulation(result),
+    trace: result.trace,
+    summary: result.summary,
+    allowedBy: result.allowedBy,
+    result,
+  });
+
+  const requestInput = (request: Record<string, unknown>, keyRef: string): ScenarioRequestInput => ({
+    principalArn: request.principal as string,
+    action: request.action as string,
+    keyRef,
+    region: typeof request.region === 'string' ? request.region : undefined,
+    encryptionContext: isObject(request.encryptionContext) ? (request.encryptionContext as Record<string, string>) : undefined,
+    grantTokens: Array.isArray(request.grantTokens) ? (request.grantTokens as string[]) : undefined,
+    context: isObject(request.context) ? (request.context as ScenarioRequest['context']) : undefined,
+    viaService: typeof request.viaService === 'string' ? request.viaService : undefined,
+    encryptionAlgorithm: typeof request.encryptionAlgorithm === 'string' ? request.encryptionAlgorithm : undefined,
+    grant: isObject(request.grant) ? (request.grant as unknown as ScenarioRequestInput['grant']) : undefined,
+    grantId: typeof request.grantId === 'string' ? request.grantId : undefined,
+  });
+
+  /** The key a policy being edited belongs to: the one the request names, else one in the account the policy delegates to. */
+  const keyForPolicy = (environment: Environment, request: Record<string, unknown>, policyDocument: unknown, callerAccount: string | undefined, region: string): ScenarioKey => {
+    const resource = typeof request.resource === 'string' ? request.resource : undefined;
+    const parts = resource?.split(':') ?? [];
+    if (resource && parts[2] === 'kms' && parts[5]?.startsWith('key/')) {
+      return { arn: resource, account: parts[4], region: parts[3], state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
+    }
+    const rootPrincipal = JSON.stringify(policyDocument ?? {}).match(/arn:aws[\w-]*:iam::(\d{12}):root/);
+    const account = rootPrincipal?.[1] ?? callerAccount ?? environment.accounts[0]?.id ?? '111122223333';
+    return { arn: `arn:${environment.partition}:kms:${region}:${account}:key/key-of-this-policy`, account, region, state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
+  };
+
+  const simulate = (params: SimulateParams): SimulateResult => {
+    if (params.scenarioUri) {
+      const { scenario, issues } = parseScenarioText(textOf(params.scenarioUri), params.scenarioUri);
+      if (!scenario) throw invalid(`The scenario has problems:\n${issueList(issues)}`);
+      return toResponse(simulateAccess(scenario));
+    }
+    const raw = params.scenario;
+    if (!isObject(raw)) throw invalid('scenario: must be an object with at least "request"');
+    const complete = 'key' in raw && 'keyPolicy' in raw && !params.policyUri;
+    if (complete) {
+      const issues = validateScenario(raw);
+      if (issues.length) throw invalid(`The scenario has problems:\n${issueList(issues)}`);
+      return toResponse(simulateAccess(raw as unknown as AccessScenario));
+    }
+    const request = isObject(raw.request) ? raw.request : undefined;
+    if (!request) throw invalid('scenario.request: is required');
+    if (typeof request.principal !== 'string' || !request.principal) throw invalid('scenario.request.principal: must be a principal ARN such as "arn:aws:iam::111122223333:role/AppRole"');
+    if (typeof request.action !== 'string' || !/^kms:[A-Za-z]+$/.test(request.action)) throw invalid('scenario.request.action: must be a string like "kms:Decrypt"');
+
+    const { environment, file } = loadEnvironment();
+    const keyRef = typeof request.keyIdAsGiven === 'string' ? request.keyIdAsGiven : typeof request.resource === 'string' ? request.resource : undefined;
+    const callerAccount = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(request.principal)?.[1];
+
+    if (params.policyUri) {
+      const text = textOf(params.policyUri);
+      const model = parseKeyPolicy(text);
+      const name = params.policyUri.split('/').pop() ?? 'key policy';
+      const keyPolicy: NamedPolicy = { name: `key policy (${decodeURIComponent(name)})`, document: model.value, sourceText: text, source: params.policyUri };
+      const region = typeof request.region === 'string' ? request.region : environment.defaultRegion;
+      const envKey = keyRef ? findEnvironmentKey(environment, keyRef, callerAccount, region) : undefined;
+      const key = envKey ? scenarioKey(environment, envKey) : keyForPolicy(environment, request, model.value, callerAccount, region);
+      const grants = envKey ? scenarioGrants(environment, envKey) : [];
+      const scenario = assembleScenario(environment, requestInput(request, keyRef ?? key.arn), key, keyPolicy, grants);
+      return toResponse(withSourceUris(simulateAccess(scenario), file));
+    }
+
+    if (!keyRef) throw invalid('scenario.request.resource: give the key (key ARN, key id, alias name or alias ARN), or simulate from an open key policy');
+    const input = requestInput(request, keyRef);
+    const built = buildScenarioFromEnvironment(environment, input);
+    if (built.ok) return toResponse(withSourceUris(simulateAccess(built.scenario), file));
+    const fromEngine = engineSources.get(ctx)?.(input);
+    if (fromEngine) return toResponse(simulateAccess(fromEngine));
+    return toResponse(keyNotFoundResult(input.principalArn, input.action, keyRef, built.message));
+  };
+
+  connection.onRequest(SimulateRequest.method, (params: SimulateParams, token) =>
+    runSafelyAsync<SimulateResult | ResponseError<void>>(connection, token, SimulateRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Simulation failed; see the server log'), async () => {
+      try {
+        return simulate(params ?? ({} as SimulateParams));
+      } catch (error) {
+        if (error instanceof ResponseError) return error;
+        throw error;
+      }
+    }),
+  );
+
+  connection.onRequest(WhoCanUseKeyRequest.method, (params: WhoCanUseKeyParams, token) =>
+    runSafelyAsync<WhoCanUseKeyResult | ResponseError<void>>(connection, token, WhoCanUseKeyRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Who can use this key failed; see the server log'), async () => {
+      if (!params || typeof params.key !== 'string' || !params.key) return invalid('key: must be a key id, key ARN, alias name or alias ARN');
+      let environment: Environment;
+      try {
+        environment = loadEnvironment().environment;
+      } catch (error) {
+        if (error instanceof ResponseError) return error;
+        throw error;
+      }
+      const table = whoCanUseKey(environment, params.key, { actions: params.actions });
+      if (!table) return invalid(`key: ${params.key} is not a key of the environment file`);
+      return { ...table, text: formatWhoCanUseKey(table) };
+    }),
+  );
+
+  // Code lenses: "Simulate access" per key-policy statement, "Run scenario" on scenario files.
+  connection.onCodeLens((params) => {
+    try {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      if (document.languageId === LANGUAGE_ID) return statementLenses(document);
+      if (document.languageId === SCENARIO_LANGUAGE_ID) return scenarioLenses(document);
+      return [];
+    } catch (error) {
+      connection.console.error(`codeLens failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return [];
+    }
+  });
+
+  // Scenario diagnostics, pushed for kms-scenario documents only.
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const pushScenarioDiagnostics = (document: TextDocument, delay: number): void => {
+    if (document.languageId !== SCENARIO_LANGUAGE_ID) return;
+    clearTimeout(pending.get(document.uri));
+    pending.set(
+      document.uri,
+      setTimeout(() => {
+        pending.delete(document.uri);
+        const current = documents.get(document.uri);
+        if (!current) return;
+        try {
+          void connection.sendDiagnostics({ uri: current.uri, version: current.version, diagnostics: scenarioDiagnostics(current) });
+        } catch (error) {
+          connection.console.error(`scenario diagnostics failed for ${document.uri}: ${String(error)}`);
+        }
+      }, delay),
+    );
+  };
+  documents.onDidOpen((e) => pushScenarioDiagnostics(e.document, PUSH_DELAY_MS));
+  documents.onDidChangeContent((e) => pushScenarioDiagnostics(e.document, PUSH_DELAY_MS));
+  documents.onDidClose((e) => {
+    if (e.document.languageId !== SCENARIO_LANGUAGE_ID) return;
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  return { codeLensProvider: { resolveProvider: false } };
+}
+
+function statementLenses(document: TextDocument): CodeLens[] {
+  const model = parseKeyPolicy(document.getText());
+  return model.statements.map((statement) => {
+    const start = document.positionAt(statement.range.start);
+    return {
+      range: { start, end: start },
+      command: {
+        title: `$(play) Simulate access${statement.sid ? ` (${statement.sid.value})` : ''}`,
+        command: 'kmsPolicyStudio.simulateAccess',
+        arguments: [document.uri, statement.index],
+      },
+    };
+  });
+}
+
+function scenarioLenses(document: TextDocument): CodeLens[] {
+  const text = document.getText();
+  const firstBrace = Math.max(0, text.indexOf('{'));
+  const at = document.positionAt(firstBrace);
+  const range = { start: at, end: at };
+  const run: CodeLens = { range, command: { title: '$(play) Run scenario', command: 'kmsPolicyStudio.runScenario', arguments: [document.uri] } };
+  const { scenario, issues } = parseScenarioText(text, document.uri);
+  const outcome = scenario ? simulateAccess(scenario) : undefined;
+  const title = outcome
+    ? `${outcome.decision}${outcome.error ? ` (${outcome.error})` : ''}: ${outcome.summary}`
+    : `${issues.length} problem${issues.length === 1 ? '' : 's'} to fix before it can run`;
+  return [run, { range, command: { title, command: 'kmsPolicyStudio.runScenario', arguments: [document.uri] } }];
+}
+
+export function scenarioDiagnostics(document: TextDocument): Diagnostic[] {
+  const { issues } = parseScenarioText(document.getText(), document.uri);
+  return issues.map((issue) => {
+    const start = document.positionAt(issue.range?.start ?? 0);
+    const end = document.positionAt(issue.range?.end ?? 0);
+    return {
+      range: { start, end },
+      severity: DiagnosticSeverity.Error,
+      source: DIAGNOSTIC_SOURCE,
+      code: issue.message.startsWith('JSON syntax') ? 'SCENARIO_JSON_SYNTAX' : 'SCENARIO_SCHEMA',
+      message: issue.message,
+    };
+  });
 }

@@ -3,7 +3,7 @@
 // policy (a session inherits its role's), the SCPs of the caller's account and the RCPs of the
 // key's account, and the caller's tags and organization as condition keys. Simulate and the
 // engine both use it, so they answer alike.
-import type { AccessScenario, NamedPolicy, OrganizationPolicyLevel, PolicyDocument, RequestedGrant, ScenarioGrant, ScenarioKey } from '../access/scenario';
+import type { AccessScenario, NamedPolicy, PolicyDocument, RequestedGrant, ScenarioGrant, ScenarioKey } from '../access/scenario';
 import type { Environment, EnvironmentAccount, EnvironmentKey, EnvironmentPrincipal, PolicySourceInfo } from './environmentModel';
 
 export interface ScenarioRequestInput {
@@ -81,7 +81,7 @@ function named(document: PolicyDocument, info: PolicySourceInfo | undefined, fal
   return { name: info.name || fallback, document, sourceText: info.text, source: info.path };
 }
 
-function scenarioKey(environment: Environment, key: EnvironmentKey): ScenarioKey {
+export function scenarioKey(environment: Environment, key: EnvironmentKey): ScenarioKey {
   const arn = keyArnOf(environment, key);
   return {
     arn,
@@ -128,6 +128,35 @@ export function buildScenarioFromEnvironment(environment: Environment, input: Sc
         : `Key 'arn:${environment.partition}:kms:${region}:${account}:key/${input.keyRef}' does not exist`;
     return { ok: false, error: 'NotFoundException', message };
   }
+  const keyPolicyDocument = key.keyPolicy ?? defaultKeyPolicyDocument(environment.partition, key.account);
+  const keyPolicy: PolicyDocument | NamedPolicy = key.keyPolicySource
+    ? { name: `key policy (${key.keyPolicySource.path})`, document: keyPolicyDocument, sourceText: key.keyPolicySource.text, source: key.keyPolicySource.path }
+    : keyPolicyDocument;
+  const tagContext: Record<string, string> = {};
+  for (const [tag, value] of Object.entries(key.tags ?? {})) tagContext[`aws:ResourceTag/${tag}`] = value;
+  const scenario = assembleScenario(
+    environment,
+    { ...input, region, context: { ...tagContext, ...(input.context ?? {}) } },
+    scenarioKey(environment, key),
+    keyPolicy,
+    scenarioGrants(environment, key),
+  );
+  return { ok: true, scenario };
+}
+
+/**
+ * The scenario for a request against a given key and key policy, with the caller's policies,
+ * organization policies and tags taken from the environment. Used when the key is not in the
+ * environment (a key policy being edited, a key created in the engine).
+ */
+export function assembleScenario(
+  environment: Environment,
+  input: ScenarioRequestInput,
+  key: ScenarioKey,
+  keyPolicy: PolicyDocument | NamedPolicy,
+  grants: readonly ScenarioGrant[] = [],
+): AccessScenario {
+  const callerAccount = accountOf(input.principalArn);
   const { principal, role } = findPrincipal(environment, input.principalArn);
   const policySource = principal && principal.identityPolicies.length ? principal : role ?? principal;
   const identityPolicies = (policySource?.identityPolicies ?? []).map((doc, i) =>
@@ -146,21 +175,13 @@ export function buildScenarioFromEnvironment(environment: Environment, input: Sc
   for (const [tag, value] of Object.entries(tags)) context[`aws:PrincipalTag/${tag}`] = value;
   if (callerAccountInfo?.organizationId) context['aws:PrincipalOrgID'] = callerAccountInfo.organizationId;
   if (keyAccountInfo?.organizationId) context['aws:ResourceOrgID'] = keyAccountInfo.organizationId;
-  for (const [tag, value] of Object.entries(key.tags ?? {})) context[`aws:ResourceTag/${tag}`] = value;
   Object.assign(context, input.context ?? {});
-
-  const keyPolicyDocument = key.keyPolicy ?? defaultKeyPolicyDocument(environment.partition, key.account);
-  const keyPolicy: PolicyDocument | NamedPolicy = key.keyPolicySource
-    ? { name: `key policy (${key.keyPolicySource.path})`, document: keyPolicyDocument, sourceText: key.keyPolicySource.text, source: key.keyPolicySource.path }
-    : keyPolicyDocument;
-  const levels = (list: readonly OrganizationPolicyLevel[] | undefined): OrganizationPolicyLevel[] => [...(list ?? [])];
-  const sk = scenarioKey(environment, key);
-  const scenario: AccessScenario = {
+  return {
     request: {
       principal: input.principalArn,
       action: input.action,
-      resource: sk.arn,
-      region,
+      resource: key.arn,
+      region: input.region ?? key.region,
       encryptionContext: input.encryptionContext,
       grantTokens: input.grantTokens,
       context,
@@ -170,14 +191,13 @@ export function buildScenarioFromEnvironment(environment: Environment, input: Sc
       grant: input.grant,
       grantId: input.grantId,
     },
-    key: sk,
+    key,
     keyPolicy,
     identityPolicies,
     permissionBoundary,
     sessionPolicy,
-    serviceControlPolicies: levels(callerAccountInfo?.serviceControlPolicies),
-    resourceControlPolicies: levels(keyAccountInfo?.resourceControlPolicies),
-    grants: scenarioGrants(environment, key),
+    serviceControlPolicies: [...(callerAccountInfo?.serviceControlPolicies ?? [])],
+    resourceControlPolicies: [...(keyAccountInfo?.resourceControlPolicies ?? [])],
+    grants,
   };
-  return { ok: true, scenario };
 }
