@@ -1,0 +1,190 @@
+// How a user operates VS Code's workbench, expressed with playwright-core on code-server's web
+// UI: the command palette, quick picks and input boxes, the Explorer, editors and their context
+// menu, panels, notifications and the status bar. Every wait is bounded; focus-sensitive actions
+// retry, because a freshly opened widget can miss the first keystroke.
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class WorkbenchDriver {
+  constructor(readonly page: Page, private readonly timeoutMs = 30_000) {}
+
+  /** Waits until the workbench has rendered and the Explorer shows the folder. */
+  async waitUntilReady(folderName: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await this.page.locator('.sidebar').getByText(folderName, { exact: false }).first().waitFor({ timeout: 60_000 });
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Opens the command palette and runs the command whose label matches `label` exactly. */
+  async runCommand(label: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('F1');
+        await this.quickInput.waitFor({ state: 'visible', timeout: 5_000 });
+        const input = this.quickInput.locator('input').first();
+        await input.fill(`>${label}`);
+        const row = this.quickInput.locator('.monaco-list-row').filter({ hasText: label }).first();
+        await row.waitFor({ state: 'visible', timeout: 10_000 });
+        await row.click();
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw new Error(`could not run "${label}" from the command palette: ${String(error)}`);
+        await sleep(1_000);
+      }
+    }
+  }
+
+  /** Waits for a quick input showing `text` (its title, prompt or an item). */
+  async waitForQuickInput(text: string | RegExp): Promise<void> {
+    await this.quickInput.filter({ hasText: text }).waitFor({ state: 'visible', timeout: this.timeoutMs });
+  }
+
+  /** In the quick pick showing `text`, chooses the row showing `item` (or the first row). */
+  async pick(text: string | RegExp, item?: string | RegExp): Promise<void> {
+    await this.waitForQuickInput(text);
+    const rows = this.quickInput.locator('.quick-input-list .monaco-list-row');
+    const row = item === undefined ? rows.first() : rows.filter({ hasText: item }).first();
+    await row.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    const before = await this.quickInputSnapshot();
+    await row.click();
+    await this.waitForQuickInputChange(before);
+  }
+
+  /** What the quick input shows now (empty when hidden): its title, prompt, value and rows. */
+  private async quickInputSnapshot(): Promise<string> {
+    if (!(await this.quickInput.isVisible())) return '';
+    const value = await this.quickInput.locator('input').first().inputValue().catch(() => '');
+    return `${await this.quickInput.innerText().catch(() => '')}\u0000${value}`;
+  }
+
+  /** Waits until the quick input closes or shows something else (the next prompt may reuse it). */
+  private async waitForQuickInputChange(before: string): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await this.quickInputSnapshot()) !== before) return;
+      await sleep(100);
+    }
+    throw new Error('the quick input did not move on after the choice');
+  }
+
+  /** In the input box showing `prompt`, types `text` (possibly nothing) and presses Enter. */
+  async answer(prompt: string | RegExp, text = ''): Promise<void> {
+    await this.waitForQuickInput(prompt);
+    const input = this.quickInput.locator('input').first();
+    await input.fill(text);
+    const before = await this.quickInputSnapshot();
+    await input.press('Enter');
+    await this.waitForQuickInputChange(before);
+  }
+
+  /** Clicks an activity-bar entry (e.g. "KMS", "Explorer") by its accessible name. */
+  async openActivity(name: string): Promise<void> {
+    const item = this.page.locator(`.activitybar .action-item a[aria-label^="${name}"], .activitybar .action-item[aria-label^="${name}"]`).first();
+    await item.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    const checked = await item.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
+    if (!checked) await item.click();
+  }
+
+  /** Opens a file of the workspace by clicking it in the Explorer. */
+  async openFromExplorer(fileName: string): Promise<void> {
+    await this.openActivity('Explorer');
+    const row = this.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: fileName }).first();
+    await row.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    await row.dblclick();
+    await this.page.locator('.tabs-container .tab.active').filter({ hasText: fileName }).waitFor({ timeout: this.timeoutMs });
+  }
+
+  /** The active editor's visible text, lines joined with newlines. */
+  async activeEditorText(): Promise<string> {
+    const lines = this.activeEditor.locator('.view-lines .view-line');
+    const texts = await lines.evaluateAll((els) =>
+      els
+        .map((el) => ({ top: parseFloat((el as HTMLElement).style.top || '0'), text: (el.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text),
+    );
+    return texts.join('\n');
+  }
+
+  get activeEditor(): Locator {
+    return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+  }
+
+  /** Polls the active editor until its text satisfies `check`; returns the text. */
+  async waitForEditorText(check: (text: string) => boolean, what: string, timeoutMs = this.timeoutMs): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.activeEditorText().catch(() => '');
+      if (check(text)) return text;
+      await sleep(250);
+    }
+    throw new Error(`the editor never showed ${what}; it shows:\n${text.slice(0, 500)}`);
+  }
+
+  /** Selects everything in the active editor by keyboard, as a user would. */
+  async selectAllInEditor(): Promise<void> {
+    await this.activeEditor.locator('.view-lines').click();
+    await this.page.keyboard.press('Control+A');
+  }
+
+  /** Right-clicks the selected text of the active editor and chooses `item` from the context menu. */
+  async editorContextMenu(item: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const firstLine = this.activeEditor.locator('.view-lines .view-line').first();
+        // Right-clicking inside the selection keeps it; a few pixels in is inside the first character.
+        await firstLine.click({ button: 'right', position: { x: 4, y: 5 } });
+        const entry = this.page.locator('.monaco-menu .action-item').filter({ hasText: item }).first();
+        await entry.waitFor({ state: 'visible', timeout: 5_000 });
+        // VS Code's menu ignores a click that lands right after it opened; hovering focuses the
+        // entry and Enter runs it, as with a keyboard.
+        await entry.hover();
+        await this.page.locator('.monaco-menu .action-item.focused').filter({ hasText: item }).waitFor({ timeout: 5_000 });
+        await this.page.keyboard.press('Enter');
+        await entry.waitFor({ state: 'hidden', timeout: 5_000 });
+        return;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (attempt >= 3) throw new Error(`the editor context menu has no "${item}": ${String(error)}`);
+        await sleep(500);
+      }
+    }
+  }
+
+  /** Waits for a notification toast containing `text`; returns its text. */
+  async waitForNotification(text: string | RegExp): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    return (await toast.textContent()) ?? '';
+  }
+
+  /** Closes every notification toast so they do not cover what the next screen shows. */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+  }
+
+  /** The content of the webview panel whose tab is titled `title`. */
+  async webview(title: string): Promise<FrameLocator> {
+    await this.page.locator('.tabs-container .tab.active').filter({ hasText: title }).waitFor({ timeout: this.timeoutMs });
+    // A webview is an iframe hosting another iframe (#active-frame) with the extension's HTML.
+    const outer = this.page.locator('iframe.webview.ready').last();
+    await outer.waitFor({ state: 'attached', timeout: this.timeoutMs });
+    return this.page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+  }
+
+  /** A status-bar entry whose text or accessible name matches `text`. */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.statusbar .statusbar-item').filter({ hasText: text }).first();
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path });
+  }
+}
