@@ -2,6 +2,7 @@
 // and Run Scenario (a `*.kms-scenario.json` file): the server decides, the result opens in a
 // read-only document whose first line is the decision.
 import * as vscode from 'vscode';
+import { parse as parseJsonc } from 'jsonc-parser';
 import catalog from '../../../server/src/core/catalog/generated/kmsCatalog.json';
 import { SimulateRequest, type SimulateParams, type SimulateResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
@@ -62,7 +63,7 @@ export function simulateAccessCommand(docs: SimulationDocuments, keyArnForPolicy
       const statementIndex = typeof statementIndexArg === 'number' ? statementIndexArg : undefined;
       const principal = args.principal ?? (await pickPrincipal(ctx));
       if (!principal) return undefined;
-      const action = args.action ?? (await pickAction(statementIndex));
+      const action = args.action ?? (await pickAction(await statementActions(uri, statementIndex)));
       if (!action) return undefined;
       const resource = args.resource ?? keyArnForPolicy(uri);
       const scenario = {
@@ -130,18 +131,37 @@ async function pickPrincipal(ctx: StudioContext): Promise<string | undefined> {
   }).then((v) => v?.trim());
 }
 
-async function pickAction(_statementIndex: number | undefined): Promise<string | undefined> {
+async function pickAction(fromStatement: readonly string[]): Promise<string | undefined> {
   const common = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'DescribeKey', 'CreateGrant', 'PutKeyPolicy', 'ScheduleKeyDeletion'];
-  const actions = [...catalog.actions].sort((a, b) => {
-    const ia = common.indexOf(a.name);
-    const ib = common.indexOf(b.name);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.name.localeCompare(b.name);
-  });
+  // The statement's own actions come first when the lens of a statement started the simulation.
+  const first = fromStatement.map((a) => a.replace(/^kms:/i, '').toLowerCase());
+  const rank = (name: string) => {
+    const s = first.indexOf(name.toLowerCase());
+    if (s >= 0) return s;
+    const c = common.indexOf(name);
+    return c >= 0 ? 100 + c : 1000;
+  };
+  const actions = [...catalog.actions].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
   const choice = await vscode.window.showQuickPick(
-    actions.map((a) => ({ label: `kms:${a.name}`, description: a.accessLevel, detail: a.description })),
+    actions.map((a) => ({ label: `kms:${a.name}`, description: first.includes(a.name.toLowerCase()) ? `${a.accessLevel} · in this statement` : a.accessLevel, detail: a.description })),
     { title: 'Simulate Access: which action?', placeHolder: 'kms:Decrypt', matchOnDetail: true },
   );
   return choice?.label;
+}
+
+/** The exact KMS actions a statement names (wildcards left out), for ordering the action picker. */
+async function statementActions(uri: vscode.Uri, statementIndex: number | undefined): Promise<string[]> {
+  if (statementIndex === undefined) return [];
+  try {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const policy = parseJsonc(document.getText()) as { Statement?: unknown } | undefined;
+    const statements = Array.isArray(policy?.Statement) ? policy.Statement : policy?.Statement ? [policy.Statement] : [];
+    const action = (statements[statementIndex] as { Action?: unknown } | undefined)?.Action;
+    const actions = typeof action === 'string' ? [action] : Array.isArray(action) ? action : [];
+    return actions.filter((a): a is string => typeof a === 'string' && !a.includes('*'));
+  } catch {
+    return [];
+  }
 }
 
 function toUri(value: unknown): vscode.Uri | undefined {
