@@ -24,6 +24,8 @@ export interface KeyMaterial {
   /** Imported material imported with ImportType NEW_KEY_MATERIAL waits for RotateKeyOnDemand. */
   readonly pendingRotation?: boolean;
   readonly rotatedAt?: number;
+  /** Imported material: SHA-256 of the secret, so a re-import must bring the same material. */
+  readonly fingerprint?: string;
 }
 
 export interface GrantRecord {
@@ -139,7 +141,7 @@ export interface ClusterRecord {
   clusterCertificate?: string;
   /** The `kmsuser` crypto user's password (absent until a key store creates the user). */
   kmsuserPassword?: string;
-  /** Key handles: KMS key id -> secret (base64). Never copied out of the cluster in plaintext. */
+  /** Key handles: `${keyId}/${materialId}` -> secret (base64). Never copied out of the cluster. */
   keys: Record<string, string>;
   tags: Array<{ Key: string; Value: string }>;
 }

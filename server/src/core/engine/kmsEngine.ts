@@ -6,6 +6,8 @@ import { aliasOperations } from './aliasOperations';
 import { cryptoOperations } from './cryptoOperations';
 import { dataKeyPairOperations } from './dataKeyPairOperations';
 import { grantOperations } from './grantOperations';
+import { importOperations } from './importOperations';
+import { multiRegionOperations } from './multiRegionOperations';
 import { rotationOperations } from './rotationOperations';
 import { signingOperations } from './signingOperations';
 import { tagOperations } from './tagOperations';
@@ -38,6 +40,8 @@ const KMS_OPERATIONS: OperationTable = {
   ...grantOperations,
   ...tagOperations,
   ...rotationOperations,
+  ...importOperations,
+  ...multiRegionOperations,
 };
 
 const CLOUDHSM_OPERATIONS: OperationTable = {};
