@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createECDH, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, diffieHellman, verify as nodeVerify, constants } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, diffieHellman, verify as nodeVerify, constants } from 'node:crypto';
 import { test } from 'node:test';
 import { b64, openHarness } from './engineHarness';
 
@@ -108,7 +108,6 @@ test('DeriveSharedSecret agrees with the peer side of ECDH; bad input gets AWS e
   assert.equal((await fail('DeriveSharedSecret', { KeyId: m.KeyId, KeyAgreementAlgorithm: 'INVALID', PublicKey: b64('x') })).message,
     "1 validation error detected: Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [ECDH]");
   assert.equal((await fail('CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'KEY_AGREEMENT' })).message, 'KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048');
-  assert.ok(createECDH);
   await engine.close();
 });
 
