@@ -102,7 +102,8 @@ export function runScenarioCommand(docs: SimulationDocuments) {
       }
       const request = (isObject(scenario) && isObject(scenario.request) ? scenario.request : {}) as Record<string, unknown>;
       try {
-        const { result } = await runSimulation(ctx, docs, { scenario }, {
+        const { result } = await runSimulation(ctx, docs, { scenario, scenarioUri: uri.toString() }, {
+          scenarioUri: uri.toString(),
           principal: typeof request.principal === 'string' ? request.principal : undefined,
           action: typeof request.action === 'string' ? request.action : undefined,
           resource: typeof request.resource === 'string' ? request.resource : undefined,

@@ -49,6 +49,8 @@ export interface SimulationAsked {
   readonly resource?: string;
   /** The policy the user simulated from, when it was an open document. */
   readonly policyUri?: string;
+  /** The scenario file simulated, whose embedded policies the trace ranges point into. */
+  readonly scenarioUri?: string;
 }
 
 function traceOf(result: SimulateResult): TraceShape {
@@ -78,7 +80,7 @@ export function buildSimulationReport(result: SimulateResult, asked: SimulationA
     lines.push('Policies and statements (links open the statement)');
     for (const policy of trace.policies) {
       lines.push(`  ${policy.name ?? policy.kind ?? 'policy'}: ${policy.outcome ?? ''}${policy.note ? ` (${policy.note})` : ''}`);
-      const target = policy.kind === 'key-policy' && asked.policyUri ? asked.policyUri : policy.source;
+      const target = (policy.kind === 'key-policy' && asked.policyUri) || policy.source || asked.scenarioUri;
       for (const statement of policy.statements ?? []) {
         const name = `Statement[${statement.index ?? '?'}]${statement.sid ? ` "${statement.sid}"` : ''}`;
         const verdict = statement.matched ? 'matched' : `did not match${statement.reason?.message ? `: ${statement.reason.message}` : ''}`;
