@@ -29,6 +29,12 @@ export interface ServerInitializationOptions {
   readonly engineRootKeyHex?: string;
   /** Absolute path of the environment file, when the workspace has one. */
   readonly environmentFile?: string;
+  /**
+   * Port of the loopback endpoint the server opens beside the editor bridge, so a terminal's
+   * SDK or AWS CLI reaches the same engine (reported in engineInfo). Absent or 0: a free port;
+   * null: no endpoint.
+   */
+  readonly engineHttpPort?: number | null;
 }
 
 /** An HTTP request as signed by the AWS SDK, forwarded verbatim. Body is base64. */
@@ -122,3 +128,21 @@ export interface WhoCanUseKeyResult {
 
 /** Server -> client notification: the embedded engine's keys changed (refresh the explorer). */
 export const EngineChangedNotification = { method: 'kmsPolicyStudio/engineChanged' } as const;
+
+/**
+ * Client -> server: moves the embedded engine's clock forward (never back), to watch a
+ * scheduled deletion, a rotation or an import expiry happen. Answers the engine's new time.
+ */
+export const AdvanceEngineClockRequest = { method: 'kmsPolicyStudio/advanceEngineClock' } as const;
+export interface AdvanceEngineClockParams {
+  /** A duration such as `30d`, `12h`, `90m`, `10s` or `5000ms`; or use `to`. */
+  readonly advance?: string;
+  /** An ISO 8601 instant to move to; it must not be before the engine's current time. */
+  readonly to?: string;
+}
+export interface AdvanceEngineClockResult {
+  /** The engine's time after the move, ISO 8601. */
+  readonly now: string;
+  /** How far the engine's clock is ahead of real time, in milliseconds. */
+  readonly offsetMs: number;
+}

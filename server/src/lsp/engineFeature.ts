@@ -1,6 +1,189 @@
-import type { ServerCapabilities } from 'vscode-languageserver';
+// The in-editor bridge to the embedded engine. The extension's KMS client forwards each signed
+// SDK request here (`kmsPolicyStudio/kmsRequest`) and gets the answer `kms-policy serve` would
+// give; `engineInfo` says whom the client can act as; `engineChanged` tells it to refresh. A
+// loopback endpoint beside it lets a terminal's SDK or AWS CLI reach the same engine.
+import { ResponseError, ErrorCodes, type ServerCapabilities } from 'vscode-languageserver';
+import { EnvironmentError } from '../core/environment/environmentLoader';
+import { AdjustableClock } from '../core/engine/engineClock';
+import { KmsServiceError } from '../core/engine/kmsEngineApi';
+import { startKmsHttpServer, type RunningKmsHttpServer } from '../http/kmsHttpServer';
+import { openServedEngine, readEnvironmentFile, servedPrincipals, type ServedEngine } from '../http/servedEngine';
+import { advanceFrom, createStudioAdminRoute } from '../http/studioAdminRoutes';
+import { errorResponse } from '../http/wireErrors';
+import { handleWireRequest } from '../http/wireRequestHandler';
+import { EngineStoreLockedError } from '../node/fileEngineStore';
+import {
+  AdvanceEngineClockRequest,
+  EngineChangedNotification,
+  EngineInfoRequest,
+  KmsWireRequest,
+  type AdvanceEngineClockParams,
+  type AdvanceEngineClockResult,
+  type EngineInfoResult,
+  type KmsWireRequestParams,
+  type KmsWireRequestResult,
+} from '../protocol';
 import type { ServerContext } from './serverContext';
 
-export function registerEngineFeature(_ctx: ServerContext): Partial<ServerCapabilities> {
+/** Coalesces bursts of engine changes (a key created, then Enabled) into one notification. */
+const CHANGE_NOTIFY_DELAY_MS = 100;
+
+interface RunningBridge {
+  readonly served: ServedEngine;
+  readonly endpoint?: RunningKmsHttpServer;
+  readonly unsubscribe: () => void;
+}
+
+export function registerEngineFeature(ctx: ServerContext): Partial<ServerCapabilities> {
+  const bridge = new EngineBridge(ctx);
+  ctx.connection.onRequest(KmsWireRequest.method, (params: KmsWireRequestParams) => bridge.kmsRequest(params));
+  ctx.connection.onRequest(EngineInfoRequest.method, () => bridge.info());
+  ctx.connection.onRequest(AdvanceEngineClockRequest.method, (params: AdvanceEngineClockParams) => bridge.advanceClock(params));
+  // Open the engine as soon as the client is ready, so the first request does not wait for it.
+  ctx.connection.onInitialized(() => void bridge.running().catch(() => undefined));
+  ctx.connection.onShutdown(() => bridge.close());
   return {};
+}
+
+export class EngineBridge {
+  private opening: Promise<RunningBridge> | undefined;
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** The engine, opened once from the initialization options; later calls share it. */
+  running(): Promise<RunningBridge> {
+    this.opening ??= this.open();
+    return this.opening;
+  }
+
+  async kmsRequest(params: KmsWireRequestParams): Promise<KmsWireRequestResult> {
+    let bridge: RunningBridge;
+    try {
+      bridge = await this.running();
+    } catch (error) {
+      const response = errorResponse(
+        new KmsServiceError('KMSInternalException', `The embedded engine is not available: ${messageOf(error)}`, 500),
+      );
+      return { statusCode: response.statusCode, headers: response.headers, bodyBase64: response.body.toString('base64') };
+    }
+    return handleWireRequest(bridge.served.engine, params, {
+      onInternalError: (error, operation) => this.ctx.connection.console.error(`KMS ${operation} failed unexpectedly: ${stackOf(error)}`),
+    });
+  }
+
+  async info(): Promise<EngineInfoResult> {
+    const bridge = await this.runningOrResponseError();
+    const { engine, environment } = bridge.served;
+    return {
+      accountId: engine.defaultAccountId,
+      region: engine.defaultRegion,
+      principals: servedPrincipals(environment),
+      ...(bridge.endpoint ? { endpoint: bridge.endpoint.url } : {}),
+    };
+  }
+
+  async advanceClock(params: AdvanceEngineClockParams): Promise<AdvanceEngineClockResult> {
+    const { clock } = (await this.runningOrResponseError()).served;
+    try {
+      clock.advance(advanceFrom(params, clock.now()));
+    } catch (error) {
+      throw new ResponseError(ErrorCodes.InvalidParams, messageOf(error));
+    }
+    return { now: clock.now().toISOString(), offsetMs: clock.offset };
+  }
+
+  async close(): Promise<void> {
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    const opening = this.opening;
+    this.opening = undefined;
+    const bridge = await opening?.catch(() => undefined);
+    if (!bridge) return;
+    bridge.unsubscribe();
+    await bridge.endpoint?.close();
+    await bridge.served.engine.close();
+  }
+
+  private async runningOrResponseError(): Promise<RunningBridge> {
+    try {
+      return await this.running();
+    } catch (error) {
+      throw new ResponseError(ErrorCodes.InternalError, `The embedded engine is not available: ${messageOf(error)}`);
+    }
+  }
+
+  private async open(): Promise<RunningBridge> {
+    const options = this.ctx.initializationOptions;
+    const clock = new AdjustableClock();
+    const environmentFile = this.usableEnvironmentFile(options.environmentFile);
+    const rootKey = this.rootKey(options.engineRootKeyHex, options.engineStorePath);
+    let served: ServedEngine;
+    try {
+      served = await openServedEngine({ environmentFile, storeDir: rootKey ? options.engineStorePath : undefined, rootKey, clock });
+    } catch (error) {
+      if (!(error instanceof EngineStoreLockedError)) {
+        this.ctx.connection.window.showErrorMessage(`KMS Key Policy Studio: the embedded engine could not start: ${messageOf(error)}`);
+        throw error;
+      }
+      // Another window holds the store: this one still gets a working engine, in memory.
+      this.ctx.connection.window.showWarningMessage(`KMS Key Policy Studio: ${error.message} This window's engine keeps its state in memory.`);
+      served = await openServedEngine({ environmentFile, clock });
+    }
+
+    const unsubscribe = served.engine.onDidChange(() => this.scheduleChangeNotification());
+    let endpoint: RunningKmsHttpServer | undefined;
+    if (options.engineHttpPort !== null) {
+      try {
+        endpoint = await startKmsHttpServer(served.engine, {
+          port: options.engineHttpPort ?? 0,
+          adminRoute: createStudioAdminRoute(clock),
+          onInternalError: (error, operation) => this.ctx.connection.console.error(`KMS ${operation} failed unexpectedly: ${stackOf(error)}`),
+        });
+        this.ctx.connection.console.info(`Embedded KMS endpoint: ${endpoint.url}`);
+      } catch (error) {
+        this.ctx.connection.console.warn(`The embedded engine's loopback endpoint did not start: ${messageOf(error)}`);
+      }
+    }
+    return { served, endpoint, unsubscribe };
+  }
+
+  /** The environment file when it loads; otherwise the default environment, with a warning. */
+  private usableEnvironmentFile(file: string | undefined): string | undefined {
+    if (!file) return undefined;
+    try {
+      readEnvironmentFile(file);
+      return file;
+    } catch (error) {
+      const detail = error instanceof EnvironmentError ? error.issues.map((issue) => issue.message).join('; ') : messageOf(error);
+      this.ctx.connection.window.showWarningMessage(
+        `KMS Key Policy Studio: the environment file ${file} cannot be used (${detail}); the embedded engine serves the default account 111122223333.`,
+      );
+      return undefined;
+    }
+  }
+
+  private rootKey(hex: string | undefined, storePath: string | undefined): Uint8Array | undefined {
+    if (!storePath) return undefined;
+    if (hex && /^[0-9a-fA-F]{64}$/.test(hex)) return new Uint8Array(Buffer.from(hex, 'hex'));
+    this.ctx.connection.window.showWarningMessage(
+      'KMS Key Policy Studio: no valid root key was given for the engine store, so the embedded engine keeps its state in memory.',
+    );
+    return undefined;
+  }
+
+  private scheduleChangeNotification(): void {
+    if (this.changeTimer) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      void this.ctx.connection.sendNotification(EngineChangedNotification.method).catch(() => undefined);
+    }, CHANGE_NOTIFY_DELAY_MS);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

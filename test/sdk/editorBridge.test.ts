@@ -1,0 +1,145 @@
+// The in-editor bridge as the extension uses it: @aws-sdk/client-kms whose request handler
+// forwards each signed request to the language server (`kmsPolicyStudio/kmsRequest`), the
+// engine info with the principals to act as, change notifications, the clock, and the
+// loopback endpoint that reaches the same engine from a terminal.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  AdvanceEngineClockRequest,
+  EngineChangedNotification,
+  EngineInfoRequest,
+  KmsWireRequest,
+  type AdvanceEngineClockResult,
+  type EngineInfoResult,
+  type ServerInitializationOptions,
+  type WireRequest,
+  type WireResponse,
+} from '../../server/src/protocol';
+import { InProcessRequestHandler } from './support/inProcessRequestHandler';
+import { expectKmsError, scratchDir } from './support/kmsTransports';
+import { REPO_ROOT } from './support/serveProcess';
+
+const SERVER_MAIN = join(REPO_ROOT, 'dist', 'server', 'serverMain.js');
+const te = new TextEncoder();
+
+interface BridgeClient {
+  readonly connection: MessageConnection;
+  readonly child: ChildProcess;
+  changes: number;
+  close(): Promise<void>;
+}
+
+async function startLanguageServer(initializationOptions: ServerInitializationOptions): Promise<BridgeClient> {
+  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run 'node esbuild.mjs'.`);
+  const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stderr!.resume();
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const client: BridgeClient = {
+    connection,
+    child,
+    changes: 0,
+    async close() {
+      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+      await connection.sendRequest('shutdown').catch(() => undefined);
+      await connection.sendNotification('exit').catch(() => undefined);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (child.exitCode === null) child.kill();
+      connection.dispose();
+    },
+  };
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/showMessageRequest', () => null);
+  connection.onNotification('window/logMessage', () => undefined);
+  connection.onNotification('window/showMessage', () => undefined);
+  connection.onNotification(EngineChangedNotification.method, () => {
+    client.changes++;
+  });
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions });
+  await connection.sendNotification('initialized', {});
+  return client;
+}
+
+function bridgeKms(client: BridgeClient, credentials = { accessKeyId: 'test', secretAccessKey: 'test' }): KMSClient {
+  const send = (request: WireRequest) => client.connection.sendRequest(KmsWireRequest.method, request) as Promise<WireResponse>;
+  return new KMSClient({ region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new InProcessRequestHandler(send) });
+}
+
+describe('the editor bridge to the embedded engine (language server over stdio)', () => {
+  const store = scratchDir('kms-bridge-store-');
+  const rootKeyHex = randomBytes(32).toString('hex');
+  let client: BridgeClient;
+
+  before(async () => {
+    client = await startLanguageServer({ engineStorePath: store.path, engineRootKeyHex: rootKeyHex });
+  });
+  after(async () => {
+    await client?.close();
+    store.remove();
+  });
+
+  it('answers engineInfo with the account, Region, principals to act as and the loopback endpoint', async () => {
+    const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
+    assert.equal(info.accountId, '111122223333');
+    assert.equal(info.region, 'us-east-1');
+    assert.deepEqual(info.principals, [{ arn: 'arn:aws:iam::111122223333:root', accessKeyId: 'test', secretAccessKey: 'test' }]);
+    assert.match(info.endpoint ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('runs SDK calls forwarded as kmsRequest, and notifies engineChanged after a change', async () => {
+    const kms = bridgeKms(client);
+    const before = client.changes;
+    const key = await kms.send(new CreateKeyCommand({ Description: 'from the editor' }));
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyMetadata!.KeyId, Plaintext: te.encode('selection') }));
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
+    assert.equal(new TextDecoder().decode(dec.Plaintext), 'selection');
+    const deadline = Date.now() + 3000;
+    while (client.changes === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(client.changes > before, 'engineChanged was sent');
+  });
+
+  it('serves the same engine on its loopback endpoint', async () => {
+    const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
+    const viaBridge = await bridgeKms(client).send(new CreateKeyCommand({ Description: 'shared' }));
+    const overHttp = new KMSClient({ region: 'us-east-1', endpoint: info.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const keys = await overHttp.send(new ListKeysCommand({ Limit: 1000 }));
+    assert.ok(keys.Keys?.some((k) => k.KeyId === viaBridge.KeyMetadata!.KeyId));
+    overHttp.destroy();
+  });
+
+  it('checks signatures on forwarded requests like the endpoint does', async () => {
+    await expectKmsError(bridgeKms(client, { accessKeyId: 'test', secretAccessKey: 'wrong' }).send(new ListKeysCommand({})), 'InvalidSignatureException');
+    await expectKmsError(bridgeKms(client, { accessKeyId: 'nobody', secretAccessKey: 'x' }).send(new ListKeysCommand({})), 'UnrecognizedClientException');
+  });
+
+  it('answers a malformed kmsRequest with a KMS-shaped error and keeps running', async () => {
+    for (const junk of [null, { method: 'POST' }, { method: 'POST', path: '/', headers: {}, bodyBase64: '!!!' }]) {
+      const answer = (await client.connection.sendRequest(KmsWireRequest.method, junk)) as WireResponse;
+      assert.equal(answer.statusCode, 400);
+      assert.ok(JSON.parse(Buffer.from(answer.bodyBase64, 'base64').toString()).__type);
+    }
+    assert.ok((await bridgeKms(client).send(new ListKeysCommand({}))).Keys);
+  });
+
+  it('moves the engine clock forward on request, never back', async () => {
+    const moved = (await client.connection.sendRequest(AdvanceEngineClockRequest.method, { advance: '30d' })) as AdvanceEngineClockResult;
+    assert.ok(moved.offsetMs >= 30 * 86_400_000);
+    assert.ok(Date.parse(moved.now) > Date.now() + 29 * 86_400_000);
+    await assert.rejects(client.connection.sendRequest(AdvanceEngineClockRequest.method, { to: '2001-01-01T00:00:00Z' }), /only moves forward/);
+  });
+
+  it('keeps the keys in the encrypted store across a restart of the language server', async () => {
+    const created = await bridgeKms(client).send(new CreateKeyCommand({ Description: 'durable' }));
+    await client.close();
+    client = await startLanguageServer({ engineStorePath: store.path, engineRootKeyHex: rootKeyHex });
+    const keys = await bridgeKms(client).send(new ListKeysCommand({ Limit: 1000 }));
+    assert.ok(keys.Keys?.some((k) => k.KeyId === created.KeyMetadata!.KeyId));
+  });
+});
