@@ -15,13 +15,17 @@ export interface CallerIdentity {
   readonly roleName?: string;
   readonly sessionName?: string;
   readonly serviceName?: string;
+  /** `arn:aws:iam::ACCOUNT:root` of the caller's account (empty without an account), for principal matching. */
+  readonly accountRootArn: string;
+  /** `arn:aws:iam::ACCOUNT:role/` of the caller's account, for matching role ARNs with paths. */
+  readonly rolePrefix: string;
   /** The value of aws:PrincipalType. */
   readonly principalType: 'Account' | 'User' | 'AssumedRole' | 'FederatedUser' | 'AWSService' | 'Anonymous' | 'Unknown';
 }
 
 const cache = new Map<string, CallerIdentity>();
 
-function parse(arn: string): CallerIdentity {
+function parse(arn: string): Omit<CallerIdentity, 'accountRootArn' | 'rolePrefix'> {
   const base = { arn, partition: 'aws', principalArn: arn };
   if (arn === '*' || arn === 'anonymous') {
     return { ...base, kind: 'anonymous', account: null, principalType: 'Anonymous' };
@@ -69,7 +73,12 @@ function parse(arn: string): CallerIdentity {
 export function parseCaller(arn: string): CallerIdentity {
   let identity = cache.get(arn);
   if (!identity) {
-    identity = parse(arn);
+    const parsed = parse(arn) as Omit<CallerIdentity, 'accountRootArn' | 'rolePrefix'>;
+    identity = {
+      ...parsed,
+      accountRootArn: parsed.account ? `arn:${parsed.partition}:iam::${parsed.account}:root` : '',
+      rolePrefix: parsed.account ? `arn:${parsed.partition}:iam::${parsed.account}:role/` : '',
+    };
     if (cache.size > 1024) cache.clear();
     cache.set(arn, identity);
   }

@@ -60,10 +60,9 @@ export function matchGrantee(grantee: string, caller: CallerIdentity): GranteeMa
   if (caller.kind === 'service' && caller.serviceName && grantee.toLowerCase() === caller.serviceName.toLowerCase()) return 'direct';
   if (caller.kind === 'assumed-role' && grantee === caller.principalArn) return 'direct';
   if (caller.kind === 'assumed-role' && caller.roleName && caller.account) {
-    const prefix = `arn:${caller.partition}:iam::${caller.account}:role/`;
-    if (grantee.startsWith(prefix) && grantee.slice(grantee.lastIndexOf('/') + 1) === caller.roleName) return 'direct';
+    if (grantee.startsWith(caller.rolePrefix) && grantee.slice(grantee.lastIndexOf('/') + 1) === caller.roleName) return 'direct';
   }
-  if (caller.account && grantee === `arn:${caller.partition}:iam::${caller.account}:root`) {
+  if (caller.account && grantee === caller.accountRootArn) {
     return caller.kind === 'root' ? 'direct' : 'account';
   }
   return undefined;

@@ -24,8 +24,9 @@ function aliasesOf(key: ScenarioKey): string[] {
  * `callerAccount` and `region` are where ids and alias names resolve.
  */
 export function resolveKey(key: ScenarioKey, resource: string, given: string | undefined, callerAccount: string | null, region: string): KeyResolution {
-  const partition = key.arn.split(':')[1] || 'aws';
   const name = given ?? resource;
+  if (name === key.arn) return { found: true, detail: `key ARN ${name}` };
+  const partition = key.arn.split(':')[1] || 'aws';
   if (name.startsWith('arn:')) {
     const parts = name.split(':');
     const resourcePart = parts.slice(5).join(':');

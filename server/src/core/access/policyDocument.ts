@@ -152,8 +152,36 @@ function readStatement(raw: unknown, index: number): NormalizedStatement {
   };
 }
 
-/** Normalizes any JSON value into a policy; problems are reported, never thrown. */
+// The engine evaluates the same few policies on every request: remember each normalized
+// policy by its document object (or text), so a request pays only for evaluation. Normalized
+// policies are never mutated, and a document object is treated as immutable once evaluated.
+const byObject = new WeakMap<object, NormalizedPolicy>();
+const byText = new Map<string, NormalizedPolicy>();
+const MAX_TEXTS = 256;
+
+/** Normalizes any JSON value (or JSON text) into a policy; problems are reported, never thrown. */
 export function normalizePolicy(document: unknown): NormalizedPolicy {
+  if (typeof document === 'object' && document !== null) {
+    let cached = byObject.get(document);
+    if (!cached) {
+      cached = readPolicy(document);
+      byObject.set(document, cached);
+    }
+    return cached;
+  }
+  if (typeof document === 'string') {
+    let cached = byText.get(document);
+    if (!cached) {
+      cached = readPolicy(document);
+      if (byText.size >= MAX_TEXTS) byText.clear();
+      byText.set(document, cached);
+    }
+    return cached;
+  }
+  return readPolicy(document);
+}
+
+function readPolicy(document: unknown): NormalizedPolicy {
   let value = document;
   if (typeof value === 'string') {
     try {

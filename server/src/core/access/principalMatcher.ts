@@ -24,7 +24,7 @@ function matchAwsEntry(entry: string, caller: CallerIdentity): PrincipalMatch | 
   if (ACCOUNT_ID.test(entry)) {
     return entry === caller.account ? { kind: 'account', entry, namesSessionOrUser: false } : undefined;
   }
-  if (entry === `arn:${caller.partition}:iam::${caller.account}:root`) {
+  if (entry === caller.accountRootArn) {
     // The root user is the account: a statement naming the account allows the root user directly.
     return caller.kind === 'root'
       ? { kind: 'direct', entry, namesSessionOrUser: true }
@@ -35,8 +35,7 @@ function matchAwsEntry(entry: string, caller: CallerIdentity): PrincipalMatch | 
   }
   if (caller.kind === 'assumed-role' && caller.roleName) {
     // A role ARN (with any path) names every session of the role.
-    const prefix = `arn:${caller.partition}:iam::${caller.account}:role/`;
-    if (entry.startsWith(prefix) && entry.slice(entry.lastIndexOf('/') + 1) === caller.roleName) {
+    if (entry.startsWith(caller.rolePrefix) && entry.slice(entry.lastIndexOf('/') + 1) === caller.roleName) {
       return { kind: 'direct', entry, namesSessionOrUser: false };
     }
   }

@@ -36,70 +36,87 @@ function aliasName(value: string): string {
   return at >= 0 ? value.slice(at + 1) : value;
 }
 
+function put(context: Map<string, ContextValue>, name: string, value: string | readonly string[] | boolean | number | undefined | null): void {
+  if (value === undefined || value === null) return;
+  const lower = name.toLowerCase();
+  if (Array.isArray(value)) context.set(lower, { name, values: value.map(String), multiValued: true });
+  else context.set(lower, { name, values: [String(value)], multiValued: MULTIVALUED.has(lower) });
+}
+
+/** Sets a single-valued key whose lower-cased name is known, without recomputing it. */
+function putKnown(context: Map<string, ContextValue>, lower: string, name: string, value: string | undefined | null): void {
+  if (value !== undefined && value !== null) context.set(lower, { name, values: [value], multiValued: false });
+}
+
+// aws:CurrentTime changes once a second; format it once a second, not once a request.
+let timeSecond = -1;
+let timeText = '';
+function currentTimeText(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== timeSecond) {
+    timeSecond = second;
+    timeText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return timeText;
+}
+
 export function buildRequestContext(scenario: AccessScenario, caller: CallerIdentity, options: ContextOptions = {}): Map<string, ContextValue> {
   const context = new Map<string, ContextValue>();
-  const set = (name: string, value: string | readonly string[] | boolean | number | undefined | null): void => {
-    if (value === undefined || value === null) return;
-    const lower = name.toLowerCase();
-    const multiValued = Array.isArray(value) || MULTIVALUED.has(lower);
-    const values = Array.isArray(value) ? value.map(String) : [String(value)];
-    context.set(lower, { name, values, multiValued });
-  };
   const { request, key } = scenario;
   const now = options.now ?? new Date();
 
   // Global keys about the principal (IAM User Guide, "AWS global condition context keys").
-  set('aws:PrincipalArn', caller.kind === 'service' || caller.kind === 'anonymous' ? undefined : caller.principalArn);
-  set('aws:PrincipalAccount', caller.account);
-  set('aws:PrincipalType', caller.principalType);
-  if (caller.kind === 'user') set('aws:username', caller.userName);
-  if (caller.kind === 'root') set('aws:userid', caller.account);
+  if (caller.kind !== 'service' && caller.kind !== 'anonymous') putKnown(context, 'aws:principalarn', 'aws:PrincipalArn', caller.principalArn);
+  putKnown(context, 'aws:principalaccount', 'aws:PrincipalAccount', caller.account);
+  putKnown(context, 'aws:principaltype', 'aws:PrincipalType', caller.principalType);
+  if (caller.kind === 'user') putKnown(context, 'aws:username', 'aws:username', caller.userName);
+  if (caller.kind === 'root') putKnown(context, 'aws:userid', 'aws:userid', caller.account);
   if (caller.kind === 'service') {
-    set('aws:PrincipalIsAWSService', true);
-    set('aws:PrincipalServiceName', caller.serviceName);
+    putKnown(context, 'aws:principalisawsservice', 'aws:PrincipalIsAWSService', 'true');
+    putKnown(context, 'aws:principalservicename', 'aws:PrincipalServiceName', caller.serviceName);
   } else {
-    set('aws:PrincipalIsAWSService', false);
+    putKnown(context, 'aws:principalisawsservice', 'aws:PrincipalIsAWSService', 'false');
   }
-  set('aws:CurrentTime', now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  set('aws:EpochTime', Math.floor(now.getTime() / 1000));
-  set('aws:SecureTransport', true);
-  set('aws:RequestedRegion', request.region ?? key?.region);
+  putKnown(context, 'aws:currenttime', 'aws:CurrentTime', currentTimeText(now));
+  putKnown(context, 'aws:epochtime', 'aws:EpochTime', String(Math.floor(now.getTime() / 1000)));
+  putKnown(context, 'aws:securetransport', 'aws:SecureTransport', 'true');
+  putKnown(context, 'aws:requestedregion', 'aws:RequestedRegion', request.region ?? key?.region);
 
   // KMS keys (AWS KMS Developer Guide, "AWS KMS condition keys").
-  set('kms:CallerAccount', caller.account);
+  putKnown(context, 'kms:calleraccount', 'kms:CallerAccount', caller.account);
   const ec = request.encryptionContext;
   if (ec && typeof ec === 'object') {
     const keys = Object.keys(ec);
-    for (const k of keys) set(`kms:EncryptionContext:${k}`, String(ec[k]));
-    set('kms:EncryptionContextKeys', keys);
+    for (const k of keys) put(context, `kms:EncryptionContext:${k}`, String(ec[k]));
+    context.set('kms:encryptioncontextkeys', { name: 'kms:EncryptionContextKeys', values: keys, multiValued: true });
   }
-  if (request.keyIdAsGiven && request.keyIdAsGiven.includes('alias/')) set('kms:RequestAlias', aliasName(request.keyIdAsGiven));
+  if (request.keyIdAsGiven && request.keyIdAsGiven.includes('alias/')) putKnown(context, 'kms:requestalias', 'kms:RequestAlias', aliasName(request.keyIdAsGiven));
   if (key) {
     if (key.alias !== undefined) {
       const aliases = typeof key.alias === 'string' ? [key.alias] : key.alias;
-      set('kms:ResourceAliases', aliases.map(aliasName));
+      context.set('kms:resourcealiases', { name: 'kms:ResourceAliases', values: aliases.map(aliasName), multiValued: true });
     }
-    set('kms:KeySpec', key.keySpec);
-    set('kms:KeyUsage', key.keyUsage ?? (key.keySpec === 'SYMMETRIC_DEFAULT' ? 'ENCRYPT_DECRYPT' : undefined));
-    set('kms:KeyOrigin', key.origin ?? 'AWS_KMS');
-    set('kms:MultiRegion', key.multiRegion ?? false);
-    if (key.multiRegion) set('kms:MultiRegionKeyType', key.multiRegionKeyType ?? 'PRIMARY');
+    putKnown(context, 'kms:keyspec', 'kms:KeySpec', key.keySpec);
+    putKnown(context, 'kms:keyusage', 'kms:KeyUsage', key.keyUsage ?? (key.keySpec === 'SYMMETRIC_DEFAULT' ? 'ENCRYPT_DECRYPT' : undefined));
+    putKnown(context, 'kms:keyorigin', 'kms:KeyOrigin', key.origin ?? 'AWS_KMS');
+    putKnown(context, 'kms:multiregion', 'kms:MultiRegion', key.multiRegion ? 'true' : 'false');
+    if (key.multiRegion) putKnown(context, 'kms:multiregionkeytype', 'kms:MultiRegionKeyType', key.multiRegionKeyType ?? 'PRIMARY');
   }
-  set('kms:EncryptionAlgorithm', request.encryptionAlgorithm);
+  putKnown(context, 'kms:encryptionalgorithm', 'kms:EncryptionAlgorithm', request.encryptionAlgorithm);
   const grant = request.grant;
   if (grant) {
-    set('kms:GranteePrincipal', grant.granteePrincipal);
-    set('kms:RetiringPrincipal', grant.retiringPrincipal);
-    set('kms:GrantOperations', grant.operations ? [...grant.operations] : undefined);
-    if (grant.constraints?.encryptionContextEquals) set('kms:GrantConstraintType', 'EncryptionContextEquals');
-    else if (grant.constraints?.encryptionContextSubset) set('kms:GrantConstraintType', 'EncryptionContextSubset');
+    putKnown(context, 'kms:granteeprincipal', 'kms:GranteePrincipal', grant.granteePrincipal);
+    putKnown(context, 'kms:retiringprincipal', 'kms:RetiringPrincipal', grant.retiringPrincipal);
+    if (grant.operations) context.set('kms:grantoperations', { name: 'kms:GrantOperations', values: [...grant.operations], multiValued: true });
+    if (grant.constraints?.encryptionContextEquals) putKnown(context, 'kms:grantconstrainttype', 'kms:GrantConstraintType', 'EncryptionContextEquals');
+    else if (grant.constraints?.encryptionContextSubset) putKnown(context, 'kms:grantconstrainttype', 'kms:GrantConstraintType', 'EncryptionContextSubset');
   }
-  if (request.viaService) set('kms:ViaService', request.viaService);
+  if (request.viaService) putKnown(context, 'kms:viaservice', 'kms:ViaService', request.viaService);
 
   // Whatever the scenario states explicitly wins over the derived values.
   const extra = request.context;
   if (extra && typeof extra === 'object') {
-    for (const [name, value] of Object.entries(extra)) set(name, value as string | readonly string[] | boolean | number);
+    for (const name in extra) put(context, name, extra[name] as string | readonly string[] | boolean | number);
   }
   return context;
 }

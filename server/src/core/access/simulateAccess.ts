@@ -12,7 +12,7 @@ import { CROSS_ACCOUNT_OPERATIONS, KEYLESS_OPERATIONS, operationOf } from './ope
 import { evaluateOrgLevels, type OrgEvaluation } from './orgPolicyEvaluator';
 import { normalizePolicy } from './policyDocument';
 import { policyId, unwrapPolicy } from './policySource';
-import { buildRequestContext, contextToJson } from './requestContext';
+import { buildRequestContext, contextToJson, type RequestContext } from './requestContext';
 import type { AccessScenario, Decision, ScenarioGrant } from './scenario';
 import type { AllowPath, GrantTrace, PolicyKind, PolicyTrace, SimulationResult, StatementTrace, TraceStep } from './simulationResult';
 import { evaluatePolicy, type EvaluationInput, type MatchedStatement, type PolicyEvaluation, type PolicyShape } from './statementEvaluator';
@@ -133,36 +133,39 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
     errorMessage: string | null,
     allowedBy: AllowPath | null,
     summary: string,
-    context: Record<string, string | readonly string[]>,
+    context: RequestContext | undefined,
     policies: readonly PolicyTrace[],
     grants: readonly GrantTrace[],
-  ): SimulationResult => ({
-    decision,
-    error,
-    errorMessage,
-    authorized: decision === 'Allow',
-    allowedBy,
-    summary,
-    ...base,
-    context,
-    trace: { steps, policies, grants },
-  });
+  ): SimulationResult => {
+    return {
+      decision,
+      error,
+      errorMessage,
+      authorized: decision === 'Allow',
+      allowedBy,
+      summary,
+      request: base.request,
+      keyState: base.keyState,
+      context: context ? contextToJson(context) : {},
+      trace: { steps, policies, grants },
+    };
+  };
 
   if (!operation) {
     steps.push({ step: 'action', outcome: 'failed', detail: `${action} is not an AWS KMS action; key policies and grants do not decide it` });
-    return finish('NotApplicable', null, null, null, `${action} is not an AWS KMS action.`, {}, [], []);
+    return finish('NotApplicable', null, null, null, `${action} is not an AWS KMS action.`, undefined, [], []);
   }
 
   // 1. The key must resolve, in the caller's account and Region for ids and alias names.
   if (!keyless) {
     if (!key || typeof key !== 'object' || typeof key.arn !== 'string') {
       steps.push({ step: 'resolve key', outcome: 'failed', detail: 'the scenario has no key' });
-      return finish('NotApplicable', 'NotFoundException', `Key '${String(request.resource)}' does not exist`, null, 'The key does not exist.', {}, [], []);
+      return finish('NotApplicable', 'NotFoundException', `Key '${String(request.resource)}' does not exist`, null, 'The key does not exist.', undefined, [], []);
     }
     const resolution = resolveKey(key, String(request.resource ?? key.arn), request.keyIdAsGiven, caller.account, region);
     if (!resolution.found) {
       steps.push({ step: 'resolve key', outcome: 'failed', detail: resolution.detail });
-      return finish('NotApplicable', 'NotFoundException', resolution.message, null, `The key cannot be found: ${resolution.detail}.`, {}, [], []);
+      return finish('NotApplicable', 'NotFoundException', resolution.message, null, `The key cannot be found: ${resolution.detail}.`, undefined, [], []);
     }
     steps.push({ step: 'resolve key', outcome: 'passed', detail: resolution.detail });
   } else {
@@ -171,7 +174,6 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
 
   // 2. The request context, derived from the request and the key.
   const context = buildRequestContext(scenario, caller, { now: options.now });
-  const contextJson = contextToJson(context);
   steps.push({ step: 'request context', outcome: 'info', detail: `${context.size} condition keys derived from the request, the caller and the key` });
   const input: EvaluationInput = { caller, action, resource, context };
 
@@ -248,7 +250,7 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
     const names = denyingPolicies.flatMap((p) => p.matches.map(p.describe));
     steps.push({ step: 'explicit deny', outcome: 'failed', detail: `denied by ${names.join('; ')}` });
     const traces = markOrgDeciding(policyTraces(), decidingPolicy.kind);
-    return finish('ExplicitDeny', 'AccessDeniedException', denyFor(true, first.type), null, `Explicitly denied by ${decidingPolicy.describe(decidingPolicy.matches[0])}.`, contextJson, traces, grants.traces);
+    return finish('ExplicitDeny', 'AccessDeniedException', denyFor(true, first.type), null, `Explicitly denied by ${decidingPolicy.describe(decidingPolicy.matches[0])}.`, context, traces, grants.traces);
   }
   steps.push({ step: 'explicit deny', outcome: 'passed', detail: 'no statement in any policy explicitly denies the request' });
 
@@ -258,7 +260,7 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
   } else if (scp) {
     if (scp.levelWithoutAllow !== undefined) {
       steps.push({ step: 'service control policies', outcome: 'failed', detail: `no SCP at level ${scp.levelWithoutAllow} allows ${action}; every level must allow` });
-      return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, 'service control policy'), null, `Implicitly denied: no service control policy at ${scp.levelWithoutAllow} allows ${action}.`, contextJson, policyTraces(), grants.traces);
+      return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, 'service control policy'), null, `Implicitly denied: no service control policy at ${scp.levelWithoutAllow} allows ${action}.`, context, policyTraces(), grants.traces);
     }
     steps.push({ step: 'service control policies', outcome: 'passed', detail: `every one of ${scpLevels.length} SCP level(s) allows ${action}` });
   } else {
@@ -284,15 +286,15 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
       const stateError = checkKeyState(key.state, operation, key.arn);
       if (stateError) {
         steps.push({ step: 'key state', outcome: 'failed', detail: `the key is ${key.state}: ${operation} fails with ${stateError.error}` });
-        return finish('Allow', stateError.error, stateError.message, path, `Authorized (${detail}), but the key is ${key.state}: ${stateError.error}.`, contextJson, policyTraces(), grants.traces);
+        return finish('Allow', stateError.error, stateError.message, path, `Authorized (${detail}), but the key is ${key.state}: ${stateError.error}.`, context, policyTraces(), grants.traces);
       }
       steps.push({ step: 'key state', outcome: 'passed', detail: `the key is ${key.state}` });
     }
-    return finish('Allow', null, null, path, `Allowed: ${detail}.`, contextJson, policyTraces(), grants.traces);
+    return finish('Allow', null, null, path, `Allowed: ${detail}.`, context, policyTraces(), grants.traces);
   };
   const implicitDeny = (policyType: DenyingPolicyType, detail: string): SimulationResult => {
     steps.push({ step: 'allow', outcome: 'failed', detail });
-    return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, policyType), null, `Implicitly denied: ${detail}.`, contextJson, policyTraces(), grants.traces);
+    return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, policyType), null, `Implicitly denied: ${detail}.`, context, policyTraces(), grants.traces);
   };
 
   // Operations without a key: IAM alone decides.
@@ -304,7 +306,7 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
   // Only some operations work across accounts.
   if (crossAccount && !CROSS_ACCOUNT_OPERATIONS.has(operation)) {
     steps.push({ step: 'cross-account', outcome: 'failed', detail: `${operation} cannot be used on a key in another account (${key.account}); only cryptographic operations, CreateGrant, DescribeKey, GetKeyRotationStatus, GetPublicKey, ListGrants, RetireGrant and RevokeGrant can` });
-    return finish('ImplicitDeny', 'AccessDeniedException', deny(false, 'resource-based policy'), null, `Implicitly denied: ${operation} does not work across accounts.`, contextJson, policyTraces(), grants.traces);
+    return finish('ImplicitDeny', 'AccessDeniedException', deny(false, 'resource-based policy'), null, `Implicitly denied: ${operation} does not work across accounts.`, context, policyTraces(), grants.traces);
   }
   if (crossAccount) steps.push({ step: 'cross-account', outcome: 'info', detail: `the caller's account ${caller.account} is not the key's account ${key.account}: the key policy and the caller's IAM policy (or a grant) must both allow` });
 
