@@ -23,7 +23,7 @@ export function settleClusters(state: EngineState, now: number): boolean {
       cluster.stateAfterTransient = undefined;
       changed = true;
     }
-    if (cluster.state === 'DELETE_IN_PROGRESS' && cluster.transientUntil === undefined) {
+    if (cluster.state === 'DELETED') {
       delete state.clusters[cluster.clusterId];
       changed = true;
       continue;

@@ -135,8 +135,7 @@ export interface ClusterRecord {
   transientUntil?: number;
   stateAfterTransient?: ClusterState;
   hsms: HsmRecord[];
-  /** The cluster's self-signed CSR stands in for the real one; the trust anchor set at initialization. */
-  readonly csr: string;
+  /** The trust anchor and signed cluster certificate given to InitializeCluster. */
   trustAnchor?: string;
   clusterCertificate?: string;
   /** The `kmsuser` crypto user's password (absent until a key store creates the user). */

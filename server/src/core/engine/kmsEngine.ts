@@ -7,6 +7,8 @@ import { cryptoOperations } from './cryptoOperations';
 import { dataKeyPairOperations } from './dataKeyPairOperations';
 import { grantOperations } from './grantOperations';
 import { importOperations } from './importOperations';
+import { cloudHsmOperations } from './cloudHsmClusters';
+import { customKeyStoreOperations } from './customKeyStoreOperations';
 import { multiRegionOperations } from './multiRegionOperations';
 import { rotationOperations } from './rotationOperations';
 import { signingOperations } from './signingOperations';
@@ -42,9 +44,10 @@ const KMS_OPERATIONS: OperationTable = {
   ...rotationOperations,
   ...importOperations,
   ...multiRegionOperations,
+  ...customKeyStoreOperations,
 };
 
-const CLOUDHSM_OPERATIONS: OperationTable = {};
+const CLOUDHSM_OPERATIONS: OperationTable = cloudHsmOperations;
 
 export class KmsEngine implements KmsEngineService {
   readonly defaultAccountId: string;
@@ -56,6 +59,7 @@ export class KmsEngine implements KmsEngineService {
   private nextEventAt: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private readonly closeHandlers: Array<() => void> = [];
 
   constructor(
     private readonly state: EngineState,
@@ -107,15 +111,22 @@ export class KmsEngine implements KmsEngineService {
 
   /** Applies whatever the clock has made due; called after the user advances the clock. */
   async refresh(): Promise<void> {
+    if (this.closed) return;
     if (this.applyDue(this.clock.now().getTime())) {
       await this.persistence.commit();
       this.emitChange();
     }
   }
 
+  /** Runs `cleanup` when the engine closes. */
+  onClose(cleanup: () => void): void {
+    this.closeHandlers.push(cleanup);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const cleanup of this.closeHandlers.splice(0)) cleanup();
     if (this.timer) clearTimeout(this.timer);
     await this.persistence.close();
   }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { simulateAccess } from '../access/simulateAccess';
 import type { Environment } from '../environment/environmentModel';
-import { systemClock } from './engineClock';
+import { AdjustableClock, systemClock } from './engineClock';
 import { EngineAuthorizer, type AccessDecider } from './engineAuthorizer';
 import { EnginePersistence } from './enginePersistence';
 import { decryptSnapshot, EngineStoreError } from './engineSnapshot';
@@ -62,6 +62,11 @@ export async function openKmsEngine(options: OpenKmsEngineOptions): Promise<KmsE
     },
   );
   if (seeded) await persistence.commit();
+  // Advancing an adjustable clock applies what became due at once, so listeners see it.
+  if (clock instanceof AdjustableClock) {
+    const unsubscribe = clock.onDidAdvance(() => void engine.refresh().catch(() => undefined));
+    engine.onClose(unsubscribe);
+  }
   return engine;
 }
 
