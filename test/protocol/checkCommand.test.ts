@@ -76,6 +76,26 @@ describe('kms-policy check', () => {
     assert.match(missing.stderr, /cannot read 'nope\/missing-key-policy\.json': no such file/);
   });
 
+  it('checks identity and key-policy files against an environment', () => {
+    const dir = 'test/fixtures/environments/workspace';
+    const result = run('--environment', `${dir}/kms-environment.json`, `${dir}/identity-policies/reporting-decrypt.json`, `${dir}/identity-policies/app-decrypt.json`, `${dir}/mrk-primary-key-policy.json`, '--format', 'json');
+    assert.equal(result.status, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as { file: string; code: string; line: number }[];
+    assert.deepEqual(
+      findings.map((f) => [f.file.slice(dir.length + 1), f.code, f.line]),
+      [
+        ['identity-policies/reporting-decrypt.json', 'KMS_IDENTITY_ALLOW_INEFFECTIVE', 8],
+        ['mrk-primary-key-policy.json', 'KMS_MULTI_REGION_POLICY_NOT_SHARED', 3],
+        ['mrk-primary-key-policy.json', 'KMS_UPDATE_PRIMARY_REGION_ONE_SIDED', 3],
+      ],
+    );
+    const broken = join(scratch, 'broken-environment.json');
+    writeFileSync(broken, '{"accounts": [{"id": "12"}]}');
+    const bad = run('--environment', broken, 'examples/key-policy.json');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /environment '.*broken-environment\.json' has problems:/);
+  });
+
   it('reports empty, 1 MB and binary files without crashing', () => {
     const empty = join(scratch, 'empty.json');
     const big = join(scratch, 'big.json');

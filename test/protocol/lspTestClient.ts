@@ -19,7 +19,7 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startClient(capabilities: object, settings: Record<string, unknown> = {}): Promise<TestClient> {
+export async function startClient(capabilities: object, settings: Record<string, unknown> = {}, workspaceFolders: { uri: string; name: string }[] | null = null): Promise<TestClient> {
   const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (d) => (errors += String(d)));
@@ -51,7 +51,7 @@ export async function startClient(capabilities: object, settings: Record<string,
   });
   connection.onNotification('window/logMessage', () => undefined);
   connection.listen();
-  client.initializeResult = (await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null })) as TestClient['initializeResult'];
+  client.initializeResult = (await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders })) as TestClient['initializeResult'];
   connection.sendNotification('initialized', {});
   return client;
 }

@@ -1,18 +1,20 @@
 // `kms-policy check FILES... [--format text|json|sarif] [--disable CODE,...]`
 // Exit 1 when an error or warning is found, 0 otherwise, 2 for bad usage or unreadable files.
 import { createKeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
-import { checkText, CheckInputError, readPolicyFile, type LocatedFinding } from './checkFindings';
+import { checkText, CheckInputError, loadCheckEnvironment, readPolicyFile, type CheckEnvironment, type LocatedFinding } from './checkFindings';
 import { formatJson } from './checkJsonFormat';
 import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
 
-const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]]
+const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]] [--environment FILE]
 
 Checks AWS KMS key-policy files offline.
   --format text    one line per finding (default)
   --format json    a JSON array of {file, code, severity, message, line, column}
   --format sarif   SARIF 2.1.0, for GitHub code scanning
   --disable CODES  rule codes to skip, comma-separated
+  --environment F  an environment file: its key-policy files are checked with their key's
+                   account and multi-Region peers, its identity-policy files against its keys
 Exit code: 1 when an error or warning is found, 0 otherwise, 2 for bad usage.`;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -22,6 +24,7 @@ interface CheckOptions {
   readonly files: string[];
   readonly format: Format;
   readonly disabled: string[];
+  readonly environment?: string;
 }
 
 class UsageError extends Error {}
@@ -30,6 +33,7 @@ function parseArgs(args: readonly string[]): CheckOptions | 'help' {
   const files: string[] = [];
   const disabled: string[] = [];
   let format: Format = 'text';
+  let environment: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') return 'help';
@@ -38,20 +42,21 @@ function parseArgs(args: readonly string[]): CheckOptions | 'help' {
       break;
     }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--format' || flag === '--disable') {
+    if (flag === '--format' || flag === '--disable' || flag === '--environment') {
       const value = inline ?? args[++i];
       if (value === undefined) throw new UsageError(`${flag} needs a value`);
       if (flag === '--format') {
         if (!FORMATS.includes(value as Format)) throw new UsageError(`unknown format '${value}' (text, json or sarif)`);
         format = value as Format;
-      } else disabled.push(...value.split(',').map((c) => c.trim()).filter(Boolean));
+      } else if (flag === '--environment') environment = value;
+      else disabled.push(...value.split(',').map((c) => c.trim()).filter(Boolean));
       continue;
     }
     if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
     files.push(arg);
   }
   if (files.length === 0) throw new UsageError('no files given');
-  return { files, format, disabled };
+  return { files, format, disabled, environment };
 }
 
 export async function runCheckCommand(args: string[]): Promise<number> {
@@ -67,11 +72,21 @@ export async function runCheckCommand(args: string[]): Promise<number> {
     return 0;
   }
   const service = createKeyPolicyLanguageService();
+  let environment: CheckEnvironment | undefined;
+  if (options.environment) {
+    try {
+      environment = loadCheckEnvironment(options.environment);
+    } catch (error) {
+      if (!(error instanceof CheckInputError)) throw error;
+      process.stderr.write(`kms-policy check: ${error.message}\n`);
+      return 2;
+    }
+  }
   const findings: LocatedFinding[] = [];
   let unreadable = false;
   for (const file of options.files) {
     try {
-      findings.push(...checkText(service, file, readPolicyFile(file), options.disabled));
+      findings.push(...checkText(service, file, readPolicyFile(file), options.disabled, environment));
     } catch (error) {
       if (!(error instanceof CheckInputError)) throw error;
       process.stderr.write(`kms-policy check: ${error.message}\n`);

@@ -4,6 +4,10 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Finding, Severity } from '../core/analysis/analysisTypes';
 import type { KeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
 import { LineIndex } from '../core/policy/lineIndex';
+import { dirname, relative, resolve } from 'node:path';
+import { documentRoleInEnvironment, type EnvironmentDocumentRole } from '../core/analysis/environment/environmentDocumentRole';
+import { parseEnvironment } from '../core/environment/environmentLoader';
+import type { Environment } from '../core/environment/environmentModel';
 
 export interface LocatedFinding {
   readonly file: string;
@@ -55,6 +59,36 @@ export function locateFindings(file: string, text: string, findings: readonly Fi
   });
 }
 
-export function checkText(service: KeyPolicyLanguageService, file: string, text: string, disabledRules: readonly string[] = []): LocatedFinding[] {
-  return locateFindings(file, text, service.doValidation(service.parse(text), { disabledRules }));
+/** The environment a check runs against, and each file's role in it. */
+export interface CheckEnvironment {
+  readonly environment: Environment;
+  readonly roleOf: (file: string) => EnvironmentDocumentRole | undefined;
+}
+
+export function checkText(
+  service: KeyPolicyLanguageService,
+  file: string,
+  text: string,
+  disabledRules: readonly string[] = [],
+  environment?: CheckEnvironment,
+): LocatedFinding[] {
+  const model = service.parse(text);
+  const role = environment?.roleOf(file);
+  if (environment && role?.kind === 'identityPolicy') {
+    return locateFindings(file, text, service.doIdentityPolicyValidation(model, environment.environment, role.principalAccounts, disabledRules));
+  }
+  const key = role?.kind === 'keyPolicy' ? role.key : undefined;
+  return locateFindings(file, text, service.doValidation(model, { disabledRules, keyAccount: key?.account, environment: environment?.environment, environmentKey: key }));
+}
+
+/** Loads an environment file for `check --environment`; throws CheckInputError listing its problems. */
+export function loadCheckEnvironment(file: string): CheckEnvironment {
+  const text = readPolicyFile(file);
+  const dir = dirname(resolve(file));
+  const result = parseEnvironment(text, { source: file, readFile: (ref) => readFileSync(resolve(dir, ref), 'utf8') });
+  if (!result.environment) {
+    throw new CheckInputError(`environment '${file}' has problems:\n${result.issues.map((i) => `  ${i.message}`).join('\n')}`);
+  }
+  const environment = result.environment;
+  return { environment, roleOf: (policyFile) => documentRoleInEnvironment(environment, relative(dir, resolve(policyFile))) };
 }

@@ -2,6 +2,7 @@
 // (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
 import { relative, isAbsolute } from 'node:path';
 import { ALL_RULES } from '../core/analysis/allRules';
+import { ENVIRONMENT_RULES } from '../core/analysis/environment/environmentRules';
 import type { Severity } from '../core/analysis/analysisTypes';
 import type { LocatedFinding } from './checkFindings';
 
@@ -13,7 +14,8 @@ function artifactUri(file: string, cwd: string): string {
 }
 
 export function formatSarif(findings: readonly LocatedFinding[], version: string, cwd: string): string {
-  const ruleIndex = new Map(ALL_RULES.map((r, i) => [r.code, i]));
+  const rules = [...ALL_RULES, ...ENVIRONMENT_RULES];
+  const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -24,7 +26,7 @@ export function formatSarif(findings: readonly LocatedFinding[], version: string
             name: 'kms-policy',
             informationUri: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
             semanticVersion: version,
-            rules: ALL_RULES.map((r) => ({
+            rules: rules.map((r) => ({
               id: r.code,
               name: r.code,
               shortDescription: { text: r.code.toLowerCase().replace(/_/g, ' ') },

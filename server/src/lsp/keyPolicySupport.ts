@@ -9,6 +9,7 @@ import { matchesAnyGlob } from './globMatcher';
 import { PolicyDocumentCache } from './policyDocumentCache';
 import type { ServerContext } from './serverContext';
 import { SettingsCache } from './settingsCache';
+import { WorkspaceEnvironment } from './workspaceEnvironment';
 
 export interface KeyPolicySupport {
   readonly service: KeyPolicyLanguageService;
@@ -29,11 +30,17 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
   const service = createKeyPolicyLanguageService();
   const models = new PolicyDocumentCache((text) => service.parse(text));
   const settings = new SettingsCache(ctx);
+  const environments = new WorkspaceEnvironment(
+    () => ctx.initializationOptions.environmentFile,
+    () => ctx.workspaceFolders ?? [],
+  );
+  const environmentOf = async (document: TextDocument) => environments.forDocument(document.uri, (await settings.get(document.uri)).environmentFile);
   const isKeyPolicy = async (document: TextDocument): Promise<boolean> => {
     if (document.languageId === LANGUAGE_ID) return true;
     if (!JSON_LANGUAGES.has(document.languageId)) return false;
     const globs = (await settings.get(document.uri)).additionalKeyPolicyGlobs;
-    return globs.length > 0 && matchesAnyGlob(URI.path(document.uri), globs);
+    if (globs.length > 0 && matchesAnyGlob(URI.path(document.uri), globs)) return true;
+    return (await environmentOf(document))?.role?.kind === 'keyPolicy';
   };
   support = {
     service,
@@ -41,9 +48,18 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
     settings,
     isKeyPolicy,
     async validate(document) {
-      if (!(await isKeyPolicy(document))) return [];
       const { disabledRules } = await settings.get(document.uri);
-      return service.doValidation(models.get(document), { disabledRules });
+      const context = await environmentOf(document);
+      const role = context?.role;
+      if (await isKeyPolicy(document)) {
+        const key = role?.kind === 'keyPolicy' ? role.key : undefined;
+        return service.doValidation(models.get(document), { disabledRules, keyAccount: key?.account, environment: context?.environment, environmentKey: key });
+      }
+      // Identity policies named by the environment (JSON documents the client sends us).
+      if (context && role?.kind === 'identityPolicy' && JSON_LANGUAGES.has(document.languageId)) {
+        return service.doIdentityPolicyValidation(models.get(document), context.environment, role.principalAccounts, disabledRules);
+      }
+      return [];
     },
   };
   ctx.documents.onDidClose((e) => {

@@ -12,6 +12,8 @@ export interface ServerContext {
   initializationOptions: ServerInitializationOptions;
   /** The client's capabilities, filled in `onInitialize` (pull diagnostics, configuration, snippets...). */
   clientCapabilities?: ClientCapabilities;
+  /** File-system paths of the workspace folders, filled in `onInitialize`. */
+  workspaceFolders?: readonly string[];
 }
 
 /** A language feature: registers its handlers and says which capabilities it serves. */

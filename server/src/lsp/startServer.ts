@@ -3,6 +3,7 @@
 import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerInitializationOptions } from '../protocol';
+import { URI } from './fileUri';
 import type { ServerContext, ServerFeature } from './serverContext';
 import { registerEngineFeature } from './engineFeature';
 import { registerSimulateFeature } from './simulateFeature';
@@ -30,6 +31,8 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     ctx.initializationOptions = (params.initializationOptions ?? {}) as ServerInitializationOptions;
     ctx.clientCapabilities = params.capabilities;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    ctx.workspaceFolders = folders.filter((uri) => uri.startsWith('file:')).map((uri) => URI.path(uri));
     return {
       capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, ...capabilities },
       serverInfo: { name: 'kms-key-policy-studio' },

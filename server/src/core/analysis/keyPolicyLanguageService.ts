@@ -8,7 +8,8 @@ import type { CompletionEntry, Finding, FindingFix, FoldingSpan, HoverResult, Of
 import { doComplete } from './policyCompletion';
 import { doHover } from './policyHover';
 import { findDocumentSymbols, formatPolicy, getFoldingRanges, type FormattingOptions } from './policyOutline';
-import { validatePolicy, type ValidationOptions } from './policyValidation';
+import { validateIdentityPolicy, validatePolicy, type ValidationOptions } from './policyValidation';
+import type { Environment } from '../environment/environmentModel';
 
 export interface CodeActionEntry {
   readonly title: string;
@@ -20,6 +21,8 @@ export interface CodeActionEntry {
 export interface KeyPolicyLanguageService {
   parse(text: string): PolicyModel;
   doValidation(model: PolicyModel, options?: ValidationOptions): Finding[];
+  /** Checks an identity policy against the environment's keys (KMS_IDENTITY_ALLOW_INEFFECTIVE). */
+  doIdentityPolicyValidation(model: PolicyModel, environment: Environment, principalAccounts: readonly string[], disabledRules?: readonly string[]): Finding[];
   doHover(model: PolicyModel, offset: number): HoverResult | undefined;
   doComplete(model: PolicyModel, offset: number): CompletionEntry[];
   /** The quick fixes of the findings that touch `range`. */
@@ -41,6 +44,7 @@ export function createKeyPolicyLanguageService(catalog: KmsCatalog = kmsCatalog(
   return {
     parse: parseKeyPolicy,
     doValidation: (model, options) => validatePolicy(model, catalog, options),
+    doIdentityPolicyValidation: (model, environment, principalAccounts, disabledRules) => validateIdentityPolicy(model, catalog, environment, principalAccounts, disabledRules),
     doHover: (model, offset) => doHover(model, offset, catalog),
     doComplete: (model, offset) => doComplete(model, offset, catalog),
     getCodeActions: (findings, range) => findings.filter((f) => f.fixes && touches(f.range, range)).flatMap((f) => fixesToActions(f.code, f.fixes!)),

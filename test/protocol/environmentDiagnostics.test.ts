@@ -1,0 +1,43 @@
+// The server reads the workspace's environment file: identity-policy files it names get the
+// "that Allow has no effect" warning, and key-policy files it names are checked as that key's.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { open, startClient, type TestClient } from './lspTestClient';
+
+const workspace = join(import.meta.dirname, '../fixtures/environments/workspace');
+const uriOf = (file: string) => pathToFileURL(join(workspace, file)).href;
+
+async function pull(client: TestClient, uri: string): Promise<{ code: string; message: string }[]> {
+  const report = (await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: { code: string; message: string }[] };
+  return report.items;
+}
+
+describe('key-policy language server with an environment file', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await startClient(
+      { textDocument: { diagnostic: {} }, workspace: { configuration: true } },
+      { environmentFile: 'kms-environment.json', additionalKeyPolicyGlobs: [], disabledRules: [] },
+      [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
+    );
+  });
+  after(() => client.close());
+
+  it('warns on an identity policy whose key does not delegate to the account', async () => {
+    const file = 'identity-policies/reporting-decrypt.json';
+    open(client, uriOf(file), readFileSync(join(workspace, file), 'utf8'), 'json');
+    assert.deepEqual((await pull(client, uriOf(file))).map((d) => d.code), ['KMS_IDENTITY_ALLOW_INEFFECTIVE']);
+    const fine = 'identity-policies/app-decrypt.json';
+    open(client, uriOf(fine), readFileSync(join(workspace, fine), 'utf8'), 'json');
+    assert.deepEqual(await pull(client, uriOf(fine)), []);
+  });
+
+  it('checks a key-policy file named by the environment as that key\'s policy, even as plain JSON', async () => {
+    const file = 'mrk-primary-key-policy.json';
+    open(client, uriOf(file), readFileSync(join(workspace, file), 'utf8'), 'json');
+    assert.deepEqual((await pull(client, uriOf(file))).map((d) => d.code), ['KMS_MULTI_REGION_POLICY_NOT_SHARED', 'KMS_UPDATE_PRIMARY_REGION_ONE_SIDED']);
+  });
+});
