@@ -35,6 +35,9 @@ function wrap(document: unknown, name: string, text: string, source: string | un
 
 /** Parses and validates scenario text. `source` (a path or URI) is recorded for the trace. */
 export function parseScenarioText(text: string, source?: string): ScenarioParseResult {
+  if (!text.trim()) {
+    return { issues: [{ path: '', pointer: [], message: 'the file is empty; a scenario is a JSON object with request, key and keyPolicy', range: { start: 0, end: 0 } }] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length || !root) {
@@ -44,7 +47,7 @@ export function parseScenarioText(text: string, source?: string): ScenarioParseR
       message: `JSON syntax: ${describeSyntax(e)} at offset ${e.offset}`,
       range: { start: e.offset, end: e.offset + Math.max(1, e.length) },
     }));
-    if (!issues.length) issues.push({ path: '', pointer: [], message: 'the file is empty; a scenario is a JSON object with request, key and keyPolicy', range: { start: 0, end: 0 } });
+    if (!issues.length) issues.push({ path: '', pointer: [], message: 'the file is not a JSON object', range: { start: 0, end: 0 } });
     return { issues };
   }
   const value = getNodeValue(root) as unknown;

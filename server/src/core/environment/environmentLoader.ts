@@ -89,13 +89,16 @@ type Raw = Record<string, unknown>;
 /** Parses, validates and resolves an environment file's text. Never throws. */
 export function parseEnvironment(text: string, options: LoadEnvironmentOptions = {}): EnvironmentParseResult {
   const issues: EnvironmentIssue[] = [];
+  if (!text.trim()) {
+    return { issues: [{ path: '', message: 'the environment file is empty; it is a JSON object with "accounts", "principals" and "keys"' }] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length || !root) {
     for (const e of errors) {
       issues.push({ path: '', message: `JSON syntax: ${syntaxMessage(e)} at ${lineColumn(text, e.offset)}`, range: { start: e.offset, end: e.offset + Math.max(1, e.length) } });
     }
-    if (!issues.length) issues.push({ path: '', message: 'the environment file is empty; it is a JSON object with "accounts", "principals" and "keys"' });
+    if (!issues.length) issues.push({ path: '', message: 'the environment file is not a JSON object' });
     return { issues };
   }
   const value = getNodeValue(root) as unknown;
@@ -105,11 +108,11 @@ export function parseEnvironment(text: string, options: LoadEnvironmentOptions =
   if (issues.length) return { issues };
   const raw = value as Raw;
 
-  const readPolicy = (ref: unknown, pointer: (string | number)[]): { document: PolicyDocument; info?: PolicySourceInfo } | undefined => {
+  const readPolicy = (ref: unknown, pointer: (string | number)[], field = 'policyFile'): { document: PolicyDocument; info?: PolicySourceInfo } | undefined => {
     const entry = ref as Raw;
     if (typeof entry.policyFile === 'string') {
       const file = entry.policyFile;
-      const path = formatPath([...pointer, 'policyFile']);
+      const path = formatPath([...pointer, field]);
       if (!options.readFile) {
         issues.push({ path, message: `${path}: cannot read "${file}": no file reader was given`, file });
         return undefined;
@@ -223,7 +226,7 @@ export function parseEnvironment(text: string, options: LoadEnvironmentOptions =
     if (k.keyPolicy !== undefined && k.keyPolicyFile !== undefined) {
       issues.push({ path: `keys[${i}]`, message: `keys[${i}]: give either "keyPolicy" or "keyPolicyFile", not both` });
     } else if (typeof k.keyPolicyFile === 'string') {
-      const read = readPolicy({ policyFile: k.keyPolicyFile }, ['keys', i]);
+      const read = readPolicy({ policyFile: k.keyPolicyFile }, ['keys', i], 'keyPolicyFile');
       if (read) {
         keyPolicy = read.document;
         keyPolicySource = { path: k.keyPolicyFile, text: read.info?.text ?? '' };

@@ -1,0 +1,61 @@
+// Scenario files: every problem named by its JSON path with the range of the offending value,
+// and a valid file's policies wrapped so the trace points at their statements.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseScenarioText } from '../../../server/src/core/access/scenarioParser';
+import { simulateAccess } from '../../../server/src/core/access/simulateAccess';
+import { explainSimulation } from '../../../server/src/core/access/simulationExplainer';
+
+const examples = join(import.meta.dirname, '../../../examples');
+const allowed = readFileSync(join(examples, 'decrypt-as-app.kms-scenario.json'), 'utf8');
+
+function issuesOf(text: string) {
+  return parseScenarioText(text).issues.map((i) => ({ message: i.message, text: i.range ? text.slice(i.range.start, i.range.end) : undefined }));
+}
+
+describe('scenario files', () => {
+  it('the example scenarios parse and decide: the app role is allowed, alice is denied', () => {
+    const app = parseScenarioText(allowed, 'decrypt-as-app.kms-scenario.json');
+    assert.deepEqual(app.issues, []);
+    assert.equal(simulateAccess(app.scenario!).decision, 'Allow');
+    const alice = parseScenarioText(readFileSync(join(examples, 'alice-decrypt-denied.kms-scenario.json'), 'utf8'));
+    assert.equal(simulateAccess(alice.scenario!).decision, 'ImplicitDeny');
+  });
+
+  it('names the field and points at the value: request.action must look like kms:Decrypt', () => {
+    const text = allowed.replace('"action": "kms:Decrypt"', '"action": "Decrypt"');
+    assert.deepEqual(issuesOf(text), [{ message: 'request.action: must be a string like "kms:Decrypt"', text: '"Decrypt"' }]);
+  });
+
+  it('reports missing and unknown properties, wrong types and enum values', () => {
+    const scenario = JSON.parse(allowed);
+    delete scenario.request.principal;
+    scenario.request.encryptionContex = {};
+    scenario.key.state = 'Paused';
+    scenario.grants[0].operations = 'Decrypt';
+    const text = JSON.stringify(scenario, null, 2);
+    const messages = issuesOf(text).map((i) => i.message);
+    assert.deepEqual(messages, [
+      'request.principal: is required',
+      'request.encryptionContex: is not a known property',
+      'key.state: must be one of "Creating", "Enabled", "Disabled", "PendingDeletion", "PendingImport", "PendingReplicaDeletion", "Unavailable", "Updating"',
+      'grants[0].operations: must be an array',
+    ]);
+  });
+
+  it('reports JSON syntax errors and an empty file without throwing', () => {
+    assert.match(issuesOf('{ "request": ')[0].message, /^JSON syntax: value expected at offset 13$/);
+    assert.match(issuesOf('  ')[0].message, /the file is empty/);
+  });
+
+  it('the trace points at statements inside the scenario file', () => {
+    const { scenario } = parseScenarioText(allowed, 'decrypt-as-app.kms-scenario.json');
+    const result = simulateAccess(scenario!);
+    const deciding = result.trace.policies.find((p) => p.kind === 'key-policy')!.statements.find((s) => s.deciding)!;
+    assert.equal(allowed.slice(deciding.range!.start, deciding.range!.end).startsWith('{'), true);
+    assert.match(allowed.slice(deciding.range!.start, deciding.range!.end), /"Sid": "AppRoleUsesKeyForItsTeam"/);
+    assert.match(explainSimulation(result), new RegExp(`>> Allow "AppRoleUsesKeyForItsTeam" \\(line ${deciding.range!.startLine}\\): matches - deciding`));
+  });
+});
