@@ -49,6 +49,11 @@ const KMS_OPERATIONS: OperationTable = {
 
 const CLOUDHSM_OPERATIONS: OperationTable = cloudHsmOperations;
 
+/** Every KMS operation the engine serves (X-Amz-Target suffixes of `TrentService`). */
+export const KMS_OPERATION_NAMES: readonly string[] = Object.keys(KMS_OPERATIONS);
+/** Every CloudHSM v2 operation the engine serves (suffixes of `BaldrApiService`). */
+export const CLOUDHSM_OPERATION_NAMES: readonly string[] = Object.keys(CLOUDHSM_OPERATIONS);
+
 export class KmsEngine implements KmsEngineService {
   readonly defaultAccountId: string;
   readonly defaultRegion: string;
