@@ -35,10 +35,10 @@ describe('string operators', () => {
     assert.equal(check('StringLike', 'aws:username', ['al?ce'], { 'aws:username': 'allice' }), false);
     assert.equal(check('StringNotLike', 'kms:ViaService', ['s3.*.amazonaws.com'], { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' }), true);
   });
-  it('several values of one key are ORed ("If a single condition operator includes multiple values for one context key, those values are evaluated using a logical OR")', () => {
+  it('several values of one key are ORed ("If a single condition operator includes multiple values for a context key, those values are evaluated using a logical OR")', () => {
     assert.equal(check('StringEquals', 'kms:EncryptionContext:team', ['billing', 'finance'], { 'kms:EncryptionContext:team': 'finance' }), true);
   });
-  it('negated operators with several values require no match ("a negated matching condition operator ... the values are evaluated using a logical NOR")', () => {
+  it('negated operators with several values require no match ("If a single negated matching condition operator includes multiple values for a context key, those values are evaluated using a logical NOR")', () => {
     assert.equal(check('StringNotEquals', 'aws:PrincipalOrgID', ['o-a', 'o-b'], { 'aws:PrincipalOrgID': 'o-b' }), false);
     assert.equal(check('StringNotEquals', 'aws:PrincipalOrgID', ['o-a', 'o-b'], { 'aws:PrincipalOrgID': 'o-c' }), true);
   });
@@ -52,7 +52,7 @@ describe('absent keys', () => {
     assert.equal(check('StringNotLike', 'kms:ViaService', ['s3.*'], {}), true);
     assert.equal(check('ArnNotLike', 'aws:PrincipalArn', ['arn:aws:iam::*:role/Admin'], {}), true);
   });
-  it('...IfExists makes an absent key match ("If the policy key is not present in the request context, the condition evaluates to true")', () => {
+  it('...IfExists makes an absent key match (IAM User Guide, ...IfExists condition operators: an absent key makes the condition true, a present one is checked)', () => {
     assert.equal(check('StringEqualsIfExists', 'kms:ViaService', ['s3.us-east-1.amazonaws.com'], {}), true);
     assert.equal(check('StringEqualsIfExists', 'kms:ViaService', ['s3.us-east-1.amazonaws.com'], { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' }), false);
   });
@@ -65,18 +65,18 @@ describe('absent keys', () => {
 
 describe('set operators on multivalued keys', () => {
   const keys = { 'kms:EncryptionContextKeys': ['team', 'record'] };
-  it('ForAnyValue needs one request value to match ("at least one of the values in the request matches at least one of the values in the condition")', () => {
+  it('ForAnyValue needs one request value to match (IAM User Guide, Multivalued context keys: true when at least one request value matches a policy value)', () => {
     assert.equal(check('ForAnyValue:StringEquals', 'kms:EncryptionContextKeys', ['team'], keys), true);
     assert.equal(check('ForAnyValue:StringEquals', 'kms:EncryptionContextKeys', ['project'], keys), false);
   });
   it('ForAnyValue on an absent key is false', () => {
     assert.equal(check('ForAnyValue:StringEquals', 'kms:EncryptionContextKeys', ['team'], {}), false);
   });
-  it('ForAllValues needs every request value to match ("every value in the request ... matches at least one value in the condition")', () => {
+  it('ForAllValues needs every request value to match (IAM User Guide, Multivalued context keys: true when every request value matches a policy value)', () => {
     assert.equal(check('ForAllValues:StringEquals', 'kms:EncryptionContextKeys', ['team', 'record', 'project'], keys), true);
     assert.equal(check('ForAllValues:StringEquals', 'kms:EncryptionContextKeys', ['team'], keys), false);
   });
-  it('ForAllValues on an absent key is true ("ForAllValues ... also returns true if there are no context keys in the request")', () => {
+  it('ForAllValues on an absent key is true (IAM User Guide, Multivalued context keys: ForAllValues also returns true when the key is absent from the request)', () => {
     assert.equal(check('ForAllValues:StringEquals', 'kms:EncryptionContextKeys', ['team'], {}), true);
   });
   it('ForAllValues with a negated operator requires every value to miss', () => {
@@ -97,7 +97,7 @@ describe('numeric, date, bool, binary, IP and ARN operators', () => {
     assert.equal(check('NumericEquals', 'n', ['10'], { n: 'ten' }), false);
     assert.equal(check('NumericNotEquals', 'n', ['10'], { n: '11' }), true);
   });
-  it('Date operators accept ISO 8601 and epoch seconds ("You can ... use ... W3C implementations of the ISO 8601 date formats ... or epoch (UNIX) time")', () => {
+  it('Date operators accept ISO 8601 and epoch seconds (IAM User Guide, Date condition operators: W3C ISO 8601 dates or epoch time)', () => {
     assert.equal(check('DateLessThan', 'aws:CurrentTime', ['2030-01-01T00:00:00Z'], { 'aws:CurrentTime': '2026-11-22T12:00:00Z' }), true);
     assert.equal(check('DateGreaterThan', 'aws:CurrentTime', ['1893456000'], { 'aws:CurrentTime': '2026-11-22T12:00:00Z' }), false);
     assert.equal(check('DateEquals', 'aws:CurrentTime', ['2026-11-22T12:00:00Z'], { 'aws:CurrentTime': '2026-11-22T12:00:00.000Z' }), true);
@@ -111,7 +111,7 @@ describe('numeric, date, bool, binary, IP and ARN operators', () => {
     assert.equal(check('BinaryEquals', 'kms:RecipientAttestation:ImageSha384', ['QmluYXJ5VmFsdWU='], { 'kms:RecipientAttestation:ImageSha384': 'QmluYXJ5VmFsdWU=' }), true);
     assert.equal(check('BinaryEquals', 'k', ['QmluYXJ5VmFsdWU='], { k: 'qmluyxj5vmfsdwu=' }), false);
   });
-  it('IpAddress matches IPv4 and IPv6 CIDR blocks ("The IP address ... in the standard CIDR format")', () => {
+  it('IpAddress matches IPv4 and IPv6 CIDR blocks (IAM User Guide, IP address condition operators: addresses or ranges in CIDR format)', () => {
     assert.equal(check('IpAddress', 'aws:SourceIp', ['203.0.113.0/24'], { 'aws:SourceIp': '203.0.113.77' }), true);
     assert.equal(check('IpAddress', 'aws:SourceIp', ['203.0.113.0/24'], { 'aws:SourceIp': '203.0.114.1' }), false);
     assert.equal(check('IpAddress', 'aws:SourceIp', ['2001:DB8:1234:5678::/64'], { 'aws:SourceIp': '2001:db8:1234:5678::abcd' }), true);

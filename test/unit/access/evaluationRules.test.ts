@@ -31,7 +31,7 @@ describe('key resolution', () => {
   it('a key id resolves in the caller\'s account and Region', () => {
     assert.equal(simulateAccess(scenario({ identityPolicies: [ALLOW_ALL], request: { keyIdAsGiven: KEY_ID } })).decision, 'Allow');
   });
-  it('"To specify a KMS key in a different AWS account, you must use its key ARN or alias ARN": a key id from another account is NotFoundException', () => {
+  it('"To specify a KMS key in a different AWS account, you must use its key ARN or alias ARN" (KMS API Reference, KeyId): a key id from another account is NotFoundException', () => {
     const result = simulateAccess(scenario({ request: { principal: OTHER_SESSION, keyIdAsGiven: KEY_ID } }));
     assert.equal(result.error, 'NotFoundException');
     assert.equal(result.errorMessage, `Key 'arn:aws:kms:us-west-2:${OTHER_ACCOUNT}:key/${KEY_ID}' does not exist`);
@@ -61,11 +61,11 @@ describe('request context derived from the request', () => {
     assert.equal(c['kms:EncryptionContext:Team'], 'billing');
     assert.deepEqual(c['kms:EncryptionContextKeys'], ['Team', 'record']);
   });
-  it('"the key in kms:EncryptionContext:context-key is not case sensitive": a condition on ...:team matches a Team key', () => {
+  it('encryption context key names in condition keys are not case sensitive (KMS Developer Guide, kms:EncryptionContext:context-key): a condition on ...:team matches a Team key', () => {
     const keyPolicy = policy(allowAlice({ Condition: { StringEquals: { 'kms:EncryptionContext:team': 'billing' } } }));
     assert.equal(simulateAccess(scenario({ keyPolicy, request: { encryptionContext: { Team: 'billing' } } })).decision, 'Allow');
   });
-  it('"the value in the condition is case sensitive": billing does not match Billing', () => {
+  it('encryption context values are case sensitive (KMS Developer Guide, kms:EncryptionContext:context-key): billing does not match Billing', () => {
     const keyPolicy = policy(allowAlice({ Condition: { StringEquals: { 'kms:EncryptionContext:team': 'billing' } } }));
     assert.equal(simulateAccess(scenario({ keyPolicy, request: { encryptionContext: { team: 'Billing' } } })).decision, 'ImplicitDeny');
   });
@@ -90,7 +90,7 @@ describe('request context derived from the request', () => {
     assert.deepEqual(c['kms:GrantOperations'], ['Decrypt', 'Encrypt']);
     assert.equal(c['kms:GrantConstraintType'], 'EncryptionContextSubset');
   });
-  it('sets the principal keys: aws:PrincipalArn of a session is its role ("For an assumed-role session, aws:PrincipalArn is the ARN of the role")', () => {
+  it('sets the principal keys: aws:PrincipalArn of a role session is the role\'s ARN (IAM User Guide, aws:PrincipalArn)', () => {
     const c = context(scenario({ request: { principal: APP_SESSION } }));
     assert.equal(c['aws:PrincipalArn'], APP_ROLE);
     assert.equal(c['aws:PrincipalType'], 'AssumedRole');
@@ -118,7 +118,7 @@ describe('explicit deny wins', () => {
     ['RCP', { resourceControlPolicies: [{ orgIdentifier: 'r-root', policies: [policy(deny('kms:Decrypt', '*', { Principal: '*' }))] }] }, 'with an explicit deny in a resource control policy'],
   ];
   for (const [where, overrides, text] of cases) {
-    it(`"An explicit deny in any of these policies overrides the allow": a deny in the ${where}`, () => {
+    it(`"An explicit deny in any of the policies overrides the allow": a deny in the ${where}`, () => {
       const r = simulateAccess(scenario({ ...base, ...overrides }));
       assert.equal(r.decision, 'ExplicitDeny');
       assert.equal(r.error, 'AccessDeniedException');
@@ -142,13 +142,13 @@ describe('explicit deny wins', () => {
 });
 
 describe('grants', () => {
-  it('"Grants ... allow access": a grant lets its grantee use the key without key policy or IAM permission', () => {
+  it('a grant alone lets its grantee use the key, without key policy or IAM permission (KMS Developer Guide, Grants in AWS KMS)', () => {
     const r = simulateAccess(scenario({ keyPolicy: policy({ Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:DescribeKey', Resource: '*' }), grants: [grant()] }));
     assert.equal(r.decision, 'Allow');
     assert.equal(r.allowedBy, 'grant');
     assert.equal(r.trace.grants[0].deciding, true);
   });
-  it('grants never deny: a deny in the key policy wins over a grant ("a grant can allow ... but cannot deny")', () => {
+  it('grants never deny, and a deny in the key policy wins over a grant (KMS Developer Guide, Grants in AWS KMS: grants only allow)', () => {
     const r = simulateAccess(scenario({ keyPolicy: policy(deny('kms:Decrypt', '*', { Principal: '*' })), grants: [grant()] }));
     assert.equal(r.decision, 'ExplicitDeny');
   });
@@ -157,13 +157,13 @@ describe('grants', () => {
     assert.equal(r.decision, 'ImplicitDeny');
     assert.match(r.trace.grants[0].reason!, /do not include Decrypt/);
   });
-  it('"EncryptionContextEquals ... the encryption context in the request must be an exact, case-sensitive match"', () => {
+  it('EncryptionContextEquals needs the request\'s encryption context to be exactly the constraint, case-sensitive (KMS Developer Guide, Grant constraints)', () => {
     const g = grant({ constraints: { encryptionContextEquals: { team: 'billing' } } });
     assert.equal(simulateAccess(scenario({ grants: [g], request: { encryptionContext: { team: 'billing' } } })).decision, 'Allow');
     assert.equal(simulateAccess(scenario({ grants: [g], request: { encryptionContext: { team: 'billing', extra: 'x' } } })).decision, 'ImplicitDeny');
     assert.equal(simulateAccess(scenario({ grants: [g], request: { encryptionContext: { team: 'Billing' } } })).decision, 'ImplicitDeny');
   });
-  it('"EncryptionContextSubset ... the encryption context in the request must include" the pairs of the constraint', () => {
+  it('EncryptionContextSubset needs the request\'s encryption context to include the constraint\'s pairs (KMS Developer Guide, Grant constraints)', () => {
     const g = grant({ constraints: { encryptionContextSubset: { team: 'billing' } } });
     assert.equal(simulateAccess(scenario({ grants: [g], request: { encryptionContext: { team: 'billing', extra: 'x' } } })).decision, 'Allow');
     assert.equal(simulateAccess(scenario({ grants: [g], request: { encryptionContext: { extra: 'x' } } })).decision, 'ImplicitDeny');
@@ -189,7 +189,7 @@ describe('grants', () => {
 });
 
 describe('organization policies', () => {
-  it('"every level ... must allow": an SCP level without an allow denies', () => {
+  it('every SCP level from the root down must allow (AWS Organizations User Guide, SCP evaluation): a level without an allow denies', () => {
     const r = simulateAccess(scenario({ keyPolicy: policy(allowAlice()), serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: [ALLOW_ALL] }, { orgIdentifier: 'ou-dev', policies: [policy(allow('s3:*'))] }] }));
     assert.equal(r.decision, 'ImplicitDeny');
     assert.match(r.errorMessage!, /because no service control policy allows the kms:Decrypt action$/);
@@ -199,7 +199,7 @@ describe('organization policies', () => {
     const r = simulateAccess(scenario({ request: { principal: ROOT }, serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: [policy(deny('kms:Decrypt'), allow('*'))] }] }));
     assert.equal(r.decision, 'ExplicitDeny');
   });
-  it('"RCPs do not apply to AWS managed keys"', () => {
+  it('RCPs do not apply to AWS managed keys (AWS Organizations User Guide, Resource control policies)', () => {
     const rcp = [{ orgIdentifier: 'r-root', policies: [policy(deny('kms:*', '*', { Principal: '*' }))] }];
     assert.equal(simulateAccess(scenario({ keyPolicy: policy(allowAlice()), resourceControlPolicies: rcp })).decision, 'ExplicitDeny');
     assert.equal(simulateAccess(scenario({ keyPolicy: policy(allowAlice()), resourceControlPolicies: rcp, key: { ...KEY, keyManager: 'AWS' } })).decision, 'Allow');
@@ -214,7 +214,7 @@ describe('organization policies', () => {
     }));
     assert.equal(r.decision, 'Allow');
   });
-  it('RCP levels allow by default ("RCPFullAWSAccess ... is attached to every ... and cannot be detached")', () => {
+  it('RCP levels allow by default: RCPFullAWSAccess is attached to every level and cannot be detached (AWS Organizations User Guide, RCPs)', () => {
     const r = simulateAccess(scenario({ keyPolicy: policy(allowAlice()), resourceControlPolicies: [{ orgIdentifier: 'r-root', policies: [] }] }));
     assert.equal(r.decision, 'Allow');
   });
@@ -231,7 +231,7 @@ describe('allow paths', () => {
     assert.equal(r.decision, 'Allow');
     assert.equal(r.allowedBy, 'key-policy');
   });
-  it('"It does not by itself give any IAM users or roles access to the KMS key": the account principal only delegates, IAM must allow', () => {
+  it('the account principal only delegates, IAM must allow (KMS Developer Guide, default key policy: it "does not by itself give any IAM users or roles access")', () => {
     const denied = simulateAccess(scenario());
     assert.equal(denied.decision, 'ImplicitDeny');
     assert.match(denied.errorMessage!, /because no identity-based policy allows the kms:Decrypt action$/);
@@ -274,13 +274,13 @@ describe('allow paths', () => {
 
 describe('permissions boundaries and session policies', () => {
   const boundaryWithoutKms = policy(allow('s3:*'));
-  it('"The effective permissions ... are the intersection of identity-based policies and the permissions boundary": delegation needs the boundary to allow', () => {
+  it('effective permissions are the intersection of identity policies and the boundary (IAM User Guide, Permissions boundaries): delegation needs the boundary to allow', () => {
     const r = simulateAccess(scenario({ identityPolicies: [ALLOW_ALL], permissionBoundary: boundaryWithoutKms }));
     assert.equal(r.decision, 'ImplicitDeny');
     assert.match(r.errorMessage!, /because no permissions boundary allows the kms:Decrypt action$/);
     assert.equal(simulateAccess(scenario({ identityPolicies: [ALLOW_ALL], permissionBoundary: policy(allow('kms:*')) })).decision, 'Allow');
   });
-  it('"an implicit deny in a permissions boundary does not limit the permissions granted by a resource-based policy" to the user itself', () => {
+  it('an implicit deny in a boundary does not limit what a resource-based policy grants the user itself (IAM User Guide, Permissions boundaries)', () => {
     assert.equal(simulateAccess(scenario({ keyPolicy: policy(allowAlice()), permissionBoundary: boundaryWithoutKms })).decision, 'Allow');
   });
   it('a key policy naming the role ARN is limited by the session\'s boundary; naming the session ARN is not', () => {
@@ -311,7 +311,7 @@ describe('cross-account access', () => {
   const identity = policy(allow(['kms:Decrypt', 'kms:DescribeKey', 'kms:PutKeyPolicy'], KEY_ARN));
   const cross = (overrides: Partial<AccessScenario> = {}, action = 'kms:Decrypt') =>
     simulateAccess(scenario({ keyPolicy, identityPolicies: [identity], ...overrides, request: { principal: OTHER_SESSION, action } }));
-  it('"both the key policy and the IAM policy in the external account must allow": both sides allow', () => {
+  it('cross-account use needs the key policy and an IAM policy in the external account (KMS Developer Guide, Allowing users in other accounts to use a KMS key): both sides allow', () => {
     const r = cross();
     assert.equal(r.decision, 'Allow');
     assert.equal(r.request.crossAccount, true);
@@ -331,7 +331,7 @@ describe('cross-account access', () => {
     assert.equal(r.decision, 'ImplicitDeny');
     assert.match(r.errorMessage!, /because no resource-based policy allows/);
   });
-  it('"principals in other accounts can use the key only in ... cryptographic operations, CreateGrant, DescribeKey, ..." : PutKeyPolicy is refused across accounts', () => {
+  it('only cryptographic operations, CreateGrant, DescribeKey, GetKeyRotationStatus, GetPublicKey, ListGrants, RetireGrant and RevokeGrant work across accounts (KMS Developer Guide, Allowing users in other accounts): PutKeyPolicy is refused', () => {
     assert.equal(cross({}, 'kms:DescribeKey').decision, 'Allow');
     const r = cross({}, 'kms:PutKeyPolicy');
     assert.equal(r.decision, 'ImplicitDeny');

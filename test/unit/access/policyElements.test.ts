@@ -22,17 +22,17 @@ describe('policy variables', () => {
   it('uses the default value when the key is absent ("${aws:username, \'nobody\'}")', () => {
     assert.equal(substituteVariables("team-${aws:PrincipalTag/team, 'none'}", ctx({})), 'team-none');
   });
-  it('an absent key without default makes the value match nothing ("If the key ... is not present ... the policy variable ... does not match")', () => {
+  it('an absent key without default makes the value match nothing (IAM User Guide, Policy variables: a variable whose key is absent cannot match)', () => {
     assert.equal(substituteVariables('${aws:username}', ctx({})), undefined);
   });
-  it('${*}, ${?} and ${$} stand for the literal characters ("special characters ... ${*}, ${?}, ${$}")', () => {
+  it('${*}, ${?} and ${$} stand for the literal characters (IAM User Guide, Policy variables: special characters)', () => {
     const p = policy(allow('kms:Decrypt', 'arn:aws:kms:us-west-2:111122223333:key/${*}'));
     // A literal asterisk in the ARN matches only a literal asterisk, not any key id.
     const result = simulateAccess(scenario({ identityPolicies: [p] }));
     assert.equal(result.decision, 'ImplicitDeny');
     assert.equal(substituteVariables('a${$}b', ctx({})), 'a$b');
   });
-  it('variables work only in Version 2012-10-17 policies ("policy variables ... require version 2012-10-17"): in 2008-10-17 they are literal text', () => {
+  it('variables work only in Version 2012-10-17 policies (IAM User Guide, Policy variables: they need Version 2012-10-17); in 2008-10-17 they are literal text', () => {
     const resource = `arn:aws:kms:us-west-2:${ACCOUNT}:key/\${aws:username}`;
     const modern = simulateAccess(scenario({ identityPolicies: [policy(allow('kms:Decrypt', resource))], request: { context: { 'aws:username': KEY_ARN.split('/')[1] } } }));
     assert.equal(modern.decision, 'Allow');
@@ -73,7 +73,7 @@ describe('NotAction, NotResource and NotPrincipal', () => {
     const other = policy({ Effect: 'Deny', Action: 'kms:*', NotResource: 'arn:aws:kms:us-west-2:111122223333:key/other' }, allow('kms:*'));
     assert.equal(simulateAccess(scenario({ identityPolicies: [other] })).decision, 'ExplicitDeny');
   });
-  it('NotPrincipal with Deny denies everyone except the listed principals ("NotPrincipal ... specify the IAM users ... that are not denied")', () => {
+  it('NotPrincipal with Deny denies everyone except the listed principals (IAM User Guide, NotPrincipal)', () => {
     const keyPolicy = policy(
       { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' },
       { Effect: 'Deny', NotPrincipal: { AWS: [APP_ROLE] }, Action: 'kms:Decrypt', Resource: '*' },

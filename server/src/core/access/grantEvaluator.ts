@@ -1,6 +1,6 @@
 // Grants: the third path to a KMS key, next to the key policy and IAM. A grant allows its
 // grantee the listed operations when its encryption-context constraints fit; it never denies
-// ("Grants are ... allow-only", AWS KMS Developer Guide, "Grants in AWS KMS").
+// (AWS KMS Developer Guide, "Grants in AWS KMS": grants allow, they cannot deny).
 import type { CallerIdentity } from './callerIdentity';
 import type { GrantTrace } from './simulationResult';
 import type { GrantConstraints, ScenarioGrant, ScenarioRequest } from './scenario';
@@ -27,8 +27,8 @@ export const GRANT_OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Operations that take an encryption context; grant constraints apply only to them ("Grant
- * constraints ... are supported only in cryptographic operations that have an encryption context").
+ * Operations that take an encryption context; encryption-context grant constraints restrict only
+ * these (AWS KMS Developer Guide, "Grant constraints"); other grant operations are unaffected.
  */
 const EC_OPERATIONS: ReadonlySet<string> = new Set([
   'Decrypt',
@@ -75,7 +75,7 @@ function constraintProblem(constraints: GrantConstraints | null | undefined, con
     const want = constraints.encryptionContextEquals;
     const wantKeys = Object.keys(want);
     const haveKeys = Object.keys(ec);
-    // "EncryptionContextEquals: the encryption context in the request must be identical (case-sensitive)."
+    // EncryptionContextEquals: the request's encryption context must be exactly this one, case-sensitive.
     if (wantKeys.length !== haveKeys.length || wantKeys.some((k) => ec[k] !== want[k])) {
       return `EncryptionContextEquals ${JSON.stringify(want)} differs from the request's encryption context ${JSON.stringify(ec)}`;
     }
@@ -116,7 +116,7 @@ export function evaluateGrants(
         if (problem) return problem;
       }
       if (operation === 'CreateGrant' && request.grant) {
-        // "The grant that you create can allow only the operations that the parent grant allows."
+        // A grantee with CreateGrant can pass on only the operations of its own grant.
         const extra = request.grant.operations.filter((op) => !grant.operations.includes(op));
         if (extra.length) return `a grant with CreateGrant may only pass on its own operations; ${extra.join(', ')} are not in it`;
       }

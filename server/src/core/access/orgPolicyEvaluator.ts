@@ -1,6 +1,6 @@
 // Service control policies and resource control policies: organization levels (root, OUs,
 // account) each of which must allow, and any of which can deny (AWS Organizations User Guide,
-// "SCP evaluation": "every level ... must explicitly allow"; RCPs the same, except that the
+// "SCP evaluation": every level from the root down must allow; RCPs the same, except that the
 // RCPFullAWSAccess policy is attached to every level and cannot be detached).
 import { normalizePolicy } from './policyDocument';
 import { unwrapPolicy } from './policySource';
