@@ -98,8 +98,16 @@ describe('hover', () => {
       '**arn:aws:iam::111122223333:root**: the AWS account 111122223333\n\nDelegates to IAM policies of this account; grants no one directly. A user or role of 111122223333 gets this access only when its IAM policies allow it too.',
     );
   });
-  it('has nothing to say outside policy values', () => {
-    assert.equal(hover('{"Ver|sion": "2012-10-17"}'), undefined);
+  it('explains policy elements', () => {
+    assert.equal(
+      hover(statement('"Action": "kms:Decrypt"').replace('"Resource"', '"Res|ource"')),
+      '**Resource**: In a key policy, `"*"`: this KMS key. KMS rejects any other value.\n\n[AWS documentation](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html)',
+    );
+    assert.match(hover('{"Ver|sion": "2012-10-17"}')!, /^\*\*Version\*\*: The policy language version/);
+  });
+  it('has nothing to say about unknown names', () => {
+    assert.equal(hover('{"Versio|nn": "2012-10-17"}'), undefined);
+    assert.equal(hover(statement('"Action": "kms:Decrypt", "Sid": "a|b"')), undefined);
   });
 });
 
@@ -182,6 +190,10 @@ describe('quick fixes', () => {
     const fixed = fixAll(text, 'KMS_REPLICATE_WITHOUT_REGION_LIMIT');
     assert.ok(fixed.includes('"StringEquals": {"kms:CallerAccount": "111122223333",\n"kms:ReplicaRegion": [\n  "REPLICA-REGION"\n]}'), fixed);
     assert.ok(!codes(fixed).includes('KMS_REPLICATE_WITHOUT_REGION_LIMIT'));
+  });
+  it('corrects a misspelled Region inside a kms:ViaService value', () => {
+    const fixed = fixAll(statement('"Action": "kms:Decrypt", "Condition": {"StringEquals": {"kms:ViaService": "ec2.us-esat-1.amazonaws.com"}}'), 'KMS_INVALID_REGION');
+    assert.equal(fixed, statement('"Action": "kms:Decrypt", "Condition": {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}}'));
   });
   it('adds the set operator', () => {
     const fixed = fixAll(statement('"Action": "kms:CreateGrant", "Condition": {"StringEquals": {"kms:GrantOperations": ["Decrypt"]}}'), 'MISSING_SET_OPERATOR');

@@ -114,15 +114,39 @@ function principalHover(type: PrincipalType | '*', value: string): string {
   }
 }
 
+/** What each policy element means in a key policy. https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html */
+const ELEMENT_HELP: Readonly<Record<string, string>> = {
+  Version: 'The policy language version. Use `"2012-10-17"`; without it, policy variables are not replaced.',
+  Id: 'An optional identifier for the policy.',
+  Statement: 'The statements of the key policy. Every KMS key has exactly one key policy; it is the primary way to control access to the key.',
+  Sid: 'An optional statement identifier. In a key policy it may contain spaces; it must be unique in the policy.',
+  Effect: '`Allow` or `Deny`. An explicit Deny overrides any Allow, in this policy or elsewhere.',
+  Principal: 'Who the statement applies to. Every key-policy statement needs one. The account principal (`arn:aws:iam::ACCOUNT:root`) delegates to the account\'s IAM policies.',
+  NotPrincipal: 'Everyone except the named principals. Use only with `Deny`.',
+  Action: 'The KMS operations the statement allows or denies (`kms:Decrypt`, `kms:*`, `kms:Create*`).',
+  NotAction: 'Every KMS operation except the ones named.',
+  Resource: 'In a key policy, `"*"`: this KMS key. KMS rejects any other value.',
+  NotResource: 'Not accepted in key policies: use `"Resource": "*"`.',
+  Condition: 'Conditions under which the statement applies: operators, each with condition keys and values.',
+};
+
 export function doHover(model: PolicyModel, offset: number, catalog: KmsCatalog): HoverResult | undefined {
   const ctx = cursorContext(model, offset);
   const node = ctx.node;
-  if (!node || node.type !== 'string' || !ctx.inStatement) return undefined;
+  if (!node || node.type !== 'string') return undefined;
   const value = node.value as string;
-  const rel = ctx.inStatement;
   const range = nodeRange(node);
+  if (ctx.isPropertyKey && ctx.path.length === 1 && ['Version', 'Id', 'Statement'].includes(value)) {
+    return { markdown: `**${value}**: ${ELEMENT_HELP[value]}\n\n[AWS documentation](${DOCS.keyPolicyElements})`, range };
+  }
+  if (!ctx.inStatement) return undefined;
+  const rel = ctx.inStatement;
   let markdown: string | undefined;
   const element = rel[0];
+  if (ctx.isPropertyKey && rel.length === 1) {
+    const help = ELEMENT_HELP[value];
+    return help ? { markdown: `**${value}**: ${help}\n\n[AWS documentation](${DOCS.keyPolicyElements})`, range } : undefined;
+  }
   if ((element === 'Action' || element === 'NotAction') && !ctx.isPropertyKey && rel.length <= 2) {
     markdown = actionHover(catalog, value);
   } else if (element === 'Condition') {

@@ -10,8 +10,14 @@ function regionValid(region: string): boolean {
 }
 
 function reportRegion(ctx: RuleContext, region: string, range: SourceRange, where: string): void {
-  const guess = closestMatch(region, AWS_REGIONS);
-  ctx.report(range, `'${region}' is not an AWS Region, so ${where} never matches a request.${guess ? ` Did you mean '${guess}'?` : ''}`);
+  const guess = /[*?]/.test(region) ? undefined : closestMatch(region, AWS_REGIONS);
+  const written = ctx.model.text.slice(range.start, range.end);
+  const fixed = guess ? written.replace(region, guess) : undefined;
+  ctx.report(
+    range,
+    `'${region}' is not an AWS Region, so ${where} never matches a request.${guess ? ` Did you mean '${guess}'?` : ''}`,
+    fixed && fixed !== written ? [{ title: `Change the Region to '${guess}'`, isPreferred: true, edits: [{ range, newText: fixed }] }] : undefined,
+  );
 }
 
 function checkArn(ctx: RuleContext, value: Located<string | number | boolean>): void {
