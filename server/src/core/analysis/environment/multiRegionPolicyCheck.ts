@@ -13,7 +13,7 @@ export const multiRegionPolicyNotSharedRule: EnvironmentRuleInfo = {
   code: 'KMS_MULTI_REGION_POLICY_NOT_SHARED',
   severity: 'information',
   docUrl: DOCS.multiRegion,
-  awsSays: 'The key policy is not a shared property of multi-Region keys. You can specify the same key policy or a different key policy for each key in a set of related multi-Region keys. KMS does not synchronize this property.',
+  awsSays: 'Unlike IAM policies, which are global, key policies are Regional. The key policy is not a shared property of multi-Region keys. You can specify the same key policy or a different key policy for each key in a set of related multi-Region keys. KMS does not synchronize this property.',
 };
 
 export const updatePrimaryRegionOneSidedRule: EnvironmentRuleInfo = {

@@ -9,7 +9,7 @@ export const adminCanEscalateRule: Rule = {
   code: 'KMS_ADMIN_CAN_ESCALATE',
   severity: 'information',
   docUrl: DOCS.keyAdministrators,
-  awsSays: 'Key administrators ... can change the key policy (kms:PutKeyPolicy) and create grants, so they can give themselves permission to use the key in cryptographic operations; tagging can change access controlled by ABAC conditions.',
+  awsSays: 'Even though key administrators do not have permissions to use the KMS key in cryptographic operations, they do have permission to change the key policy. This means they can give themselves any AWS KMS permission.',
   check(ctx) {
     for (const s of ctx.facts.statements) {
       if (s.effect !== 'Allow') continue;

@@ -5,7 +5,7 @@ export const crossAccountIneffectiveActionRule: Rule = {
   code: 'KMS_CROSS_ACCOUNT_INEFFECTIVE_ACTION',
   severity: 'warning',
   docUrl: DOCS.crossAccount,
-  awsSays: 'You can allow users in other accounts to use the KMS key only in cryptographic operations and in DescribeKey, GetPublicKey, CreateGrant, ListGrants, RetireGrant and RevokeGrant; other operations ("Cross-account use: No") fail for principals in other accounts.',
+  awsSays: 'Cross-account use: No. You cannot perform this operation on a KMS key in a different AWS account. (AWS KMS API Reference, on each operation that does not work across accounts.)',
   check(ctx) {
     const keyAccount = ctx.facts.keyAccount;
     if (!keyAccount) return;
