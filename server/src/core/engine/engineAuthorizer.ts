@@ -143,6 +143,7 @@ export class EngineAuthorizer {
   }
 }
 
+/** The engine's grants take effect at once, so none waits for its token (no `grantToken`). */
 function toScenarioGrant(grant: GrantRecord): ScenarioGrant {
   return {
     grantId: grant.grantId,
@@ -152,6 +153,5 @@ function toScenarioGrant(grant: GrantRecord): ScenarioGrant {
     operations: grant.operations,
     constraints: grant.constraints,
     issuingAccount: grant.issuingAccount,
-    grantToken: grant.grantToken,
   };
 }

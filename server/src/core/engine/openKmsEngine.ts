@@ -9,6 +9,7 @@ import { EnginePersistence } from './enginePersistence';
 import { decryptSnapshot, EngineStoreError } from './engineSnapshot';
 import { emptyEngineState, type EngineState } from './engineState';
 import { seedEnvironmentKeys } from './environmentSeeding';
+import { seedEnvironmentClusters } from './environmentClusters';
 import type { Clock, EngineStoreBackend } from './kmsEngineApi';
 import { KmsEngine } from './kmsEngine';
 
@@ -48,7 +49,14 @@ export async function openKmsEngine(options: OpenKmsEngineOptions): Promise<KmsE
   }
   const rootKey = options.rootKey ?? randomBytes(32);
   const persistence = new EnginePersistence(options.store, rootKey, () => state);
-  const seeded = await seedEnvironmentKeys(state, options.environment, clock.now().getTime());
+  let seeded: boolean;
+  try {
+    const seededClusters = seedEnvironmentClusters(state, options.environment, clock.now().getTime());
+    seeded = (await seedEnvironmentKeys(state, options.environment, clock.now().getTime())) || seededClusters;
+  } catch (error) {
+    await options.store?.close();
+    throw error;
+  }
   const decide: AccessDecider = options.decideAccess ?? ((scenario) => simulateAccess(scenario, { now: clock.now() }));
   const engine = new KmsEngine(
     state,
