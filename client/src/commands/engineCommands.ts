@@ -1,7 +1,7 @@
 // Act As (who the embedded engine's calls run as) and Advance Engine Clock (to watch a
 // scheduled deletion or rotation happen without waiting).
 import * as vscode from 'vscode';
-import { KmsWireRequest, type WireResponse } from '../../../server/src/protocol';
+import { AdvanceEngineClockRequest, type AdvanceEngineClockParams, type AdvanceEngineClockResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 
 export function shortPrincipal(arn: string): string {
@@ -66,20 +66,17 @@ export function advanceClockCommand(ctx: StudioContext) {
             validateInput: (v) => (/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/.test(v) ? undefined : 'A number followed by ms, s, m, h or d.'),
           });
     if (!amount) return undefined;
-    const client = await ctx.client();
-    const answer = await client.sendRequest<WireResponse>(KmsWireRequest.method, {
-      method: 'POST',
-      path: '/_studio/clock',
-      headers: { 'content-type': 'application/json' },
-      bodyBase64: Buffer.from(JSON.stringify({ advance: amount.trim() })).toString('base64'),
-    });
-    const body = JSON.parse(Buffer.from(answer.bodyBase64, 'base64').toString('utf8') || '{}') as { now?: string; error?: string; message?: string };
-    if (answer.statusCode !== 200) {
-      void vscode.window.showErrorMessage(`The engine clock did not move: ${body.error ?? body.message ?? `HTTP ${answer.statusCode}`}`);
+    let moved: AdvanceEngineClockResult;
+    try {
+      const client = await ctx.client();
+      const params: AdvanceEngineClockParams = { advance: amount.trim() };
+      moved = await client.sendRequest<AdvanceEngineClockResult>(AdvanceEngineClockRequest.method, params);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`The engine clock did not move: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
     ctx.fireEngineChanged();
-    void vscode.window.showInformationMessage(`The embedded engine's clock now reads ${body.now}.`);
-    return body.now;
+    void vscode.window.showInformationMessage(`The embedded engine's clock now reads ${moved.now}.`);
+    return moved.now;
   };
 }

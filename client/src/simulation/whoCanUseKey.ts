@@ -1,30 +1,74 @@
-// "Who can use this key?": the server answers, for every principal of the environment, which
-// actions on the key are allowed and through which path (key policy, IAM, grant); the table
-// opens in a read-only document.
+// "Who can use this key?": for every principal of the environment, which actions on the key are
+// allowed. Keys of the environment file get the server's table (with the allowing path); keys
+// created in the embedded engine are answered by simulating each principal and action.
 import * as vscode from 'vscode';
-import { WhoCanUseKeyRequest, type WhoCanUseKeyParams, type WhoCanUseKeyResult } from '../../../server/src/protocol';
+import {
+  SimulateRequest,
+  WhoCanUseKeyRequest,
+  type SimulateParams,
+  type SimulateResult,
+  type WhoCanUseKeyParams,
+  type WhoCanUseKeyResult,
+} from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import { KeyNode } from '../explorer/keyTreeNodes';
 import type { SimulationDocuments } from './simulationDocuments';
 
+const ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'];
+
+export interface WhoCanUseKeyAnswer {
+  readonly keyArn: string;
+  readonly rows: readonly { readonly principal: string; readonly cells: readonly { readonly action: string; readonly decision: string; readonly error: string | null }[] }[];
+  readonly text: string;
+}
+
 export function whoCanUseKeyCommand(docs: SimulationDocuments) {
   return (ctx: StudioContext) =>
-    async (nodeOrKey?: unknown): Promise<WhoCanUseKeyResult | undefined> => {
+    async (nodeOrKey?: unknown): Promise<WhoCanUseKeyAnswer | undefined> => {
       const key = nodeOrKey instanceof KeyNode ? nodeOrKey.keyArn : typeof nodeOrKey === 'string' ? nodeOrKey : undefined;
       if (!key) {
         void vscode.window.showWarningMessage('Run this command on a key in the Keys view.');
         return undefined;
       }
       try {
-        const client = await ctx.client();
-        const params: WhoCanUseKeyParams = { key };
-        const result = await client.sendRequest<WhoCanUseKeyResult>(WhoCanUseKeyRequest.method, params);
+        const answer = await fromEnvironment(ctx, key).catch(() => bySimulation(ctx, key));
         const label = nodeOrKey instanceof KeyNode ? String(nodeOrKey.label) : key;
-        await docs.show({ text: `Who can use ${label} (${result.keyArn})\n\n${result.text}`, links: [] }, `who-can-use-${label}`);
-        return result;
+        await docs.show({ text: `Who can use ${label} (${answer.keyArn})\n\n${answer.text}`, links: [] }, `who-can-use-${label}`);
+        return answer;
       } catch (error) {
         void vscode.window.showErrorMessage(`Could not work out who can use the key: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       }
     };
+}
+
+async function fromEnvironment(ctx: StudioContext, key: string): Promise<WhoCanUseKeyAnswer> {
+  const client = await ctx.client();
+  const params: WhoCanUseKeyParams = { key };
+  const result = await client.sendRequest<WhoCanUseKeyResult>(WhoCanUseKeyRequest.method, params);
+  return { keyArn: result.keyArn, rows: result.rows, text: result.text };
+}
+
+async function bySimulation(ctx: StudioContext, keyArn: string): Promise<WhoCanUseKeyAnswer> {
+  const client = await ctx.client();
+  const principals = (await ctx.engineInfo()).principals.map((p) => p.arn);
+  const region = keyArn.split(':')[3];
+  const width = Math.max(...ACTIONS.map((a) => a.length));
+  const lines: string[] = [];
+  const rows: WhoCanUseKeyAnswer['rows'][number][] = [];
+  for (const principal of principals) {
+    const cells: { action: string; decision: string; error: string | null }[] = [];
+    lines.push(principal);
+    for (const action of ACTIONS) {
+      const params: SimulateParams = { scenario: { request: { principal, action, resource: keyArn, ...(region ? { region } : {}) } } };
+      const result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+      cells.push({ action, decision: result.decision, error: result.error });
+      const note = result.error && result.decision === 'Allow' ? ` (fails: ${result.error})` : result.allowedBy ? ` via ${result.allowedBy}` : '';
+      lines.push(`  ${action.padEnd(width)}  ${result.decision}${note}`);
+    }
+    rows.push({ principal, cells });
+    lines.push('');
+  }
+  lines.push('Run Simulate Access for one principal and action to see the full trace.');
+  return { keyArn, rows, text: lines.join('\n') };
 }

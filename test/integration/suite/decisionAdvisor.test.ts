@@ -1,11 +1,11 @@
 // The KMS or CloudHSM? advisor opens as a webview panel and its recommendation follows the answers.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { studio, waitFor } from './studioTestSupport';
+import { closeAllEditors, studio, waitFor } from './studioTestSupport';
 
 describe('Decision advisor', () => {
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('opens the panel and recommends according to the answers', async () => {

@@ -1,6 +1,9 @@
 // Shared steps of the integration cases: the extension's API once its language server is up,
 // waiting for a condition, and an editor holding given text.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'kms-policy-studio.kms-key-policy-studio';
@@ -36,9 +39,19 @@ export function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
+/** An editor on a new file in the system temp folder (a file, so closing it never asks to save). */
 export async function editorWith(text: string): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  const folder = mkdtempSync(join(tmpdir(), 'kms-studio-suite-'));
+  const file = join(folder, 'secret.txt');
+  writeFileSync(file, text);
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   return vscode.window.showTextDocument(document);
+}
+
+/** Saves what the tests edited and closes every editor, without any dialog. */
+export async function closeAllEditors(): Promise<void> {
+  await vscode.workspace.saveAll(false);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
 export function selectAll(editor: vscode.TextEditor): void {
