@@ -179,8 +179,8 @@ const CASES: Readonly<Record<string, RuleCase>> = {
     clean: [withRoot(stmt({ Action: 'kms:ReplicateKey', Condition: { StringEquals: { 'kms:ReplicaRegion': 'us-west-2' }, StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } } }))],
   },
   KMS_VIA_SERVICE_FORMAT: {
-    triggers: [withRoot(stmt({ Condition: { StringEquals: { 'kms:ViaService': 'ec2.amazonaws.com' } } })), withRoot(stmt({ Condition: { StringEquals: { 'kms:ViaService': 'ec2.*.amazonaws.com' } } }))],
-    clean: [withRoot(stmt({ Condition: { StringEquals: { 'kms:ViaService': ['ec2.us-east-1.amazonaws.com', 'rds.cn-north-1.amazonaws.com.cn'] }, StringLike: { 'kms:ViaService': 'ec2.*.amazonaws.com' } } }))],
+    triggers: [withRoot(stmt({ Condition: { StringEquals: { 'kms:ViaService': 'ec2.amazonaws.com' } } })), withRoot(stmt({ Condition: { StringEquals: { 'kms:ViaService': 'ec2.*.amazonaws.com' } } })), withRoot(stmt({ Condition: { StringLike: { 'kms:ViaService': 'arn:aws:ec2:*' } } }))],
+    clean: [withRoot(stmt({ Condition: { StringEquals: { 'kms:ViaService': ['ec2.us-east-1.amazonaws.com', 'rds.cn-north-1.amazonaws.com.cn'] }, StringLike: { 'kms:ViaService': ['ec2.*.amazonaws.com', '*.amazonaws.com', 'rds.*'] } } }))],
   },
   KMS_BYPASS_LOCKOUT_CONDITION_MISUSE: {
     triggers: [withRoot(stmt({ Action: 'kms:PutKeyPolicy', Condition: { Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } } })), withRoot({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*', Condition: { StringEquals: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } } })],

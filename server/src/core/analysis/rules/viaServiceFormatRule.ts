@@ -4,6 +4,16 @@ import type { Rule } from '../rule';
 
 const VIA_SERVICE = /^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 
+/**
+ * A StringLike pattern fits when it can match some endpoint name: only endpoint characters,
+ * and either ending in the AWS domain or leaving the end to a wildcard (`*.amazonaws.com`,
+ * `ec2.*.amazonaws.com`, `ec2.*`).
+ */
+function couldMatchEndpoint(pattern: string): boolean {
+  if (!/^[a-z0-9.*?-]+$/.test(pattern)) return false;
+  return /\.amazonaws\.com(\.cn)?$/.test(pattern) || /\*$/.test(pattern);
+}
+
 export const viaServiceFormatRule: Rule = {
   code: 'KMS_VIA_SERVICE_FORMAT',
   severity: 'warning',
@@ -18,7 +28,7 @@ export const viaServiceFormatRule: Rule = {
           if (typeof v.value !== 'string') continue;
           const value = v.value;
           if (value.includes('${')) continue;
-          const shaped = like && /[*?]/.test(value) ? VIA_SERVICE.test(value.replace(/[*?]+/g, 'x')) || value === '*' : VIA_SERVICE.test(value);
+          const shaped = like && /[*?]/.test(value) ? couldMatchEndpoint(value) : VIA_SERVICE.test(value);
           if (shaped) continue;
           const hint = /^[a-z0-9-]+\.amazonaws\.com$/.test(value)
             ? ` Include the Region: '${value.replace('.amazonaws.com', '.REGION.amazonaws.com')}' (e.g. ${value.replace('.amazonaws.com', '.us-east-1.amazonaws.com')}).`
