@@ -1,8 +1,8 @@
 // Creating, describing, listing, enabling, disabling and deleting keys.
 import { defaultKeyPolicy } from './defaultKeyPolicy';
-import { enumViolation, unsupportedOperation, validation, dryRunSucceeded, invalidState } from './engineErrors';
+import { enumViolation, unsupportedOperation, validation, dryRunSucceeded } from './engineErrors';
 import { keyStoreKey, type KeyOrigin, type KeyRecord, type KeyUsage } from './engineState';
-import { effectiveKeyState, useKey } from './keyAccess';
+import { useKey } from './keyAccess';
 import { keyArnOf, newKeyId } from './keyIdentifiers';
 import { epochSeconds, keyMetadata } from './keyMetadata';
 import { newKeyMaterial } from './keyMaterialFactory';
@@ -133,8 +133,9 @@ function updateKeyDescription(context: OperationContext) {
 
 function enableKey(context: OperationContext) {
   const key = useKey(context, context.input.requiredString('KeyId', { min: 1, max: 2048 }), { allowAlias: false });
-  if (effectiveKeyState(context.state, key) === 'Unavailable') return {};
-  if (key.state !== 'Enabled') {
+  // The stored state changes even while a custom key store is disconnected (the key shows
+  // Unavailable until it reconnects).
+  if (key.state === 'Disabled') {
     key.state = 'Enabled';
     context.changed();
   }
@@ -143,8 +144,8 @@ function enableKey(context: OperationContext) {
 
 function disableKey(context: OperationContext) {
   const key = useKey(context, context.input.requiredString('KeyId', { min: 1, max: 2048 }), { allowAlias: false });
-  if (key.state === 'PendingImport') throw invalidState(`${key.arn} is pending import.`);
-  if (key.state !== 'Disabled') {
+  // A key without usable material stays PendingImport: enabling it later must not skip the import.
+  if (key.state === 'Enabled') {
     key.state = 'Disabled';
     context.changed();
   }
