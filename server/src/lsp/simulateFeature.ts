@@ -81,7 +81,11 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   const textOf = (uri: string): string => {
     const open = documents.get(uri);
     if (open) return open.getText();
-    return readFileSync(toFsPath(uri), 'utf8');
+    try {
+      return readFileSync(toFsPath(uri), 'utf8');
+    } catch (error) {
+      throw invalid(`cannot read ${uri}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
 
   /** The environment file's environment, or the default one when the workspace has none. */

@@ -83,6 +83,11 @@ describe('request context derived from the request', () => {
     assert.equal(c['kms:RequestAlias'], 'alias/app-key');
     assert.equal(c['kms:ViaService'], 's3.us-west-2.amazonaws.com');
   });
+  it('sets kms:GrantIsForAWSResource for grant requests: true only when an AWS service calls for the caller', () => {
+    assert.equal(context(scenario({ request: { action: 'kms:CreateGrant', viaService: 'ec2.us-west-2.amazonaws.com' } }))['kms:GrantIsForAWSResource'], 'true');
+    assert.equal(context(scenario({ request: { action: 'kms:ListGrants' } }))['kms:GrantIsForAWSResource'], 'false');
+    assert.equal(context(scenario())['kms:GrantIsForAWSResource'], undefined);
+  });
   it('sets the grant keys of a CreateGrant request', () => {
     const c = context(scenario({ request: { action: 'kms:CreateGrant', grant: { granteePrincipal: APP_ROLE, retiringPrincipal: ALICE, operations: ['Decrypt', 'Encrypt'], constraints: { encryptionContextSubset: { a: 'b' } } } } }));
     assert.equal(c['kms:GranteePrincipal'], APP_ROLE);

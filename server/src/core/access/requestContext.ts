@@ -112,6 +112,11 @@ export function buildRequestContext(scenario: AccessScenario, caller: CallerIden
     else if (grant.constraints?.encryptionContextSubset) putKnown(context, 'kms:grantconstrainttype', 'kms:GrantConstraintType', 'EncryptionContextSubset');
   }
   if (request.viaService) putKnown(context, 'kms:viaservice', 'kms:ViaService', request.viaService);
+  // kms:GrantIsForAWSResource is true when an integrated AWS service makes a grant request for the caller.
+  const action = request.action.toLowerCase();
+  if (action === 'kms:creategrant' || action === 'kms:listgrants' || action === 'kms:revokegrant') {
+    putKnown(context, 'kms:grantisforawsresource', 'kms:GrantIsForAWSResource', request.viaService ? 'true' : 'false');
+  }
 
   // Whatever the scenario states explicitly wins over the derived values.
   const extra = request.context;

@@ -188,6 +188,10 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
     keyPolicy = retireGrant
       ? notApplicable('key-policy', 'key policy', 'the kms:RetireGrant permission is not effective in a key policy; the grant decides who may retire it')
       : evaluateOne('key-policy', scenario.keyPolicy, 'key policy', 'resource', input, options.keyPolicySourceText, options.keyPolicySource);
+    const allows = keyPolicy.evaluation.allows;
+    if (allows.length && allows.every((m) => m.principalMatch?.kind === 'account')) {
+      keyPolicy.trace = { ...keyPolicy.trace, note: 'it only names the caller\'s account, which delegates to IAM policies' };
+    }
     policies.push(keyPolicy);
   }
 
@@ -202,6 +206,9 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
       identityPolicies.push(evaluated);
       policies.push(evaluated);
     });
+    if (!identityPolicies.length) {
+      policies.push({ kind: 'identity-policy', evaluation: NOT_APPLICABLE_EVALUATION, trace: { kind: 'identity-policy', name: 'identity policies', outcome: 'ImplicitDeny', note: 'the caller has no identity-based policies', statements: [] } });
+    }
   }
 
   // Permissions boundaries apply to IAM users and roles; session policies to role and federated sessions.
