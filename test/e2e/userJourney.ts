@@ -134,6 +134,9 @@ export const journey: JourneyStep[] = [
         const after = (await result.innerText().catch(() => '')).trim();
         return after !== before && /pkcs ?#?11/i.test(after) && /CloudHSM/.test(after);
       }, 'the recommendation to follow the PKCS #11 answer');
+      // For the screenshot: the advisor's group gets the whole editor area, the advice in view.
+      await vscode.runCommand('View: Toggle Maximize Editor Group').catch(() => undefined);
+      await result.locator('#recommendation').scrollIntoViewIfNeeded();
     },
   },
   {

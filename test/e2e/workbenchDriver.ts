@@ -138,9 +138,21 @@ export class WorkbenchDriver {
   async editorContextMenu(item: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const firstLine = this.activeEditor.locator('.view-lines .view-line').first();
-        // Right-clicking inside the selection keeps it; a few pixels in is inside the first character.
-        await firstLine.click({ button: 'right', position: { x: 4, y: 5 } });
+        // Right-clicking inside the selection keeps it: aim at the middle of the visible part of
+        // the selection's highlight (a long line may be scrolled sideways).
+        const editorBox = await this.activeEditor.boundingBox();
+        const highlights = await this.activeEditor.locator('.selected-text').evaluateAll((els) =>
+          els.map((el) => el.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
+        );
+        const target = highlights
+          .map((r) => {
+            const left = Math.max(r.x, editorBox?.x ?? r.x);
+            const right = Math.min(r.x + r.width, (editorBox?.x ?? 0) + (editorBox?.width ?? Infinity) - 30);
+            return { x: (left + right) / 2, y: r.y + r.height / 2, visible: right - left > 4 };
+          })
+          .find((r) => r.visible);
+        if (!target) throw new Error('no selected text is visible in the editor');
+        await this.page.mouse.click(target.x, target.y, { button: 'right' });
         const entry = this.page.locator('.monaco-menu .action-item').filter({ hasText: item }).first();
         await entry.waitFor({ state: 'visible', timeout: 5_000 });
         // VS Code's menu ignores a click that lands right after it opened; hovering focuses the

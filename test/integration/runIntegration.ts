@@ -89,9 +89,12 @@ async function runInCodeServer(suiteEntry: string): Promise<SuiteResults> {
       await sleep(250);
     }
     log(`suite finished in ${seconds(t)}`);
-    return readResults();
+    const results = readResults();
+    if (results.failed > 0) await saveWorkbenchScreenshot(workbench);
+    return results;
   } catch (error) {
     keepProfile = true;
+    if (workbench) await saveWorkbenchScreenshot(workbench);
     log(`code-server log: ${server.logFile}`);
     throw error;
   } finally {
@@ -99,6 +102,12 @@ async function runInCodeServer(suiteEntry: string): Promise<SuiteResults> {
     await server.stop();
     if (!keepProfile) profile.remove();
   }
+}
+
+/** What the window showed when the suite failed (a modal dialog left open stalls a test, say). */
+async function saveWorkbenchScreenshot(workbench: Awaited<ReturnType<typeof openWorkbench>>): Promise<void> {
+  const path = join(OUTPUT_DIR, 'workbench-at-failure.png');
+  await workbench.page.screenshot({ path }).then(() => log(`the window at the end: ${path}`), () => undefined);
 }
 
 function report(results: SuiteResults): void {
