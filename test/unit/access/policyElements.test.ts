@@ -83,6 +83,15 @@ describe('NotAction, NotResource and NotPrincipal', () => {
   });
 });
 
+describe('principals', () => {
+  it('a wildcard inside a principal ARN matches nothing, and the trace says what to use instead (IAM User Guide, Principal: wildcards cannot be used for part of a principal ARN)', () => {
+    const keyPolicy = policy({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/App*' }, Action: 'kms:*', Resource: '*' });
+    const result = simulateAccess(scenario({ keyPolicy, request: { principal: APP_SESSION } }));
+    assert.equal(result.decision, 'ImplicitDeny');
+    assert.match(result.trace.policies[0].statements[0].reason!.message, /use a condition on aws:PrincipalArn instead/);
+  });
+});
+
 describe('defensive parsing', () => {
   it('accepts a single Statement object and string-or-array elements', () => {
     const p = normalizePolicy({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'kms:Decrypt', Resource: ['*'] } });

@@ -64,9 +64,11 @@ function evaluateStatement(statement: NormalizedStatement, shape: PolicyShape, i
     if (statement.principal) {
       principalMatch = matchPrincipal(statement.principal, input.caller);
       if (!principalMatch) {
+        const partialWildcard = statement.principal.aws.some((entry) => entry !== '*' && entry.includes('*'));
+        const hint = partialWildcard ? ' (a wildcard inside a principal ARN matches nothing; use a condition on aws:PrincipalArn instead)' : '';
         return {
           matched: false,
-          reason: { element: 'principal', message: `Principal ${describePrincipal(statement.principal)} does not name ${input.caller.arn}` },
+          reason: { element: 'principal', message: `Principal ${describePrincipal(statement.principal)} does not name ${input.caller.arn}${hint}` },
         };
       }
     } else if (statement.notPrincipal) {
@@ -76,7 +78,7 @@ function evaluateStatement(statement: NormalizedStatement, shape: PolicyShape, i
       }
       principalMatch = { kind: 'wildcard', entry: 'NotPrincipal', namesSessionOrUser: false };
     } else {
-      return { matched: false, reason: { element: 'principal', message: 'the statement has no Principal, which a key policy statement needs' } };
+      return { matched: false, reason: { element: 'principal', message: 'the statement has no Principal, which every statement of a key policy (or RCP) needs' } };
     }
   } else if (statement.principal || statement.notPrincipal) {
     return { matched: false, reason: { element: 'document', message: 'a Principal element is not allowed in an identity-based policy or SCP' } };
