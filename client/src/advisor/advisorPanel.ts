@@ -87,7 +87,9 @@ export class AdvisorPanel {
         return;
       case 'createSetup':
         try {
-          this.post({ type: 'setupResult', ok: true, message: await createAdvisorSetup(this.ctx, message.option) });
+          const done = await createAdvisorSetup(this.ctx.embedded, message.option);
+          this.ctx.fireEngineChanged();
+          this.post({ type: 'setupResult', ok: true, message: done });
         } catch (error) {
           this.post({ type: 'setupResult', ok: false, message: formatKmsError(error) });
         }
