@@ -39,7 +39,7 @@ const arbScenario = fc
     keyStatements: fc.subarray(keyStatements),
     identity: fc.subarray(identityStatements),
     grants: fc.subarray(grants),
-    encryptionContext: fc.option(fc.constantFrom({ team: 'billing' }, { team: 'marketing' }, {}), { nil: undefined }),
+    encryptionContext: fc.option(fc.constantFrom<Record<string, string>>({ team: 'billing' }, { team: 'marketing' }, {}), { nil: undefined }),
     state: fc.constantFrom('Enabled' as const, 'Disabled' as const, 'PendingDeletion' as const),
     keyManager: fc.constantFrom('CUSTOMER' as const, 'AWS' as const),
     scp: fc.boolean(),
