@@ -147,3 +147,26 @@ test('key id forms: invalid ids, missing keys, and ARNs of another Region get AW
   assert.equal((await fail('NoSuchOperation', {})).errorName, 'UnknownOperationException');
   await engine.close();
 });
+
+test('listeners hear about changes made by calls and by the clock alone', async () => {
+  const clock = new AdjustableClock();
+  const { call, engine } = await openHarness({ clock, transientStateDelayMs: 20 });
+  let changes = 0;
+  const unsubscribe = engine.onDidChange(() => changes++);
+  const { KeyMetadata: { KeyId } } = await call('CreateKey', { MultiRegion: true });
+  assert.equal(changes, 1);
+  await call('Encrypt', { KeyId, Plaintext: b64('x') });
+  assert.equal(changes, 1, 'Encrypt changes nothing');
+  await call('ReplicateKey', { KeyId, ReplicaRegion: 'eu-west-1' });
+  assert.equal(changes, 2);
+  // The replica leaves Creating after the transient delay with no call in between.
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.equal(changes, 3);
+  await call('ScheduleKeyDeletion', { KeyId, PendingWindowInDays: 7 }, { ...ROOT, region: 'eu-west-1' });
+  clock.advance(8 * DAY);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(changes, 5, 'advancing the clock deleted the replica and told the listeners');
+  assert.deepEqual((await call('ListKeys', {}, { ...ROOT, region: 'eu-west-1' })).Keys, []);
+  unsubscribe();
+  await engine.close();
+});

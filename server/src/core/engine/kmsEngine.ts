@@ -191,8 +191,8 @@ export class KmsEngine implements KmsEngineService {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.closed || !Number.isFinite(this.nextEventAt)) return;
-    const delay = Math.max(0, this.nextEventAt - this.clock.now().getTime());
-    if (delay > 2_000_000_000) return;
+    // Timers cannot wait longer than about 24 days; a far event is re-checked then.
+    const delay = Math.min(2_000_000_000, Math.max(0, this.nextEventAt - this.clock.now().getTime()));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.refresh().catch(() => undefined);
