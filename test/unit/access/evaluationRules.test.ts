@@ -391,6 +391,32 @@ describe('key state after authorization', () => {
     const importing = simulateAccess(scenario({ keyPolicy: policy(allowAlice()), key: { ...KEY, state: 'PendingImport' }, request: { action: 'kms:Encrypt' } }));
     assert.equal(importing.errorMessage, `${KEY_ARN} is pending import.`);
   });
+  it('follows the key-state table row by row (KMS Developer Guide, "Key states of AWS KMS keys")', () => {
+    const outcome = (state: 'Disabled' | 'PendingImport' | 'PendingDeletion' | 'Unavailable' | 'Enabled', action: string) => {
+      const r = simulateAccess(scenario({ keyPolicy: policy(allowAlice()), key: { ...KEY, state }, request: { action } }));
+      return r.error ?? 'ok';
+    };
+    // [1] "DisabledException: <CMK ARN> is disabled." for CreateGrant and the cryptographic operations.
+    assert.equal(outcome('Disabled', 'kms:CreateGrant'), 'DisabledException');
+    assert.equal(outcome('Disabled', 'kms:Sign'), 'DisabledException');
+    assert.equal(outcome('Disabled', 'kms:EnableKey'), 'ok');
+    assert.equal(outcome('Disabled', 'kms:PutKeyPolicy'), 'ok');
+    // [5] "KMSInvalidStateException: <CMK ARN> is pending import." also for EnableKey and DisableKey.
+    assert.equal(outcome('PendingImport', 'kms:DisableKey'), 'KMSInvalidStateException');
+    assert.equal(outcome('PendingImport', 'kms:DescribeKey'), 'ok');
+    // [3] pending deletion refuses CreateAlias, TagResource, ScheduleKeyDeletion; PutKeyPolicy and RevokeGrant still work.
+    assert.equal(outcome('PendingDeletion', 'kms:CreateAlias'), 'KMSInvalidStateException');
+    assert.equal(outcome('PendingDeletion', 'kms:TagResource'), 'KMSInvalidStateException');
+    assert.equal(outcome('PendingDeletion', 'kms:ScheduleKeyDeletion'), 'KMSInvalidStateException');
+    assert.equal(outcome('PendingDeletion', 'kms:PutKeyPolicy'), 'ok');
+    assert.equal(outcome('PendingDeletion', 'kms:RevokeGrant'), 'ok');
+    assert.equal(outcome('PendingDeletion', 'kms:CancelKeyDeletion'), 'ok');
+    // [4] "KMSInvalidStateException: <CMK ARN> is not pending deletion."
+    assert.equal(outcome('Enabled', 'kms:CancelKeyDeletion'), 'KMSInvalidStateException');
+    // [11] "KMSInvalidStateException: <CMK ARN> is unavailable." for cryptographic operations; CreateGrant succeeds.
+    assert.equal(outcome('Unavailable', 'kms:Decrypt'), 'KMSInvalidStateException');
+    assert.equal(outcome('Unavailable', 'kms:CreateGrant'), 'ok');
+  });
   it('authorization comes first: an unauthorized caller sees AccessDeniedException, not the key state', () => {
     assert.equal(simulateAccess(scenario({ key: disabled })).error, 'AccessDeniedException');
   });
