@@ -90,6 +90,13 @@ describe('language service properties', () => {
     );
   });
 
+  it('answers deeply nested text without exhausting the stack', () => {
+    for (const text of ['['.repeat(20_000), '{"Statement": ' + '['.repeat(5_000) + ']'.repeat(5_000) + '}', '{"a":'.repeat(3_000) + '1' + '}'.repeat(3_000)]) {
+      checkEverything(text, [0, 5, 100, text.length]);
+      assert.match(service.doValidation(service.parse(text))[0]!.message, /^Nested more than 128 levels deep/);
+    }
+  });
+
   it('answers well-formed for arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300, unit: 'binary' }), fc.array(fc.nat(300), { maxLength: 4 }), (text, offsets) => checkEverything(text, offsets)),

@@ -17,6 +17,8 @@ export interface CursorContext {
 }
 
 export function cursorContext(model: PolicyModel, offset: number): CursorContext {
+  // No tree (empty or hopelessly nested text): nothing to locate, and no re-parse of it.
+  if (!model.root) return { path: [], isPropertyKey: false };
   const location = getLocation(model.text, offset);
   const path = location.path;
   let node: JsonNode | undefined;

@@ -1,5 +1,5 @@
 // Document symbols (one per statement, named by Sid), folding ranges and formatting.
-import { format, visit } from 'jsonc-parser';
+import { format } from 'jsonc-parser';
 import type { PolicyModel, SourceRange } from '../policy/policyModel';
 import type { FoldingSpan, OffsetEdit, PolicySymbol } from './analysisTypes';
 
@@ -24,23 +24,13 @@ export function findDocumentSymbols(model: PolicyModel): PolicySymbol[] {
 
 export function getFoldingRanges(model: PolicyModel): FoldingSpan[] {
   const spans: FoldingSpan[] = [];
-  const stack: number[] = [];
-  visit(model.text, {
-    onObjectBegin: (offset) => {
-      stack.push(offset);
-    },
-    onArrayBegin: (offset) => {
-      stack.push(offset);
-    },
-    onObjectEnd: (offset) => {
-      const start = stack.pop();
-      if (start !== undefined) spans.push({ start, end: offset });
-    },
-    onArrayEnd: (offset) => {
-      const start = stack.pop();
-      if (start !== undefined) spans.push({ start, end: offset });
-    },
-  });
+  const pending = model.root ? [model.root] : [];
+  // Walk the parsed tree iteratively: no recursion, whatever the document.
+  while (pending.length) {
+    const node = pending.pop()!;
+    if (node.type === 'object' || node.type === 'array') spans.push({ start: node.offset, end: node.offset + node.length - 1 });
+    for (const child of node.children ?? []) if (child.type !== 'string' && child.type !== 'number' && child.type !== 'boolean' && child.type !== 'null') pending.push(child);
+  }
   return spans.sort((a, b) => a.start - b.start);
 }
 
@@ -50,6 +40,8 @@ export interface FormattingOptions {
 }
 
 export function formatPolicy(model: PolicyModel, range: SourceRange | undefined, options: FormattingOptions): OffsetEdit[] {
+  // Without a tree the text is empty or nested past any policy; indenting it could grow without bound.
+  if (!model.root) return [];
   const edits = format(model.text, range ? { offset: range.start, length: range.end - range.start } : undefined, {
     tabSize: options.tabSize,
     insertSpaces: options.insertSpaces,

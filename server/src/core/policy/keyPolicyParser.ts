@@ -181,7 +181,32 @@ function parseStatement(node: JsonNode, index: number, path: (string | number)[]
   };
 }
 
+/** Deeper than any policy; past it the recursive JSON parser would exhaust the stack. */
+export const MAX_NESTING_DEPTH = 128;
+
+/** The offset where brackets first nest deeper than MAX_NESTING_DEPTH, if they do. */
+function excessiveNestingAt(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > MAX_NESTING_DEPTH) return i;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return undefined;
+}
+
 export function parseKeyPolicy(text: string): PolicyModel {
+  const tooDeep = excessiveNestingAt(text);
+  if (tooDeep !== undefined) {
+    const problem = { message: `Nested more than ${MAX_NESTING_DEPTH} levels deep; a policy never is`, range: { start: tooDeep, end: tooDeep + 1 } };
+    return { text, root: undefined, syntaxProblems: [problem], value: undefined, statements: [], elementNames: [] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   // At least one character wide so editors can show it, but never past the end of the text.
