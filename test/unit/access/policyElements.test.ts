@@ -92,6 +92,17 @@ describe('principals', () => {
   });
 });
 
+describe('NotPrincipal and permissions boundaries', () => {
+  it('"The NotPrincipal element with a Deny effect will always deny any IAM principal that has a permissions boundary policy attached, regardless of the values specified in the NotPrincipal element."', () => {
+    const keyPolicy = policy(
+      { Effect: 'Allow', Principal: { AWS: ALICE }, Action: 'kms:*', Resource: '*' },
+      { Effect: 'Deny', NotPrincipal: { AWS: ALICE }, Action: 'kms:*', Resource: '*' },
+    );
+    assert.equal(simulateAccess(scenario({ keyPolicy })).decision, 'Allow');
+    assert.equal(simulateAccess(scenario({ keyPolicy, permissionBoundary: policy(allow('kms:*')) })).decision, 'ExplicitDeny');
+  });
+});
+
 describe('defensive parsing', () => {
   it('accepts a single Statement object and string-or-array elements', () => {
     const p = normalizePolicy({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'kms:Decrypt', Resource: ['*'] } });

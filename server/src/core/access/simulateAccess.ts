@@ -175,7 +175,8 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
   // 2. The request context, derived from the request and the key.
   const context = buildRequestContext(scenario, caller, { now: options.now });
   steps.push({ step: 'request context', outcome: 'info', detail: `${context.size} condition keys derived from the request, the caller and the key` });
-  const input: EvaluationInput = { caller, action, resource, context };
+  const boundaryAttached = (caller.kind === 'user' || caller.kind === 'assumed-role' || caller.kind === 'role') && scenario.permissionBoundary != null;
+  const input: EvaluationInput = { caller, action, resource, context, boundaryAttached };
 
   // 3. Evaluate every policy that applies (all of them, so the trace is complete).
   const isService = caller.kind === 'service' || caller.kind === 'anonymous';
@@ -212,8 +213,7 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
   }
 
   // Permissions boundaries apply to IAM users and roles; session policies to role and federated sessions.
-  const boundaryApplies = (caller.kind === 'user' || caller.kind === 'assumed-role' || caller.kind === 'role') && scenario.permissionBoundary != null;
-  const boundary = boundaryApplies ? evaluateOne('permissions-boundary', scenario.permissionBoundary, 'permissions boundary', 'identity', input) : undefined;
+  const boundary = boundaryAttached ? evaluateOne('permissions-boundary', scenario.permissionBoundary, 'permissions boundary', 'identity', input) : undefined;
   if (boundary) policies.push(boundary);
   else if (scenario.permissionBoundary != null) policies.push(notApplicable('permissions-boundary', 'permissions boundary', `a permissions boundary applies only to IAM users and roles, not to ${caller.principalType}`));
 

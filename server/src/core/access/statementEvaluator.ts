@@ -16,6 +16,8 @@ export interface EvaluationInput {
   /** The key ARN, or `*` for operations that act on no key. */
   readonly resource: string;
   readonly context: RequestContext;
+  /** The caller is an IAM user or role with a permissions boundary (changes how Deny + NotPrincipal applies). */
+  readonly boundaryAttached?: boolean;
 }
 
 /** Whether statements carry a Principal: key policies and RCPs do, identity policies and SCPs do not. */
@@ -73,7 +75,10 @@ function evaluateStatement(statement: NormalizedStatement, shape: PolicyShape, i
       }
     } else if (statement.notPrincipal) {
       const excluded = matchPrincipal(statement.notPrincipal, input.caller);
-      if (excluded) {
+      // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+      // permissions boundary policy attached, regardless of the values specified in the NotPrincipal
+      // element." (IAM User Guide, "Permissions boundaries for IAM entities")
+      if (excluded && !(statement.effect === 'Deny' && input.boundaryAttached)) {
         return { matched: false, reason: { element: 'principal', message: `NotPrincipal excludes ${input.caller.arn} (entry ${excluded.entry})` } };
       }
       principalMatch = { kind: 'wildcard', entry: 'NotPrincipal', namesSessionOrUser: false };
