@@ -4,7 +4,9 @@
 //
 // Subnets map to Availability Zones in the order given: the first subnet is in zone `a` of the
 // Region, the second in `b`, and so on, so two subnets give the two zones a key store needs.
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
+import { generateAsymmetricKeyPair, privateKeyObject } from './asymmetricCrypto';
+import { clusterCsrPem } from './clusterCsr';
 import type { ClusterRecord, HsmRecord } from './engineState';
 import { KmsServiceError, type JsonObject } from './kmsEngineApi';
 import { epochSeconds } from './keyMetadata';
@@ -54,8 +56,8 @@ function hsmJson(cluster: ClusterRecord, hsm: HsmRecord): JsonObject {
 }
 
 export function clusterJson(cluster: ClusterRecord): JsonObject {
-  // The simulated HSMs issue no CSR; InitializeCluster accepts any certificate the user signs.
   const certificates: Record<string, string> = {};
+  if (cluster.state === 'UNINITIALIZED' && cluster.csr) certificates.ClusterCsr = cluster.csr;
   if (cluster.clusterCertificate) certificates.ClusterCertificate = cluster.clusterCertificate;
   return {
     BackupPolicy: 'DEFAULT',
@@ -75,7 +77,7 @@ export function clusterJson(cluster: ClusterRecord): JsonObject {
   };
 }
 
-function createCluster(context: OperationContext) {
+async function createCluster(context: OperationContext) {
   const { input, caller, now, services } = context;
   const hsmType = requiredString(context, 'HsmType');
   if (!['hsm1.medium', 'hsm2m.medium'].includes(hsmType)) throw invalidRequest(`HsmType ${hsmType} is not supported; use hsm1.medium or hsm2m.medium.`);
@@ -83,12 +85,14 @@ function createCluster(context: OperationContext) {
   if (!subnets || subnets.length < 1 || subnets.length > 10) throw invalidRequest('SubnetIds must list between 1 and 10 subnets.');
   if (subnets.some((s) => !/^subnet-[0-9a-zA-Z]+$/.test(s))) throw invalidRequest('Each subnet id must look like subnet-0123abcd.');
   const tags = (input.optionalObjectList('TagList') ?? []).map((t) => ({ Key: String(t.Key), Value: String(t.Value ?? '') }));
+  const clusterId = cloudHsmId('cluster');
+  const identity = await generateAsymmetricKeyPair('RSA_2048');
   const mapping: Record<string, string> = {};
   subnets.forEach((subnet, i) => {
     mapping[`${caller.region}${String.fromCharCode(97 + (i % 26))}`] = subnet;
   });
   const cluster: ClusterRecord = {
-    clusterId: cloudHsmId('cluster'),
+    clusterId,
     account: caller.accountId,
     region: caller.region,
     hsmType,
@@ -100,6 +104,8 @@ function createCluster(context: OperationContext) {
     transientUntil: now + services.settings.transientStateDelayMs,
     stateAfterTransient: 'UNINITIALIZED',
     hsms: [],
+    identityKey: identity.privateKey.toString('base64'),
+    csr: clusterCsrPem(clusterId, privateKeyObject(identity.privateKey)),
     keys: {},
     tags,
   };
@@ -125,8 +131,12 @@ function describeClusters(context: OperationContext) {
   return { Clusters: page.items, ...(page.nextMarker ? { NextToken: page.nextMarker } : {}) };
 }
 
-function isPemCertificate(text: string): boolean {
-  return /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(text);
+function parseCertificate(text: string, field: string): X509Certificate {
+  try {
+    return new X509Certificate(text);
+  } catch {
+    throw invalidRequest(`${field} must be a PEM-encoded X.509 certificate.`);
+  }
 }
 
 function initializeCluster(context: OperationContext) {
@@ -135,15 +145,16 @@ function initializeCluster(context: OperationContext) {
   const signedCert = requiredString(context, 'SignedCert');
   const trustAnchor = requiredString(context, 'TrustAnchor');
   if (cluster.state !== 'UNINITIALIZED') throw invalidRequest(`The cluster ${cluster.clusterId} is ${cluster.state}; only an UNINITIALIZED cluster can be initialized.`);
-  if (!isPemCertificate(signedCert) || !isPemCertificate(trustAnchor)) throw invalidRequest('SignedCert and TrustAnchor must be PEM-encoded X.509 certificates.');
-  // When both parse as certificates, the signed certificate must chain to the trust anchor.
-  let issued = true;
-  try {
-    issued = new X509Certificate(signedCert).verify(new X509Certificate(trustAnchor).publicKey);
-  } catch {
-    issued = true;
+  const certificate = parseCertificate(signedCert, 'SignedCert');
+  const anchor = parseCertificate(trustAnchor, 'TrustAnchor');
+  // The signed certificate must be for the cluster's CSR and be issued by the trust anchor.
+  if (cluster.identityKey) {
+    const expected = createPublicKey(privateKeyObject(Buffer.from(cluster.identityKey, 'base64'))).export({ type: 'spki', format: 'der' });
+    if (!certificate.publicKey.export({ type: 'spki', format: 'der' }).equals(expected)) {
+      throw invalidRequest(`SignedCert does not certify the key of cluster ${cluster.clusterId}'s CSR.`);
+    }
   }
-  if (!issued) throw invalidRequest('The signed cluster certificate was not issued by the trust anchor.');
+  if (!certificate.verify(anchor.publicKey)) throw invalidRequest('SignedCert was not issued by the TrustAnchor certificate.');
   cluster.trustAnchor = trustAnchor;
   cluster.clusterCertificate = signedCert;
   cluster.state = 'INITIALIZE_IN_PROGRESS';

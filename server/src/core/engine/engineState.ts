@@ -135,6 +135,9 @@ export interface ClusterRecord {
   transientUntil?: number;
   stateAfterTransient?: ClusterState;
   hsms: HsmRecord[];
+  /** The cluster's own key (PKCS#8, base64) and the CSR for it that InitializeCluster needs signed. */
+  readonly identityKey?: string;
+  readonly csr?: string;
   /** The trust anchor and signed cluster certificate given to InitializeCluster. */
   trustAnchor?: string;
   clusterCertificate?: string;
