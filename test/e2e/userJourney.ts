@@ -53,8 +53,7 @@ export const journey: JourneyStep[] = [
     run: async (vscode) => {
       const sidebar = vscode.page.locator('.sidebar');
       const titleAction = sidebar.locator('.title-actions a[aria-label^="Create Key"], .pane-header .actions a[aria-label^="Create Key"]').first();
-      if (await titleAction.isVisible().catch(() => false)) await titleAction.click();
-      else await vscode.runCommand('KMS: Create Key…');
+      await titleAction.click({ timeout: 15_000 });
       await vscode.pick(/key type/, /Symmetric encryption/);
       await vscode.pick(/key material/, /KMS generates/);
       await vscode.pick(/Regions/, /Single-Region/);
@@ -62,6 +61,10 @@ export const journey: JourneyStep[] = [
       await vscode.answer(/description/i, 'Created by clicking through VS Code');
       await vscode.waitForNotification(`alias/${KEY_ALIAS}`);
       await expandTreeUntilVisible(vscode, KEY_ALIAS);
+      // Opening the key's node in the tree (its twistie) shows its alias among its children.
+      const keyRow = sidebar.locator('.monaco-list-row').filter({ hasText: KEY_ALIAS }).first();
+      if ((await keyRow.getAttribute('aria-expanded')) !== 'true') await keyRow.locator('.monaco-tl-twistie').click();
+      await sidebar.locator('.monaco-list-row').filter({ hasText: `alias/${KEY_ALIAS}` }).first().waitFor({ timeout: 15_000 });
     },
   },
   {
