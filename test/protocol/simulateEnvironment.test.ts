@@ -1,0 +1,88 @@
+// Simulate access against the workspace's environment file, as the extension starts the server:
+// a request naming only principal, action and key is completed from examples/kms-environment.json
+// (key policy file, grants, the caller's IAM policies, SCPs), and "who can use this key" answers.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { SERVER_MAIN } from './lspTestClient';
+
+const examples = join(import.meta.dirname, '../../examples');
+const environmentFile = join(examples, 'kms-environment.json');
+const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+interface Answer {
+  decision: string;
+  error: string | null;
+  allowedBy?: string | null;
+  trace: { policies: { kind: string; name: string; source?: string; statements: { deciding?: boolean; sid?: string }[] }[]; grants: { grantId: string; deciding?: boolean }[] };
+}
+
+describe('simulate access against the environment file', () => {
+  let connection: MessageConnection;
+  let child: ReturnType<typeof spawn>;
+  before(async () => {
+    child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('textDocument/publishDiagnostics', () => undefined);
+    connection.listen();
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { environmentFile } });
+    await connection.sendNotification('initialized', {});
+  });
+  after(async () => {
+    try {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+    } catch {
+      // Already gone; the kill below settles it.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    if (child.exitCode === null) child.kill();
+    connection.dispose();
+  });
+
+  const simulate = (request: object) => connection.sendRequest('kmsPolicyStudio/simulate', { scenario: { request } }) as Promise<Answer>;
+
+  it('completes principal + action + alias from the environment: alice decrypts through her grant with its encryption context', async () => {
+    const answer = await simulate({ principal: 'arn:aws:iam::111122223333:user/alice', action: 'kms:Decrypt', keyIdAsGiven: 'alias/demo-app', encryptionContext: { team: 'billing' } });
+    assert.equal(answer.decision, 'Allow');
+    assert.equal(answer.allowedBy, 'grant');
+    assert.equal(answer.trace.grants.find((g) => g.deciding)?.grantId, '0c7a6b5e4d3c2b1a0f9e8d7c6b5a49382716050f4e3d2c1b0a99887766554433');
+  });
+
+  it('the key policy in the trace links to its file next to the environment file', async () => {
+    const answer = await simulate({ principal: 'arn:aws:iam::111122223333:user/alice', action: 'kms:Decrypt', resource: KEY_ARN });
+    assert.equal(answer.decision, 'ImplicitDeny');
+    const keyPolicy = answer.trace.policies.find((p) => p.kind === 'key-policy')!;
+    assert.equal(keyPolicy.source, pathToFileURL(join(examples, 'key-policy.json')).toString());
+  });
+
+  it('the organization\'s SCP denies ScheduleKeyDeletion to everyone but KeyAdmin', async () => {
+    const answer = await simulate({ principal: 'arn:aws:iam::111122223333:root', action: 'kms:ScheduleKeyDeletion', resource: KEY_ARN });
+    assert.equal(answer.decision, 'ExplicitDeny');
+    const admin = await simulate({ principal: 'arn:aws:sts::111122223333:assumed-role/KeyAdmin/ops', action: 'kms:ScheduleKeyDeletion', resource: KEY_ARN });
+    assert.equal(admin.decision, 'Allow');
+  });
+
+  it('a key the environment does not have is NotFoundException', async () => {
+    const answer = await simulate({ principal: 'arn:aws:iam::111122223333:user/alice', action: 'kms:Decrypt', keyIdAsGiven: 'alias/missing' });
+    assert.equal(answer.error, 'NotFoundException');
+  });
+
+  it('who can use the key: a row per principal, with the path', async () => {
+    const table = (await connection.sendRequest('kmsPolicyStudio/whoCanUseKey', { key: 'alias/demo-app', actions: ['kms:Decrypt'] })) as {
+      keyArn: string;
+      rows: { principal: string; cells: { action: string; decision: string; via: string | null }[] }[];
+      text: string;
+    };
+    assert.equal(table.keyArn, KEY_ARN);
+    const alice = table.rows.find((r) => r.principal === 'arn:aws:iam::111122223333:user/alice')!;
+    assert.deepEqual(alice.cells.map((c) => [c.action, c.decision, c.via]), [['kms:Decrypt', 'Allow', 'grant']]);
+    assert.match(table.text, /^Who can use arn:aws:kms:us-east-1:111122223333:key\/1234abcd-12ab-34cd-56ef-1234567890ab/);
+  });
+});
