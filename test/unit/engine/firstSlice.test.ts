@@ -116,3 +116,23 @@ test('ListKeys pages through the keys of the caller account and Region', async (
   assert.deepEqual(elsewhere.Keys, []);
   await engine.close();
 });
+
+test('UpdateAlias moves an alias between keys of the same type; DeleteAlias removes it; descriptions update', async () => {
+  const { call, fail, engine } = await openHarness();
+  const { KeyMetadata: a } = await call('CreateKey', {});
+  const { KeyMetadata: b } = await call('CreateKey', {});
+  const { KeyMetadata: signing } = await call('CreateKey', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  await call('CreateAlias', { AliasName: 'alias/current', TargetKeyId: a.KeyId });
+  const blob = (await call('Encrypt', { KeyId: 'alias/current', Plaintext: b64('v1') })).CiphertextBlob;
+  await call('UpdateAlias', { AliasName: 'alias/current', TargetKeyId: b.KeyId });
+  assert.equal((await call('Encrypt', { KeyId: 'alias/current', Plaintext: b64('v2') })).KeyId, b.Arn);
+  assert.equal(Buffer.from((await call('Decrypt', { CiphertextBlob: blob })).Plaintext, 'base64').toString(), 'v1');
+  assert.equal((await fail('UpdateAlias', { AliasName: 'alias/current', TargetKeyId: signing.KeyId })).errorName, 'ValidationException');
+  assert.deepEqual((await call('ListAliases', { KeyId: b.KeyId })).Aliases.map((x: Reply) => x.AliasName), ['alias/current']);
+  await call('DeleteAlias', { AliasName: 'alias/current' });
+  assert.equal((await fail('DeleteAlias', { AliasName: 'alias/current' })).errorName, 'NotFoundException');
+  await call('UpdateKeyDescription', { KeyId: a.KeyId, Description: 'renamed' });
+  assert.equal((await call('DescribeKey', { KeyId: a.KeyId })).KeyMetadata.Description, 'renamed');
+  assert.deepEqual(await call('ListKeyPolicies', { KeyId: a.KeyId }), { PolicyNames: ['default'], Truncated: false });
+  await engine.close();
+});

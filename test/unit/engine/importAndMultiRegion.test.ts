@@ -130,3 +130,24 @@ test('multi-Region keys: replicas share id and material, ciphertexts cross Regio
   assert.equal((await call('DescribeKey', { KeyId: primary.KeyId })).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType, 'REPLICA');
   await h.engine.close();
 });
+
+test('a primary with replicas waits in PendingReplicaDeletion until its replicas are deleted, then starts its own window', async () => {
+  const clock = new AdjustableClock();
+  const h = await openHarness({ clock, transientStateDelayMs: 0 });
+  const west = { ...ROOT, region: 'us-west-2' };
+  const { KeyMetadata: primary } = await h.call('CreateKey', { MultiRegion: true });
+  await h.call('ReplicateKey', { KeyId: primary.KeyId, ReplicaRegion: 'us-west-2' });
+  const scheduled = await h.call('ScheduleKeyDeletion', { KeyId: primary.KeyId, PendingWindowInDays: 7 });
+  assert.equal(scheduled.KeyState, 'PendingReplicaDeletion');
+  const waiting = (await h.call('DescribeKey', { KeyId: primary.KeyId })).KeyMetadata;
+  assert.deepEqual([waiting.KeyState, waiting.PendingDeletionWindowInDays], ['PendingReplicaDeletion', 7]);
+  await h.call('ScheduleKeyDeletion', { KeyId: primary.KeyId, PendingWindowInDays: 7 }, west);
+  clock.advance(7 * DAY + 1000);
+  assert.equal((await h.fail('DescribeKey', { KeyId: primary.KeyId }, west)).errorName, 'NotFoundException');
+  const nowPending = (await h.call('DescribeKey', { KeyId: primary.KeyId })).KeyMetadata;
+  assert.equal(nowPending.KeyState, 'PendingDeletion');
+  assert.ok(nowPending.DeletionDate * 1000 > clock.now().getTime() + 6 * DAY);
+  clock.advance(7 * DAY + 1000);
+  assert.equal((await h.fail('DescribeKey', { KeyId: primary.KeyId })).errorName, 'NotFoundException');
+  await h.engine.close();
+});
