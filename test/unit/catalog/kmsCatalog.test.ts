@@ -59,3 +59,19 @@ describe('KMS catalog', () => {
     assert.equal(parseConditionOperator('ForSomeValues:StringEquals').badPrefix, 'ForSomeValues');
   });
 });
+
+describe('wildcard matching', () => {
+  it('matches as IAM does, ignoring case', async () => {
+    const { wildcardMatches } = await import('../../../server/src/core/catalog/wildcardMatch');
+    assert.ok(wildcardMatches('kms:Create*', 'KMS:createGrant'));
+    assert.ok(wildcardMatches('*', ''));
+    assert.ok(wildcardMatches('us-*-1', 'us-east-1'));
+    assert.ok(wildcardMatches('ec2.?s-east-1.*', 'ec2.us-east-1.amazonaws.com'));
+    assert.ok(!wildcardMatches('us-*-2', 'us-east-1'));
+    assert.ok(!wildcardMatches('Decrypt?', 'Decrypt'));
+  });
+  it('stays fast on patterns built to make a backtracking matcher explode', async () => {
+    const { wildcardMatches } = await import('../../../server/src/core/catalog/wildcardMatch');
+    assert.ok(!wildcardMatches('*a'.repeat(40) + 'b', 'a'.repeat(5_000)));
+  });
+});

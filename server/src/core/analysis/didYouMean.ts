@@ -15,7 +15,11 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The candidate closest to `word`, if it is close enough to be what was meant. */
+/** Longer words are not misspellings of a catalog name, and comparing them costs length squared. */
+const MAX_WORD_LENGTH = 80;
+
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
+  if (word.length > MAX_WORD_LENGTH) return undefined;
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;

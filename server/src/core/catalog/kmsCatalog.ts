@@ -2,6 +2,7 @@
 // (AWS's Service Authorization Reference). Everything derivable from that data comes from
 // here; curated facts the reference does not carry live in kmsCuratedFacts.ts.
 import generated from './generated/kmsCatalog.json';
+import { wildcardMatches } from './wildcardMatch';
 
 export type ConditionKeyType = 'String' | 'ArrayOfString' | 'Numeric' | 'Bool' | 'Date' | 'ARN' | 'IPAddress' | 'Binary';
 
@@ -116,9 +117,9 @@ export class KmsCatalog {
     const colon = pattern.indexOf(':');
     if (colon < 0) return [];
     const service = pattern.slice(0, colon);
-    if (!wildcardToRegExp(service).test('kms')) return [];
-    const name = wildcardToRegExp(pattern.slice(colon + 1));
-    return this.actions.filter((a) => name.test(a.name));
+    if (!wildcardMatches(service, 'kms')) return [];
+    const name = pattern.slice(colon + 1);
+    return this.actions.filter((a) => wildcardMatches(name, a.name));
   }
 
   /** The condition key for a name as written (condition key names are case-insensitive). */
@@ -133,12 +134,6 @@ export class KmsCatalog {
   keysForAction(action: KmsAction): ConditionKeyInfo[] {
     return this.conditionKeys.filter((k) => !k.global && k.actions.includes(action.name));
   }
-}
-
-/** IAM wildcards: `*` any run of characters, `?` one character; case-insensitive. */
-export function wildcardToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
 }
 
 let shared: KmsCatalog | undefined;

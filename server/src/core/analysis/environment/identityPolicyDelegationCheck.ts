@@ -1,7 +1,7 @@
 // An IAM (identity) policy that allows KMS actions on a key whose key policy does not let
 // the account's IAM policies grant access: that Allow has no effect.
 import type { KmsCatalog } from '../../catalog/kmsCatalog';
-import { wildcardToRegExp } from '../../catalog/kmsCatalog';
+import { wildcardMatches } from '../../catalog/wildcardMatch';
 import { DOCS } from '../../catalog/kmsCuratedFacts';
 import type { Environment } from '../../environment/environmentModel';
 import type { PolicyModel } from '../../policy/policyModel';
@@ -19,8 +19,7 @@ export const identityAllowIneffectiveRule: EnvironmentRuleInfo = {
 
 function matchingKeys(resource: string, keys: readonly KeyWithPolicy[]): KeyWithPolicy[] {
   if (resource === '*') return [...keys];
-  const pattern = wildcardToRegExp(resource);
-  return keys.filter((k) => pattern.test(k.arn) || k.key.aliases.some((alias) => pattern.test(k.arn.replace(/key\/.*$/, alias))));
+  return keys.filter((k) => wildcardMatches(resource, k.arn) || k.key.aliases.some((alias) => wildcardMatches(resource, k.arn.replace(/key\/.*$/, alias))));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DOCS, GRANT_OPERATIONS } from '../../catalog/kmsCuratedFacts';
-import { wildcardToRegExp } from '../../catalog/kmsCatalog';
+import { wildcardMatches } from '../../catalog/wildcardMatch';
 import { parseConditionOperator } from '../../catalog/conditionOperators';
 import { closestMatch } from '../didYouMean';
 import type { Rule } from '../rule';
@@ -18,7 +18,7 @@ export const invalidGrantOperationRule: Rule = {
           if (typeof v.value !== 'string') continue;
           const value = v.value;
           const valid = like && /[*?]/.test(value)
-            ? GRANT_OPERATIONS.some((op) => wildcardToRegExp(value).test(op))
+            ? GRANT_OPERATIONS.some((op) => wildcardMatches(value, op))
             : GRANT_OPERATIONS.includes(value);
           if (valid) continue;
           const guess = closestMatch(value.replace(/^kms:/i, ''), GRANT_OPERATIONS);

@@ -1,11 +1,11 @@
 import { AWS_REGIONS, DOCS, isKnownRegion, REGION_VALUED_KEYS } from '../../catalog/kmsCuratedFacts';
-import { wildcardToRegExp } from '../../catalog/kmsCatalog';
+import { wildcardMatches } from '../../catalog/wildcardMatch';
 import type { Located, SourceRange } from '../../policy/policyModel';
 import { closestMatch } from '../didYouMean';
 import type { Rule, RuleContext } from '../rule';
 
 function regionValid(region: string): boolean {
-  if (/[*?]/.test(region)) return AWS_REGIONS.some((r) => wildcardToRegExp(region).test(r));
+  if (/[*?]/.test(region)) return AWS_REGIONS.some((r) => wildcardMatches(region, r));
   return isKnownRegion(region) || region.includes('${');
 }
 
