@@ -45,7 +45,7 @@ describe('hover', () => {
         '',
         '- Key policy: yes: the key policy controls it (IAM policies too, when the key policy delegates to the account)',
         '- Cross-account: yes',
-        '- Condition keys: `kms:CallerAccount`, `kms:EncryptionAlgorithm`, `kms:EncryptionContext:${EncryptionContextKey}`, `kms:EncryptionContextKeys`, `kms:RecipientAttestation:ImageSha384`, `kms:RecipientAttestation:NitroTPMPCR0`, `kms:RecipientAttestation:NitroTPMPCR1`, `kms:RecipientAttestation:NitroTPMPCR10` (+55 more)',
+        '- Condition keys: `kms:CallerAccount`, `kms:EncryptionAlgorithm`, `kms:EncryptionContext:${EncryptionContextKey}`, `kms:EncryptionContextKeys`, `kms:RequestAlias`, `kms:ViaService`, `kms:RecipientAttestation:* (57 keys)`',
         '',
         '[AWS API reference](https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html)',
       ].join('\n'),

@@ -26,7 +26,9 @@ export function actionMarkdown(action: KmsAction): string {
     ? 'yes: the key policy controls it (IAM policies too, when the key policy delegates to the account)'
     : 'no: not performed on a key, so only IAM policies control it';
   const crossAccount = action.resourceTypes.length === 0 ? 'not applicable' : CROSS_ACCOUNT_ACTIONS.has(action.name) ? 'yes' : 'no: only principals of the key\'s account can call it';
-  const keys = action.conditionKeys;
+  // The dozens of attestation keys (one per PCR) read better as one family.
+  const attestation = action.conditionKeys.filter((k) => k.startsWith('kms:RecipientAttestation:'));
+  const keys = [...action.conditionKeys.filter((k) => !attestation.includes(k)), ...(attestation.length ? [`kms:RecipientAttestation:* (${attestation.length} keys)`] : [])];
   return [
     `**${action.qualifiedName}** (${action.accessLevel})`,
     '',
