@@ -13,7 +13,7 @@ import { createKeyCommand } from './commands/createKeyCommand';
 import { registerKeyManagementCommands } from './commands/keyManagementCommands';
 import { actAsCommand, advanceClockCommand, createActAsStatusBar } from './commands/engineCommands';
 import { addAwsProfileCommand, addRegionCommand, removeBackendCommand } from './commands/backendCommands';
-import { LiveKeyPolicyEditor } from './policyEditing/liveKeyPolicyEditor';
+import { LiveKeyPolicyEditor, type PutOutcome } from './policyEditing/liveKeyPolicyEditor';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
 export interface KmsPolicyStudioApi {
@@ -25,6 +25,8 @@ export interface KmsPolicyStudioApi {
   advisorState(): ReturnType<AdvisorPanel['state']> | undefined;
   /** Drives the open advisor panel as if its form had changed. */
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
+  /** Puts an opened live key policy (unsaved edits included) after the diagnostics check, without dialogs. */
+  putLiveKeyPolicy(uri: vscode.Uri): Promise<PutOutcome>;
 }
 
 export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi {
@@ -79,6 +81,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
       AdvisorPanel.current.update(answers, prices);
       return true;
     },
+    putLiveKeyPolicy: (uri) => policies.putWithoutConfirmation(uri),
   };
 }
 

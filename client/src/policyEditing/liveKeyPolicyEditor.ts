@@ -2,7 +2,6 @@
 // storage, so every key-policy language feature applies. Saving checks the server's diagnostics
 // (errors and the lockout rule), shows the difference from the key's current policy, and calls
 // PutKeyPolicy once the user confirms.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import type { StudioContext } from '../studioContext';
@@ -93,50 +92,72 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
     if (!opened || this.saving.has(key)) return;
     this.saving.add(key);
     try {
-      await this.putAfterChecks(document, opened);
+      await this.putAfterChecks(document, opened, true);
     } finally {
       this.saving.delete(key);
     }
   }
 
-  private async putAfterChecks(document: vscode.TextDocument, opened: OpenedPolicy): Promise<void> {
+  /**
+   * Puts an opened policy document without dialogs (the diagnostics check still applies), for
+   * scripts and tests; the save flow is the interactive path. Answers what happened.
+   */
+  async putWithoutConfirmation(uri: vscode.Uri): Promise<PutOutcome> {
+    const opened = this.opened.get(uri.toString());
+    if (!opened) return { outcome: 'notLivePolicy', message: `${uri.toString()} is not an opened key policy.` };
+    return this.putAfterChecks(await vscode.workspace.openTextDocument(uri), opened, false);
+  }
+
+  private async putAfterChecks(document: vscode.TextDocument, opened: OpenedPolicy, interactive = true): Promise<PutOutcome> {
     const text = document.getText();
-    if (normalized(text) === normalized(opened.live)) return;
+    if (normalized(text) === normalized(opened.live)) return { outcome: 'unchanged', message: 'The policy is the same as the key\u2019s.' };
     const diagnostics = await settledDiagnostics(document.uri);
     const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     const lockout = diagnostics.filter((d) => /LOCKOUT/i.test(String(typeof d.code === 'object' ? d.code.value : d.code)));
     if (errors.length) {
-      void vscode.window.showErrorMessage(`The policy was saved locally but not put on ${opened.keyId}: fix ${errors.length} error(s) first (${errors[0].message}).`);
-      return;
+      const message = `The policy was not put on ${opened.keyId}: fix ${errors.length} error(s) first (${errors[0].message}).`;
+      if (interactive) void vscode.window.showErrorMessage(message);
+      return { outcome: 'hasErrors', message };
     }
-    if (lockout.length) {
+    if (lockout.length && interactive) {
       const go = await vscode.window.showWarningMessage(
         `This policy may lock everyone out of the key: ${lockout[0].message}`,
         { modal: true, detail: 'KMS refuses such a policy unless the lockout safety check is bypassed, and nobody could then change it back.' },
         'Review Anyway',
       );
-      if (go !== 'Review Anyway') return;
+      if (go !== 'Review Anyway') return { outcome: 'cancelled', message: 'Cancelled at the lockout warning.' };
     }
     const liveUri = vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/${opened.keyId}.key-policy.json`, query: encodeURIComponent(document.uri.toString()) });
     this.changed.fire(liveUri);
-    await vscode.commands.executeCommand('vscode.diff', liveUri, document.uri, `Key policy of ${opened.keyId}: current ↔ yours`, { preview: true });
-    const confirm = await vscode.window.showInformationMessage(
-      `Put this policy on key ${opened.keyId} (${opened.backend.label}, ${opened.region})?`,
-      { modal: true, detail: 'The diff shows the current policy on the left and yours on the right.' },
-      'Put Key Policy',
-    );
-    if (confirm !== 'Put Key Policy') return;
+    if (interactive) {
+      await vscode.commands.executeCommand('vscode.diff', liveUri, document.uri, `Key policy of ${opened.keyId}: current ↔ yours`, { preview: true });
+      const confirm = await vscode.window.showInformationMessage(
+        `Put this policy on key ${opened.keyId} (${opened.backend.label}, ${opened.region})?`,
+        { modal: true, detail: 'The diff shows the current policy on the left and yours on the right.' },
+        'Put Key Policy',
+      );
+      if (confirm !== 'Put Key Policy') return { outcome: 'cancelled', message: 'Not confirmed.' };
+    }
     try {
       const client = await opened.backend.client(opened.region);
       await client.send(new PutKeyPolicyCommand({ KeyId: opened.keyId, PolicyName: 'default', Policy: text }));
       opened.live = text;
       this.changed.fire(liveUri);
       this.ctx.fireEngineChanged();
-      void vscode.window.showInformationMessage(`Key policy of ${opened.keyId} updated.`);
+      const message = `Key policy of ${opened.keyId} updated.`;
+      if (interactive) void vscode.window.showInformationMessage(message);
+      return { outcome: 'put', message };
     } catch (error) {
-      void vscode.window.showErrorMessage(formatKmsError(error));
+      const message = formatKmsError(error);
+      if (interactive) void vscode.window.showErrorMessage(message);
+      return { outcome: 'refused', message };
     }
   }
+}
+
+export interface PutOutcome {
+  readonly outcome: 'put' | 'unchanged' | 'hasErrors' | 'cancelled' | 'refused' | 'notLivePolicy';
+  readonly message: string;
 }
 
 function prettyPolicy(policy: string): string {
@@ -169,8 +190,4 @@ async function settledDiagnostics(uri: vscode.Uri): Promise<readonly vscode.Diag
     }
   });
   return vscode.languages.getDiagnostics(uri);
-}
-
-export function isLivePolicyFile(uri: vscode.Uri, storage: vscode.Uri): boolean {
-  return uri.scheme === 'file' && uri.fsPath.startsWith(path.join(storage.fsPath, 'key-policies'));
 }

@@ -28,6 +28,40 @@ describe('Live key management', () => {
     assert.ok(policy.Statement?.some((s) => String(s.Principal?.AWS).endsWith(':root')), 'the default key policy delegates to the account root');
   });
 
+  it('puts an edited live policy after the checks, and keeps the key policy unchanged when they fail', async () => {
+    const api = await studio();
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('kmsPolicyStudio.openKeyPolicy', { keyId: key.KeyId });
+    const document = await vscode.workspace.openTextDocument(uri);
+    const replaceAll = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+    };
+    const policy = JSON.parse(document.getText()) as { Statement: Record<string, unknown>[] };
+
+    await replaceAll('{ "Version": "2012-10-17", "Statement": [ ');
+    const broken = await api.putLiveKeyPolicy(uri);
+    assert.equal(broken.outcome, 'hasErrors', broken.message);
+
+    // Without the root statement nobody could change the policy again: the lockout rule stops it before KMS is asked.
+    const lockout = { ...policy, Statement: [{ Sid: 'OnlyAlice', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:user/alice' }, Action: 'kms:Decrypt', Resource: '*' }] };
+    await replaceAll(JSON.stringify(lockout, null, 2));
+    const refused = await api.putLiveKeyPolicy(uri);
+    console.log(`lockout policy: ${refused.outcome}: ${refused.message}`);
+    assert.equal(refused.outcome, 'hasErrors');
+    assert.match(refused.message, /kms:PutKeyPolicy/);
+
+    const edited = { ...policy, Statement: [...policy.Statement, { Sid: 'AppRoleDecrypts', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/AppRole' }, Action: 'kms:Decrypt', Resource: '*' }] };
+    await replaceAll(JSON.stringify(edited, null, 2));
+    const put = await api.putLiveKeyPolicy(uri);
+    assert.equal(put.outcome, 'put', put.message);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    const reopened = await vscode.commands.executeCommand<vscode.Uri>('kmsPolicyStudio.openKeyPolicy', { keyId: key.KeyId });
+    // Read from disk: the file openKeyPolicy just wrote from GetKeyPolicy.
+    const text = Buffer.from(await vscode.workspace.fs.readFile(reopened)).toString('utf8');
+    assert.match(text, /AppRoleDecrypts/, 'GetKeyPolicy returns the policy that was put');
+  });
+
   it('answers who can use the key', async () => {
     const result = await vscode.commands.executeCommand<{ keyArn: string; rows: unknown[] } | undefined>('kmsPolicyStudio.whoCanUseKey', key.Arn);
     assert.ok(result);

@@ -13,6 +13,7 @@ export interface StudioApi {
   readonly languageClientReady: Promise<void>;
   advisorState(): { recommendation: { recommended: string; reasons: { questionId: string }[] }; costs: { option: string; monthlyUsd: number }[] } | undefined;
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
+  putLiveKeyPolicy(uri: vscode.Uri): Promise<{ outcome: string; message: string }>;
 }
 
 export async function studio(): Promise<StudioApi> {
