@@ -195,6 +195,15 @@ describe('quick fixes', () => {
     const fixed = fixAll(statement('"Action": "kms:Decrypt", "Condition": {"StringEquals": {"kms:ViaService": "ec2.us-esat-1.amazonaws.com"}}'), 'KMS_INVALID_REGION');
     assert.equal(fixed, statement('"Action": "kms:Decrypt", "Condition": {"StringEquals": {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}}'));
   });
+  it('removes an IAM-only action from the middle or the end of a list', () => {
+    assert.equal(fixAll(statement('"Action": ["kms:CreateKey", "kms:Decrypt"]'), 'KMS_IAM_ONLY_ACTION_IN_KEY_POLICY'), statement('"Action": ["kms:Decrypt"]'));
+    assert.equal(fixAll(statement('"Action": ["kms:Decrypt", "kms:ListKeys"]'), 'KMS_IAM_ONLY_ACTION_IN_KEY_POLICY'), statement('"Action": ["kms:Decrypt"]'));
+  });
+  it('removes an action that never works across accounts', () => {
+    const text = statement('"Action": ["kms:Decrypt", "kms:ScheduleKeyDeletion"]').replace('role/App', 'role/Partner').replace('111122223333:role', '444455556666:role').replace('"Statement": [', '"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}, ');
+    const fixed = fixAll(text, 'KMS_CROSS_ACCOUNT_INEFFECTIVE_ACTION');
+    assert.ok(fixed.includes('"Action": ["kms:Decrypt"]'), fixed);
+  });
   it('adds the set operator', () => {
     const fixed = fixAll(statement('"Action": "kms:CreateGrant", "Condition": {"StringEquals": {"kms:GrantOperations": ["Decrypt"]}}'), 'MISSING_SET_OPERATOR');
     assert.equal(fixed, statement('"Action": "kms:CreateGrant", "Condition": {"ForAnyValue:StringEquals": {"kms:GrantOperations": ["Decrypt"]}}'));

@@ -1,6 +1,6 @@
 // Builds the text edits quick fixes carry: replace an element's value, add a statement,
 // add a condition. Indentation follows the document's own.
-import type { Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser';
 import type { PolicyModel, SourceRange, StatementModel } from '../policy/policyModel';
 import type { OffsetEdit } from './analysisTypes';
 
@@ -101,4 +101,19 @@ export function addConditionEdit(
   const indent = lineIndentAt(model.text, lastOperator.offset);
   const end = lastOperator.offset + lastOperator.length;
   return { range: { start: end, end }, newText: `,\n${indent}${JSON.stringify(operator)}: ${jsonAt({ [key]: values }, unit, indent)}` };
+}
+
+/** Removes the array item at `range` with its separating comma; undefined when it is not in an array of two or more. */
+export function removeArrayItemEdit(model: PolicyModel, range: SourceRange): OffsetEdit | undefined {
+  if (!model.root) return undefined;
+  const node = findNodeAtOffset(model.root, range.start, true);
+  const array = node?.parent;
+  if (!node || array?.type !== 'array' || !array.children || array.children.length < 2) return undefined;
+  const items = array.children;
+  const index = items.indexOf(node);
+  if (index < 0) return undefined;
+  const end = node.offset + node.length;
+  if (index < items.length - 1) return { range: { start: node.offset, end: items[index + 1]!.offset }, newText: '' };
+  const previous = items[index - 1]!;
+  return { range: { start: previous.offset + previous.length, end }, newText: '' };
 }

@@ -1,4 +1,5 @@
 import { CROSS_ACCOUNT_ACTIONS, DOCS } from '../../catalog/kmsCuratedFacts';
+import { removeArrayItemEdit } from '../policyEdits';
 import type { Rule } from '../rule';
 
 export const crossAccountIneffectiveActionRule: Rule = {
@@ -18,7 +19,12 @@ export const crossAccountIneffectiveActionRule: Rule = {
         if (/[*?]/.test(entry.written.value) || entry.matches.length !== 1) continue;
         const action = entry.matches[0]!;
         if (action.resourceTypes.length === 0 || CROSS_ACCOUNT_ACTIONS.has(action.name)) continue;
-        ctx.report(entry.written.range, `${action.qualifiedName} never works across accounts: principals of ${accounts} cannot call it on a key in ${keyAccount}, so this permission has no effect.`);
+        const edit = removeArrayItemEdit(ctx.model, entry.written.range);
+        ctx.report(
+          entry.written.range,
+          `${action.qualifiedName} never works across accounts: principals of ${accounts} cannot call it on a key in ${keyAccount}, so this permission has no effect.`,
+          edit ? [{ title: `Remove ${action.qualifiedName}`, isPreferred: true, edits: [edit] }] : undefined,
+        );
       }
     }
   },

@@ -1,4 +1,5 @@
 import { DOCS } from '../../catalog/kmsCuratedFacts';
+import { removeArrayItemEdit } from '../policyEdits';
 import type { Rule } from '../rule';
 
 export const iamOnlyActionRule: Rule = {
@@ -13,7 +14,12 @@ export const iamOnlyActionRule: Rule = {
         if (/[*?]/.test(entry.written.value) || entry.matches.length !== 1) continue;
         const action = entry.matches[0]!;
         if (action.resourceTypes.length > 0) continue;
-        ctx.report(entry.written.range, `${action.qualifiedName} is not performed on a KMS key, so a key policy cannot allow or deny it: only IAM policies control it. This entry has no effect.`);
+        const edit = removeArrayItemEdit(ctx.model, entry.written.range);
+        ctx.report(
+          entry.written.range,
+          `${action.qualifiedName} is not performed on a KMS key, so a key policy cannot allow or deny it: only IAM policies control it. This entry has no effect.`,
+          edit ? [{ title: `Remove ${action.qualifiedName}`, isPreferred: true, edits: [edit] }] : undefined,
+        );
       }
     }
   },
