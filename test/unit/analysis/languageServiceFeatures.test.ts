@@ -204,6 +204,10 @@ describe('quick fixes', () => {
     const fixed = fixAll(text, 'KMS_CROSS_ACCOUNT_INEFFECTIVE_ACTION');
     assert.ok(fixed.includes('"Action": ["kms:Decrypt"]'), fixed);
   });
+  it('renames a duplicate Sid', () => {
+    const text = '{"Statement": [{"Sid": "Use"}, {"Sid": "Use"}, {"Sid": "Use 2"}]}';
+    assert.equal(fixAll(text, 'DUPLICATE_SID'), '{"Statement": [{"Sid": "Use"}, {"Sid": "Use 3"}, {"Sid": "Use 2"}]}');
+  });
   it('adds the set operator', () => {
     const fixed = fixAll(statement('"Action": "kms:CreateGrant", "Condition": {"StringEquals": {"kms:GrantOperations": ["Decrypt"]}}'), 'MISSING_SET_OPERATOR');
     assert.equal(fixed, statement('"Action": "kms:CreateGrant", "Condition": {"ForAnyValue:StringEquals": {"kms:GrantOperations": ["Decrypt"]}}'));

@@ -15,7 +15,13 @@ export const duplicateSidRule: Rule = {
         seen.set(s.sid.value, s.index);
         continue;
       }
-      ctx.report(s.sid.range, `Sid "${s.sid.value}" is already used by statement ${first + 1}: KMS rejects a policy with duplicate Sids.`);
+      const used = new Set(ctx.model.statements.map((x) => x.sid?.value));
+      let n = 2;
+      while (used.has(`${s.sid.value} ${n}`)) n++;
+      const renamed = `${s.sid.value} ${n}`;
+      ctx.report(s.sid.range, `Sid "${s.sid.value}" is already used by statement ${first + 1}: KMS rejects a policy with duplicate Sids.`, [
+        { title: `Rename to "${renamed}"`, isPreferred: true, edits: [{ range: s.sid.range, newText: JSON.stringify(renamed) }] },
+      ]);
     }
   },
 };
