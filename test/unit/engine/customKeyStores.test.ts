@@ -125,3 +125,13 @@ test('CloudHSM v2 operations validate their input and tear down in order', async
   assert.equal((await h.engine.executeCloudHsm('Bogus', {}, ROOT).catch((e) => e)).errorName, 'UnknownOperationException');
   await h.engine.close();
 });
+
+test('CloudHSM operations are authorized by the caller IAM policies', async () => {
+  const h = await openHarness({ transientStateDelayMs: 1 });
+  const nobody = { principalArn: 'arn:aws:iam::111122223333:user/nobody', accountId: '111122223333', accessKeyId: 'nobody', region: 'us-east-1' };
+  const denied = await h.engine.executeCloudHsm('DescribeClusters', {}, nobody).catch((e) => e);
+  assert.equal(denied.errorName, 'CloudHsmAccessDeniedException');
+  assert.equal(denied.message, 'User: arn:aws:iam::111122223333:user/nobody is not authorized to perform: cloudhsm:DescribeClusters on resource: * because no identity-based policy allows the cloudhsm:DescribeClusters action');
+  assert.deepEqual((await hsm(h, 'DescribeClusters', {})).Clusters, []);
+  await h.engine.close();
+});

@@ -8,6 +8,7 @@ import { dataKeyPairOperations } from './dataKeyPairOperations';
 import { grantOperations } from './grantOperations';
 import { importOperations } from './importOperations';
 import { cloudHsmOperations } from './cloudHsmClusters';
+import { CloudHsmAuthorizer } from './cloudHsmAuthorizer';
 import { customKeyStoreOperations } from './customKeyStoreOperations';
 import { multiRegionOperations } from './multiRegionOperations';
 import { rotationOperations } from './rotationOperations';
@@ -61,6 +62,7 @@ export class KmsEngine implements KmsEngineService {
   private readonly accessKeys = new Map<string, AccessKeyRecord>();
   private readonly secretCache = new Map<string, Buffer>();
   private readonly services: EngineServices;
+  private readonly cloudHsmAuthorizer: CloudHsmAuthorizer;
   private nextEventAt: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -89,6 +91,7 @@ export class KmsEngine implements KmsEngineService {
       materialSecret: (key, materialId) => this.materialSecret(key, materialId),
       forgetSecrets: (key) => this.forgetSecrets(key),
     };
+    this.cloudHsmAuthorizer = new CloudHsmAuthorizer(environment);
     this.nextEventAt = nextEventTime(state);
     this.scheduleTimer();
   }
@@ -111,7 +114,13 @@ export class KmsEngine implements KmsEngineService {
   executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
     const handler = Object.prototype.hasOwnProperty.call(CLOUDHSM_OPERATIONS, operation) ? CLOUDHSM_OPERATIONS[operation] : undefined;
     if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
-    return this.run(operation, handler, input, caller);
+    const authorized: OperationTable[string] = (context) => {
+      const clusterId = typeof input?.ClusterId === 'string' ? input.ClusterId : undefined;
+      const resource = clusterId ? `arn:${this.environment.partition}:cloudhsm:${caller.region}:${caller.accountId}:cluster/${clusterId}` : '*';
+      this.cloudHsmAuthorizer.authorize(caller, operation, resource, new Date(context.now));
+      return handler(context);
+    };
+    return this.run(operation, authorized, input, caller);
   }
 
   /** Applies whatever the clock has made due; called after the user advances the clock. */

@@ -1,0 +1,52 @@
+// Authorizes the CloudHSM v2 operations. CloudHSM has no resource policies, so the caller's
+// IAM policies decide (identity policies, permissions boundary, session policy, SCPs), using
+// the access module's statement evaluator with the `cloudhsm:` action and the cluster's ARN.
+import { parseCaller } from '../access/callerIdentity';
+import { evaluateOrgLevels } from '../access/orgPolicyEvaluator';
+import { normalizePolicy } from '../access/policyDocument';
+import { unwrapPolicy } from '../access/policySource';
+import { buildRequestContext } from '../access/requestContext';
+import type { AccessScenario } from '../access/scenario';
+import { evaluatePolicy, type EvaluationInput } from '../access/statementEvaluator';
+import type { Environment } from '../environment/environmentModel';
+import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
+
+export class CloudHsmAuthorizer {
+  constructor(private readonly environment: Environment) {}
+
+  /** Throws CloudHsmAccessDeniedException unless the caller may run `operation` on `resource`. */
+  authorize(caller: CallerIdentity, operation: string, resource: string, now: Date): void {
+    const action = `cloudhsm:${operation}`;
+    const identity = parseCaller(caller.principalArn);
+    const principal = this.environment.principals.find((p) => p.arn === caller.principalArn);
+    const account = this.environment.accounts.find((a) => a.id === caller.accountId);
+    const scenario = {
+      request: { principal: caller.principalArn, action, resource, region: caller.region, context: { ...caller.requestContext } },
+      keyPolicy: null,
+    } as unknown as AccessScenario;
+    const input: EvaluationInput = {
+      caller: identity,
+      action,
+      resource,
+      context: buildRequestContext(scenario, identity, { now }),
+      boundaryAttached: Boolean(principal?.permissionBoundary),
+    };
+    const evaluate = (raw: unknown) => evaluatePolicy(normalizePolicy(unwrapPolicy(raw).document), 'identity', input);
+    const identityResults = identity.kind === 'root' ? [] : (principal?.identityPolicies ?? []).map(evaluate);
+    const boundary = principal?.permissionBoundary ? evaluate(principal.permissionBoundary) : undefined;
+    const session = principal?.sessionPolicy ? evaluate(principal.sessionPolicy) : undefined;
+    const scps = evaluateOrgLevels(account?.serviceControlPolicies ?? [], 'service-control-policy', input);
+    const denied = [...identityResults, boundary, session].some((r) => r && r.denies.length > 0) || scps.denies.length > 0;
+    const allowed = identity.kind === 'root' || identityResults.some((r) => r.allows.length > 0);
+    const bounded = !boundary || boundary.allows.length > 0;
+    const sessioned = !session || session.allows.length > 0;
+    if (denied || !allowed || !bounded || !sessioned || scps.levelWithoutAllow !== undefined) {
+      const why = denied ? 'with an explicit deny in' : 'because no';
+      const policy = denied ? 'a policy' : !allowed ? 'identity-based policy allows' : !bounded ? 'permissions boundary allows' : !sessioned ? 'session policy allows' : 'service control policy allows';
+      throw new KmsServiceError(
+        'CloudHsmAccessDeniedException',
+        `User: ${caller.principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why} ${policy}${denied ? '' : ` the ${action} action`}`,
+      );
+    }
+  }
+}
