@@ -82,12 +82,8 @@ export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
       const regions = await this.ctx.embedded.regions();
       const client = await this.ctx.embedded.client(regions[0]);
       const keys = await listKeys(client);
-      if (keys.length === 0 && regions.length === 1) {
-        await vscode.commands.executeCommand('setContext', 'kmsPolicyStudio.hasKeys', false);
-        return [];
-      }
+      if (keys.length === 0 && regions.length === 1) return [];
     }
-    await vscode.commands.executeCommand('setContext', 'kmsPolicyStudio.hasKeys', true);
     return backends.map((b) => new BackendNode(b));
   }
 
