@@ -118,3 +118,30 @@ describe('evaluation properties', () => {
     );
   });
 });
+
+describe('garbage in, an answer out', () => {
+  it('any JSON value as a scenario gets an answer, never an exception', () => {
+    const anything = fc.anything({ maxDepth: 3 });
+    const partial = fc.record(
+      {
+        request: fc.oneof(anything, fc.record({ principal: fc.oneof(fc.constantFrom(...principals), anything), action: fc.oneof(fc.constantFrom(...actions), anything), resource: anything, keyIdAsGiven: anything, encryptionContext: anything, context: anything, grant: anything })),
+        key: fc.oneof(anything, fc.constant(KEY), fc.record({ arn: anything, alias: anything, state: anything, keySpec: anything })),
+        keyPolicy: anything,
+        identityPolicies: anything,
+        grants: fc.oneof(anything, fc.array(fc.record({ grantId: anything, keyArn: fc.constant(KEY_ARN), granteePrincipal: fc.oneof(fc.constantFrom(...principals), anything), retiringPrincipal: anything, operations: fc.oneof(anything, fc.constant(['Decrypt', 'RetireGrant'])), constraints: anything, issuingAccount: anything }, { requiredKeys: ['keyArn'] }))),
+        serviceControlPolicies: anything,
+        resourceControlPolicies: anything,
+        permissionBoundary: anything,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(anything, partial), (value) => {
+        const result = simulateAccess(value as AccessScenario);
+        assert.ok(DECISIONS.has(result.decision));
+        JSON.stringify(result);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -56,6 +56,7 @@ export interface GrantEvaluation {
 
 /** Does the grantee name the caller (directly) or the caller's account (delegation to IAM)? */
 export function matchGrantee(grantee: string, caller: CallerIdentity): GranteeMatch | undefined {
+  if (typeof grantee !== 'string') return undefined;
   if (grantee === caller.arn) return 'direct';
   if (caller.kind === 'service' && caller.serviceName && grantee.toLowerCase() === caller.serviceName.toLowerCase()) return 'direct';
   if (caller.kind === 'assumed-role' && grantee === caller.principalArn) return 'direct';
@@ -103,7 +104,7 @@ export function evaluateGrants(
   for (const grant of grants) {
     const id = typeof grant?.grantId === 'string' ? grant.grantId : '(grant without id)';
     const reason = ((): string | GranteeMatch => {
-      if (!grant || typeof grant !== 'object' || !Array.isArray(grant.operations)) return 'the grant is malformed';
+      if (!grant || typeof grant !== 'object' || !Array.isArray(grant.operations) || typeof grant.granteePrincipal !== 'string') return 'the grant is malformed';
       if (grant.keyArn !== keyArn) return `the grant is for ${grant.keyArn}, not this key`;
       const grantee = matchGrantee(grant.granteePrincipal, caller);
       if (!grantee) return `grantee ${grant.granteePrincipal} is not the caller`;

@@ -15,7 +15,7 @@ function keyIdOf(arn: string): string {
 
 function aliasesOf(key: ScenarioKey): string[] {
   if (key.alias === undefined) return [];
-  const list = typeof key.alias === 'string' ? [key.alias] : [...key.alias];
+  const list = typeof key.alias === 'string' ? [key.alias] : Array.isArray(key.alias) ? key.alias.filter((a) => typeof a === 'string') : [];
   return list.map((a) => (a.includes(':alias/') ? a.slice(a.indexOf(':alias/') + 1) : a));
 }
 

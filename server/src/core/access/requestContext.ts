@@ -45,7 +45,7 @@ function put(context: Map<string, ContextValue>, name: string, value: string | r
 
 /** Sets a single-valued key whose lower-cased name is known, without recomputing it. */
 function putKnown(context: Map<string, ContextValue>, lower: string, name: string, value: string | undefined | null): void {
-  if (value !== undefined && value !== null) context.set(lower, { name, values: [value], multiValued: false });
+  if (value !== undefined && value !== null) context.set(lower, { name, values: [typeof value === 'string' ? value : String(value)], multiValued: false });
 }
 
 // aws:CurrentTime changes once a second; format it once a second, not once a request.
@@ -93,7 +93,7 @@ export function buildRequestContext(scenario: AccessScenario, caller: CallerIden
   if (request.keyIdAsGiven && request.keyIdAsGiven.includes('alias/')) putKnown(context, 'kms:requestalias', 'kms:RequestAlias', aliasName(request.keyIdAsGiven));
   if (key) {
     if (key.alias !== undefined) {
-      const aliases = typeof key.alias === 'string' ? [key.alias] : key.alias;
+      const aliases = typeof key.alias === 'string' ? [key.alias] : Array.isArray(key.alias) ? key.alias.filter((a) => typeof a === 'string') : [];
       context.set('kms:resourcealiases', { name: 'kms:ResourceAliases', values: aliases.map(aliasName), multiValued: true });
     }
     putKnown(context, 'kms:keyspec', 'kms:KeySpec', key.keySpec);

@@ -12,8 +12,9 @@ import { CROSS_ACCOUNT_OPERATIONS, KEYLESS_OPERATIONS, operationOf } from './ope
 import { evaluateOrgLevels, type OrgEvaluation } from './orgPolicyEvaluator';
 import { normalizePolicy } from './policyDocument';
 import { policyId, unwrapPolicy } from './policySource';
+import { readRequest } from './requestReader';
 import { buildRequestContext, contextToJson, type RequestContext } from './requestContext';
-import type { AccessScenario, Decision, ScenarioGrant } from './scenario';
+import type { AccessScenario, Decision, ScenarioGrant, ScenarioKey } from './scenario';
 import type { AllowPath, GrantTrace, PolicyKind, PolicyTrace, SimulationResult, StatementTrace, TraceStep } from './simulationResult';
 import { evaluatePolicy, type EvaluationInput, type MatchedStatement, type PolicyEvaluation, type PolicyShape } from './statementEvaluator';
 import { withStatementRanges } from './traceRanges';
@@ -103,9 +104,12 @@ function asArray<T>(value: readonly T[] | undefined | null): readonly T[] {
 }
 
 /** Evaluates the scenario and returns the decision, the error the caller would see and the trace. */
-export function simulateAccess(scenario: AccessScenario, options: SimulateOptions = {}): SimulationResult {
-  const request = scenario.request;
-  const key = scenario.key;
+export function simulateAccess(given: AccessScenario, options: SimulateOptions = {}): SimulationResult {
+  const raw: Partial<AccessScenario> = typeof given === 'object' && given !== null ? given : {};
+  const request = readRequest(raw.request);
+  const scenario: AccessScenario = request === raw.request ? (raw as AccessScenario) : ({ ...raw, request } as AccessScenario);
+  // Checked before use: operations on a key stop with NotFoundException when it is missing.
+  const key = (typeof scenario.key === 'object' && scenario.key !== null ? scenario.key : undefined) as ScenarioKey;
   const caller: CallerIdentity = parseCaller(String(request.principal));
   const action = String(request.action);
   const operation = operationOf(action);
@@ -367,7 +371,9 @@ export function simulateAccess(scenario: AccessScenario, options: SimulateOption
     // or the grant includes the RetireGrant operation. As a backup, the AWS account in which the
     // grant was created can retire the grant." (AWS KMS Developer Guide, "Retiring and revoking grants")
     const traces: GrantTrace[] = [];
-    const candidates = asArray(scenario.grants).filter((g) => g && g.keyArn === key.arn && (!request.grantId || g.grantId === request.grantId));
+    const candidates = asArray(scenario.grants).filter(
+      (g) => g && typeof g === 'object' && Array.isArray(g.operations) && g.keyArn === key.arn && (!request.grantId || g.grantId === request.grantId),
+    );
     for (const grant of candidates) {
       const retiring = grant.retiringPrincipal ? matchGrantee(grant.retiringPrincipal, caller) : undefined;
       const grantee = matchGrantee(grant.granteePrincipal, caller);
