@@ -151,7 +151,8 @@ export const journey: JourneyStep[] = [
       const before = (await item.innerText()).trim();
       await item.click();
       await vscode.waitForQuickInput(/Act As/);
-      const other = vscode.quickInput.locator('.quick-input-list .monaco-list-row').filter({ hasNotText: 'current' }).first();
+      // KeyAdmin administers keys but may not use them: the next step is refused as that role.
+      const other = vscode.quickInput.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'KeyAdmin' }).filter({ hasNotText: 'current' }).first();
       await other.waitFor({ timeout: 15_000 });
       const chosen = (await other.locator('.label-name').first().innerText()).trim();
       await other.click();
@@ -159,6 +160,30 @@ export const journey: JourneyStep[] = [
         const now = (await item.innerText().catch(() => '')).trim();
         return now !== before && now.includes(chosen);
       }, `the status bar to show ${chosen} instead of "${before}"`);
+    },
+  },
+  {
+    name: 'as KeyAdmin, encrypting is refused with AWS\'s AccessDenied message; "Why?" opens the simulation of that request',
+    screenshot: '10-denied-why.png',
+    run: async (vscode) => {
+      await vscode.clearNotifications();
+      await vscode.runCommand('File: New Untitled Text File');
+      await vscode.activeEditor.locator('.view-lines').click();
+      await vscode.page.keyboard.type('quarterly numbers');
+      await vscode.waitForEditorText((text) => text.includes('quarterly numbers'), 'the typed text');
+      await vscode.selectAllInEditor();
+      await vscode.editorContextMenu('Encrypt Selection with CMK');
+      // The demo workspace's key, whose policy (examples/key-policy.json) lets KeyAdmin manage it only.
+      await vscode.pick(/Encrypt Selection with CMK/, 'demo-app');
+      await vscode.answer(/encryption context/i, '');
+      const toast = vscode.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /AccessDenied|not authorized/ }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      if (!(await toast.innerText()).includes('KeyAdmin')) throw new Error(`the denial does not name the caller: ${await toast.innerText()}`);
+      await toast.getByRole('button', { name: 'Why?' }).click();
+      await vscode.waitForEditorText(
+        (text) => /^Decision: (ImplicitDeny|ExplicitDeny)\b/.test(text) && text.includes('KeyAdmin') && text.includes('kms:Encrypt'),
+        'the simulation of the denied Encrypt as KeyAdmin',
+      );
     },
   },
 ];
