@@ -60,6 +60,7 @@ export class KmsCatalog {
   private readonly actionsByLowerName = new Map<string, KmsAction>();
   private readonly keysByLowerName = new Map<string, ConditionKeyInfo>();
   private readonly prefixedKeys: ConditionKeyInfo[] = [];
+  private readonly matchCache = new Map<string, readonly KmsAction[]>();
 
   constructor(catalog: GeneratedCatalog = data) {
     this.source = catalog.source;
@@ -113,6 +114,16 @@ export class KmsCatalog {
    * IAM matches action names case-insensitively.
    */
   matchActions(pattern: string): KmsAction[] {
+    // Policies repeat the same few patterns; answers are cached (bounded) so each is matched once.
+    const cached = this.matchCache.get(pattern);
+    if (cached) return [...cached];
+    const matches = this.computeMatches(pattern);
+    if (this.matchCache.size >= 2_000) this.matchCache.clear();
+    this.matchCache.set(pattern, matches);
+    return [...matches];
+  }
+
+  private computeMatches(pattern: string): KmsAction[] {
     if (pattern === '*') return [...this.actions];
     const colon = pattern.indexOf(':');
     if (colon < 0) return [];
