@@ -30,8 +30,9 @@ function run(command, args, options) {
     const onData = (data) => {
       for (const line of String(data).split('\n')) {
         if (!line.trim()) continue;
-        // npm repeats this warning for every nested install; it is about ~/.npmrc, not us.
-        if (line.includes('Unknown user config "nodedir"')) continue;
+        // npm 11 warns about settings it no longer knows but node-gyp and code-server's
+        // postinstall still read (nodedir, unsafe-perm), once per nested install: noise.
+        if (/Unknown (user|env|cli) config "(nodedir|unsafe-perm)"/.test(line)) continue;
         tail.push(line);
         if (tail.length > 40) tail.shift();
         console.log(`        ${line}`);
@@ -125,13 +126,13 @@ async function installCodeServer() {
   env.PATH = `${nodeBinDir}:${env.PATH ?? ''}`;
   // Native modules compile against Node 24's headers, never a system Node's (~/.npmrc may say nodedir=/usr).
   env.npm_config_nodedir = NODE_PACKAGE_DIR;
-  // code-server's postinstall refuses to run under npm without this.
+  // code-server's postinstall refuses to run under npm unless it sees this setting.
   env.npm_config_unsafe_perm = 'true';
   // The nested install in lib/vscode has no allowScripts of its own; its native builds must run.
   env.npm_config_strict_allow_scripts = 'false';
   await run(
     NODE_BIN,
-    [npmCli(), 'install', '--no-save', '--no-package-lock', '--foreground-scripts', '--unsafe-perm', `code-server@${CODE_SERVER_VERSION}`],
+    [npmCli(), 'install', '--no-save', '--no-package-lock', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`],
     { cwd: staging, env },
   );
   const stagedEntry = join(staging, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
