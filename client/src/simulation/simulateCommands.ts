@@ -6,6 +6,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import catalog from '../../../server/src/core/catalog/generated/kmsCatalog.json';
 import { SimulateRequest, type SimulateParams, type SimulateResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
+import { KeyNode } from '../explorer/keyTreeNodes';
 import { buildSimulationReport, type SimulationAsked } from './simulationReport';
 import type { SimulationDocuments } from './simulationDocuments';
 
@@ -54,28 +55,33 @@ export async function explainDenied(ctx: StudioContext, docs: SimulationDocument
 export function simulateAccessCommand(docs: SimulationDocuments, keyArnForPolicy: (uri: vscode.Uri) => string | undefined) {
   return (ctx: StudioContext) =>
     async (uriArg?: unknown, statementIndexArg?: unknown, argsArg?: unknown): Promise<SimulateResult | undefined> => {
-      const uri = toUri(uriArg) ?? vscode.window.activeTextEditor?.document.uri;
-      if (!uri) {
-        void vscode.window.showWarningMessage('Open a key policy to simulate access against it.');
+      // Three ways in: a key policy document (editor, lens), a key in the Keys view, or arguments.
+      const keyNode = uriArg instanceof KeyNode ? uriArg : undefined;
+      const args = (isObject(argsArg) ? argsArg : isObject(statementIndexArg) ? statementIndexArg : isObject(uriArg) && !keyNode ? uriArg : {}) as SimulateAccessArgs;
+      const uri = keyNode ? undefined : (toUri(uriArg) ?? (args.resource ? undefined : vscode.window.activeTextEditor?.document.uri));
+      const resource = keyNode?.keyArn ?? args.resource ?? (uri ? keyArnForPolicy(uri) : undefined);
+      if (!uri && !resource) {
+        void vscode.window.showWarningMessage('Open a key policy, or choose a key in the Keys view, to simulate access.');
         return undefined;
       }
-      const args = (isObject(argsArg) ? argsArg : isObject(statementIndexArg) ? statementIndexArg : {}) as SimulateAccessArgs;
       const statementIndex = typeof statementIndexArg === 'number' ? statementIndexArg : undefined;
       const principal = args.principal ?? (await pickPrincipal(ctx));
       if (!principal) return undefined;
-      const action = args.action ?? (await pickAction(await statementActions(uri, statementIndex)));
+      const action = args.action ?? (await pickAction(uri ? await statementActions(uri, statementIndex) : []));
       if (!action) return undefined;
-      const resource = args.resource ?? keyArnForPolicy(uri);
+      const region = resource?.startsWith('arn:') ? resource.split(':')[3] : undefined;
       const scenario = {
         request: {
           principal,
           action,
           ...(resource ? { resource } : {}),
+          ...(region ? { region } : {}),
           ...(args.encryptionContext ? { encryptionContext: args.encryptionContext } : {}),
         },
       };
+      const policyUri = uri?.toString();
       try {
-        const { result } = await runSimulation(ctx, docs, { scenario, policyUri: uri.toString() }, { principal, action, resource, policyUri: uri.toString() });
+        const { result } = await runSimulation(ctx, docs, { scenario, ...(policyUri ? { policyUri } : {}) }, { principal, action, resource, policyUri });
         return result;
       } catch (error) {
         void vscode.window.showErrorMessage(`Simulation failed: ${error instanceof Error ? error.message : String(error)}`);
