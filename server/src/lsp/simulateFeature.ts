@@ -300,16 +300,16 @@ function scenarioLenses(document: TextDocument): CodeLens[] {
 }
 
 export function scenarioDiagnostics(document: TextDocument): Diagnostic[] {
-  const { issues } = parseScenarioText(document.getText(), document.uri);
-  return issues.map((issue) => {
-    const start = document.positionAt(issue.range?.start ?? 0);
-    const end = document.positionAt(issue.range?.end ?? 0);
-    return {
-      range: { start, end },
-      severity: DiagnosticSeverity.Error,
-      source: DIAGNOSTIC_SOURCE,
-      code: issue.message.startsWith('JSON syntax') ? 'SCENARIO_JSON_SYNTAX' : 'SCENARIO_SCHEMA',
-      message: issue.message,
-    };
+  const { issues, warnings = [] } = parseScenarioText(document.getText(), document.uri);
+  const toDiagnostic = (issue: JsonIssue, severity: DiagnosticSeverity, code: string): Diagnostic => ({
+    range: { start: document.positionAt(issue.range?.start ?? 0), end: document.positionAt(issue.range?.end ?? 0) },
+    severity,
+    source: DIAGNOSTIC_SOURCE,
+    code,
+    message: issue.message,
   });
+  return [
+    ...issues.map((issue) => toDiagnostic(issue, DiagnosticSeverity.Error, issue.message.startsWith('JSON syntax') ? 'SCENARIO_JSON_SYNTAX' : 'SCENARIO_SCHEMA')),
+    ...warnings.map((warning) => toDiagnostic(warning, DiagnosticSeverity.Warning, 'SCENARIO_MISMATCH')),
+  ];
 }

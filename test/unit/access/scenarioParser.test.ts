@@ -45,6 +45,23 @@ describe('scenario files', () => {
     ]);
   });
 
+  it('warns when a valid scenario asks about another key or carries a grant for another key', () => {
+    const scenario = JSON.parse(allowed);
+    scenario.request.resource = 'arn:aws:kms:us-east-1:111122223333:key/other';
+    scenario.grants[0].keyArn = 'arn:aws:kms:us-east-1:111122223333:key/other';
+    const text = JSON.stringify(scenario, null, 2);
+    const result = parseScenarioText(text);
+    assert.deepEqual(result.issues, []);
+    assert.deepEqual(
+      result.warnings!.map((w) => [w.message, text.slice(w.range!.start, w.range!.end)]),
+      [
+        ['request.resource: names a different key than key.arn (arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab); the answer will be NotFoundException', '"arn:aws:kms:us-east-1:111122223333:key/other"'],
+        ['grants[0].keyArn: is not key.arn; this grant never applies to the request', '"arn:aws:kms:us-east-1:111122223333:key/other"'],
+      ],
+    );
+    assert.deepEqual(parseScenarioText(allowed).warnings, []);
+  });
+
   it('reports JSON syntax errors and an empty file without throwing', () => {
     assert.match(issuesOf('{ "request": ')[0].message, /^JSON syntax: value expected at offset 13$/);
     assert.match(issuesOf('  ')[0].message, /the file is empty/);

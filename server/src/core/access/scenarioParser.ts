@@ -2,9 +2,9 @@
 // with the JSON path and source range of each; a valid scenario comes back with its policies
 // wrapped with their text, so the trace can point at statements in the scenario file.
 import Ajv, { type ValidateFunction } from 'ajv';
-import { getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import scenarioSchema from '../../../../schemas/scenario.schema.json';
-import { validateWithSchema, type JsonIssue } from './jsonSchemaIssues';
+import { formatPath, validateWithSchema, type JsonIssue } from './jsonSchemaIssues';
 import type { AccessScenario, NamedPolicy, OrganizationPolicyLevel } from './scenario';
 
 let validator: ValidateFunction | undefined;
@@ -23,6 +23,26 @@ export interface ScenarioParseResult {
   /** Present only when the text is valid JSON and the scenario passes the schema. */
   readonly scenario?: AccessScenario;
   readonly issues: readonly JsonIssue[];
+  /** Things that make a valid scenario answer differently than its author probably meant. */
+  readonly warnings?: readonly JsonIssue[];
+}
+
+/** Parts of a valid scenario that cannot do what they seem to: a request for another key, a grant for another key. */
+function scenarioWarnings(scenario: AccessScenario, root: JsonNode): JsonIssue[] {
+  const warnings: JsonIssue[] = [];
+  const warn = (pointer: (string | number)[], message: string): void => {
+    const node = findNodeAtLocation(root, pointer);
+    warnings.push({ path: formatPath(pointer), pointer, message: `${formatPath(pointer)}: ${message}`, range: node ? { start: node.offset, end: node.offset + node.length } : undefined });
+  };
+  const { request, key } = scenario;
+  if (request.resource !== key.arn) warn(['request', 'resource'], `names a different key than key.arn (${key.arn}); the answer will be NotFoundException`);
+  if (request.region && request.region !== key.region && !request.keyIdAsGiven?.startsWith('arn:')) {
+    warn(['request', 'region'], `the key is in ${key.region}; a key id or alias resolves only in the caller's Region`);
+  }
+  (scenario.grants ?? []).forEach((grant, i) => {
+    if (grant.keyArn !== key.arn) warn(['grants', i, 'keyArn'], 'is not key.arn; this grant never applies to the request');
+  });
+  return warnings;
 }
 
 function describeSyntax(error: ParseError): string {
@@ -68,5 +88,5 @@ export function parseScenarioText(text: string, source?: string): ScenarioParseR
     serviceControlPolicies: levels(raw.serviceControlPolicies, 'serviceControlPolicies', 'SCP'),
     resourceControlPolicies: levels(raw.resourceControlPolicies, 'resourceControlPolicies', 'RCP'),
   };
-  return { scenario, issues: [] };
+  return { scenario, issues: [], warnings: scenarioWarnings(raw, root) };
 }
