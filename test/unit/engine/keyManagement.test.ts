@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdjustableClock } from '../../../server/src/core/engine/engineClock';
-import { b64, NOBODY, openHarness, ROOT, type Reply } from './engineHarness';
+import { b64, NOBODY, openHarness, ROOT, testEnvironment, type Reply } from './engineHarness';
 
 const DAY = 86_400_000;
 
@@ -168,5 +168,23 @@ test('listeners hear about changes made by calls and by the clock alone', async 
   assert.equal(changes, 5, 'advancing the clock deleted the replica and told the listeners');
   assert.deepEqual((await call('ListKeys', {}, { ...ROOT, region: 'eu-west-1' })).Keys, []);
   unsubscribe();
+  await engine.close();
+});
+
+test('key tags are aws:ResourceTag condition keys, and enclave-only parameters are refused plainly', async () => {
+  const environment = testEnvironment();
+  const tagged = {
+    arn: 'arn:aws:iam::111122223333:user/tagged',
+    identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'payments' } } }] }],
+    accessKeys: [{ accessKeyId: 'tagged', secretAccessKey: 'tagged' }],
+  };
+  const { call, fail, engine } = await openHarness({ environment: { ...environment, principals: [...environment.principals, tagged] } });
+  const caller = { principalArn: tagged.arn, accountId: '111122223333', accessKeyId: 'tagged', region: 'us-east-1' };
+  const { KeyMetadata: payments } = await call('CreateKey', { Tags: [{ TagKey: 'team', TagValue: 'payments' }] });
+  const { KeyMetadata: other } = await call('CreateKey', { Tags: [{ TagKey: 'team', TagValue: 'hr' }] });
+  assert.ok((await call('Encrypt', { KeyId: payments.KeyId, Plaintext: b64('x') }, caller)).CiphertextBlob);
+  assert.equal((await fail('Encrypt', { KeyId: other.KeyId, Plaintext: b64('x') }, caller)).errorName, 'AccessDeniedException');
+  const recipient = await fail('GenerateDataKey', { KeyId: payments.KeyId, KeySpec: 'AES_256', Recipient: { AttestationDocument: b64('doc'), KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256' } });
+  assert.equal(recipient.errorName, 'UnsupportedOperationException');
   await engine.close();
 });

@@ -12,6 +12,7 @@ import { openSymmetric, sealSymmetric, currentSecret } from './keyMaterialAccess
 import { ENCRYPTION_ALGORITHMS, KEY_SPECS, rsaOaepMaxPlaintext } from './keySpecs';
 import { KmsServiceError } from './kmsEngineApi';
 import type { OperationContext, OperationTable } from './operationContext';
+import { rejectRecipient } from './unsupportedParameters';
 import { generateRandomFromStore } from './customKeyStoreOperations';
 
 const KEY_ID = { min: 1, max: 2048 };
@@ -90,6 +91,7 @@ function sourceKey(context: OperationContext, blob: Buffer, given: string | unde
 
 function decrypt(context: OperationContext) {
   const { input } = context;
+  rejectRecipient(context);
   const blob = input.requiredBlob('CiphertextBlob', { min: 1, max: 6144 });
   const given = input.optionalString('KeyId', KEY_ID);
   const encryptionContext = input.optionalStringMap('EncryptionContext');
@@ -152,6 +154,7 @@ function dataKeyLength(context: OperationContext): number {
 
 function generateDataKeyCommon(context: OperationContext, withPlaintext: boolean) {
   const { input, operation } = context;
+  rejectRecipient(context);
   const keyId = input.requiredString('KeyId', KEY_ID);
   const encryptionContext = input.optionalStringMap('EncryptionContext');
   const length = dataKeyLength(context);
@@ -171,6 +174,7 @@ function generateDataKeyCommon(context: OperationContext, withPlaintext: boolean
 
 function generateRandom(context: OperationContext) {
   const { input } = context;
+  rejectRecipient(context);
   if (!input.has('NumberOfBytes')) throw validation('NumberOfBytes is required.');
   const count = input.optionalInteger('NumberOfBytes', { min: 1, max: 1024 }) ?? 32;
   const storeId = input.optionalString('CustomKeyStoreId', { min: 1, max: 64 });

@@ -8,9 +8,11 @@ import { rejectDryRun } from './keyLifecycleOperations';
 import { sealSymmetric } from './keyMaterialAccess';
 import { DATA_KEY_PAIR_SPECS } from './keySpecs';
 import type { OperationContext, OperationTable } from './operationContext';
+import { rejectRecipient } from './unsupportedParameters';
 
 async function generateDataKeyPair(context: OperationContext, withPlaintext: boolean) {
   const { input, operation } = context;
+  rejectRecipient(context);
   const keyId = input.requiredString('KeyId', { min: 1, max: 2048 });
   const spec = input.optionalString('KeyPairSpec');
   if (spec === undefined) throw constraintViolation(null, 'keyPairSpec', 'Member must not be null');

@@ -84,7 +84,7 @@ export class EngineAuthorizer {
         region: caller.region,
         encryptionContext: request.encryptionContext,
         grantTokens: request.grantTokens,
-        context: { ...caller.requestContext, ...request.context },
+        context: { ...resourceTagContext(key), ...caller.requestContext, ...request.context },
         keyIdAsGiven: request.keyIdAsGiven,
         encryptionAlgorithm: request.encryptionAlgorithm,
         grant: request.requestedGrant,
@@ -141,6 +141,13 @@ export class EngineAuthorizer {
       resourceControlPolicies: account?.resourceControlPolicies ?? [],
     };
   }
+}
+
+/** The key's tags as `aws:ResourceTag/<key>`, for attribute-based conditions in policies. */
+function resourceTagContext(key: KeyRecord): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const tag of key.tags) context[`aws:ResourceTag/${tag.TagKey}`] = tag.TagValue;
+  return context;
 }
 
 /** The engine's grants take effect at once, so none waits for its token (no `grantToken`). */

@@ -13,6 +13,7 @@ import {
 } from './keySpecs';
 import { KmsServiceError } from './kmsEngineApi';
 import type { OperationContext, OperationTable } from './operationContext';
+import { rejectRecipient } from './unsupportedParameters';
 
 function incompatible(algorithm: string, keySpec: string): KmsServiceError {
   return new KmsServiceError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${keySpec}.`);
@@ -99,6 +100,7 @@ function verifyMac(context: OperationContext) {
 
 function deriveShared(context: OperationContext) {
   const { input } = context;
+  rejectRecipient(context);
   const keyId = input.requiredString('KeyId', { min: 1, max: 2048 });
   const algorithm = input.optionalEnum('KeyAgreementAlgorithm', ['ECDH'] as const);
   if (algorithm === undefined) throw validation("1 validation error detected: Value null at 'keyAgreementAlgorithm' failed to satisfy constraint: Member must not be null");
