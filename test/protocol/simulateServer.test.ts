@@ -128,7 +128,7 @@ describe('simulate access over LSP', () => {
     const published = await waitFor(() => {
       const p = client.published.get(uri);
       return p && p.diagnostics.length ? (p as unknown as { diagnostics: { code: string; message: string; source: string; range: { start: { line: number } } }[] }) : undefined;
-    });
+    }, 20_000); // generous: the machine running the suite may be busy
     assert.equal(published.diagnostics.length, 1);
     const [diagnostic] = published.diagnostics;
     assert.equal(diagnostic.code, 'SCENARIO_SCHEMA');
