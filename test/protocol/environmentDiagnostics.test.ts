@@ -35,6 +35,18 @@ describe('key-policy language server with an environment file', () => {
     assert.deepEqual(await pull(client, uriOf(fine)), []);
   });
 
+  it('follows the unsaved text of an open key policy the identity policy depends on', async () => {
+    const identity = 'identity-policies/reporting-decrypt.json';
+    const keyPolicy = 'reports-key-policy.json';
+    const policy = JSON.parse(readFileSync(join(workspace, keyPolicy), 'utf8')) as { Statement: object[] };
+    policy.Statement.push({ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' });
+    open(client, uriOf(keyPolicy), JSON.stringify(policy, null, 2), 'kms-key-policy');
+    assert.deepEqual(await pull(client, uriOf(identity)), []);
+    client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(keyPolicy) } });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual((await pull(client, uriOf(identity))).map((d) => d.code), ['KMS_IDENTITY_ALLOW_INEFFECTIVE']);
+  });
+
   it('checks a key-policy file named by the environment as that key\'s policy, even as plain JSON', async () => {
     const file = 'mrk-primary-key-policy.json';
     open(client, uriOf(file), readFileSync(join(workspace, file), 'utf8'), 'json');

@@ -43,7 +43,7 @@ describe('key-policy language server (pull diagnostics)', () => {
 
   it('declares the key-policy capabilities', () => {
     const caps = client.initializeResult!.capabilities;
-    assert.deepEqual(caps['diagnosticProvider'], { identifier: 'kms-policy', interFileDependencies: false, workspaceDiagnostics: false });
+    assert.deepEqual(caps['diagnosticProvider'], { identifier: 'kms-policy', interFileDependencies: true, workspaceDiagnostics: false });
     assert.equal(caps['hoverProvider'], true);
     assert.deepEqual(caps['completionProvider'], { triggerCharacters: ['"', ':'], resolveProvider: false });
     assert.deepEqual(caps['codeActionProvider'], { codeActionKinds: ['quickfix'] });

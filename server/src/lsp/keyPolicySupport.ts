@@ -1,5 +1,6 @@
 // The key-policy state every feature shares on one connection: the language service, the
 // parse cache, the settings cache, and which open documents are key policies.
+import { pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from './fileUri';
 import { createKeyPolicyLanguageService, type KeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
@@ -33,6 +34,10 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
   const environments = new WorkspaceEnvironment(
     () => ctx.initializationOptions.environmentFile,
     () => ctx.workspaceFolders ?? [],
+    (path) => {
+      const open = ctx.documents.get(pathToFileURL(path).href);
+      return open ? { text: open.getText(), version: open.version } : undefined;
+    },
   );
   const environmentOf = async (document: TextDocument) => environments.forDocument(document.uri, (await settings.get(document.uri)).environmentFile);
   const isKeyPolicy = async (document: TextDocument): Promise<boolean> => {

@@ -1,5 +1,7 @@
-// The workspace's environment file, loaded from disk and reloaded when it changes, so the
-// key-policy and identity-policy checks know which keys exist and who uses which policy.
+// The workspace's environment file, loaded with the policy files it names. Open documents
+// count with their unsaved text, so an identity policy is checked against the key policy as
+// it is being edited; the load is reused until the environment file, a named file on disk
+// or an open named document changes.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { documentRoleInEnvironment, type EnvironmentDocumentRole } from '../core/analysis/environment/environmentDocumentRole';
@@ -7,8 +9,12 @@ import { parseEnvironment } from '../core/environment/environmentLoader';
 import type { Environment } from '../core/environment/environmentModel';
 import { URI } from './fileUri';
 
+/** The text and version of an open document at a file-system path, if it is open. */
+export type OpenDocumentLookup = (path: string) => { readonly text: string; readonly version: number } | undefined;
+
 interface Loaded {
-  readonly mtimeMs: number;
+  /** How each file it depends on looked when loaded: `open:VERSION` or `disk:MTIME` (or `missing`). */
+  readonly signature: ReadonlyMap<string, string>;
   readonly environment?: Environment;
 }
 
@@ -24,6 +30,7 @@ export class WorkspaceEnvironment {
   constructor(
     private readonly fixedFile: () => string | undefined,
     private readonly workspaceFolders: () => readonly string[],
+    private readonly openDocument: OpenDocumentLookup,
   ) {}
 
   /** The environment that applies to a document, and the document's role in it. */
@@ -47,24 +54,43 @@ export class WorkspaceEnvironment {
     return folder ? join(folder, settingFile) : undefined;
   }
 
-  private load(file: string): Environment | undefined {
-    let mtimeMs: number;
+  private stateOf(path: string): string {
+    const open = this.openDocument(path);
+    if (open) return `open:${open.version}`;
     try {
-      mtimeMs = statSync(file).mtimeMs;
+      return `disk:${statSync(path).mtimeMs}`;
     } catch {
-      this.loaded.delete(file);
+      return 'missing';
+    }
+  }
+
+  private read(path: string): string {
+    return this.openDocument(path)?.text ?? readFileSync(path, 'utf8');
+  }
+
+  private load(file: string): Environment | undefined {
+    const cached = this.loaded.get(file);
+    if (cached && [...cached.signature].every(([path, state]) => this.stateOf(path) === state)) return cached.environment;
+    const signature = new Map<string, string>([[file, this.stateOf(file)]]);
+    if (signature.get(file) === 'missing') {
+      this.loaded.set(file, { signature });
       return undefined;
     }
-    const cached = this.loaded.get(file);
-    if (cached && cached.mtimeMs === mtimeMs) return cached.environment;
     let environment: Environment | undefined;
     try {
       const dir = dirname(file);
-      environment = parseEnvironment(readFileSync(file, 'utf8'), { source: file, readFile: (ref) => readFileSync(resolve(dir, ref), 'utf8') }).environment;
+      environment = parseEnvironment(this.read(file), {
+        source: file,
+        readFile: (reference) => {
+          const path = resolve(dir, reference);
+          signature.set(path, this.stateOf(path));
+          return this.read(path);
+        },
+      }).environment;
     } catch {
       environment = undefined;
     }
-    this.loaded.set(file, { mtimeMs, environment });
+    this.loaded.set(file, { signature, environment });
     return environment;
   }
 }
