@@ -71,6 +71,6 @@ export function registerDiagnosticsFeature(ctx: ServerContext): Partial<ServerCa
     return result;
   });
 
-    // Identity policies and multi-Region key policies depend on other files of the environment.
+  // Identity policies and multi-Region key policies depend on other files of the environment.
   return { diagnosticProvider: { identifier: 'kms-policy', interFileDependencies: true, workspaceDiagnostics: false } };
 }
