@@ -2,7 +2,7 @@
 // use them once their delay has passed.
 import { randomBytes } from 'node:crypto';
 import type { EngineState } from './engineState';
-import { clusterHasQuorumForConnect } from './customKeyStoreConnection';
+import { connectionFailure } from './customKeyStoreConnection';
 
 export function settleClusters(state: EngineState, now: number): boolean {
   let changed = false;
@@ -44,7 +44,7 @@ export function settleClusters(state: EngineState, now: number): boolean {
     }
     if (store.connectionState !== 'CONNECTING') continue;
     const cluster = state.clusters[store.clusterId];
-    const failure = clusterHasQuorumForConnect(cluster, store);
+    const failure = connectionFailure(cluster, store);
     if (failure) {
       store.connectionState = 'FAILED';
       store.connectionErrorCode = failure;
