@@ -77,6 +77,7 @@ describe('request context derived from the request', () => {
     assert.equal(c['kms:MultiRegion'], 'true');
     assert.equal(c['kms:MultiRegionKeyType'], 'REPLICA');
     assert.deepEqual(c['kms:ResourceAliases'], ['alias/app-key']);
+    assert.equal(c['aws:ResourceAccount'], ACCOUNT);
   });
   it('sets kms:RequestAlias when the caller named an alias, and kms:ViaService for a service call', () => {
     const c = context(scenario({ request: { keyIdAsGiven: 'alias/app-key', viaService: 's3.us-west-2.amazonaws.com' } }));

@@ -56,6 +56,7 @@ describe('scenario builder', () => {
     assert.ok(scenario.permissionBoundary);
     assert.equal(scenario.request.context?.['aws:PrincipalTag/team'], 'billing');
     assert.equal(scenario.request.context?.['aws:PrincipalOrgID'], 'o-exampleorgid');
+    assert.deepEqual(scenario.request.context?.['aws:PrincipalOrgPaths'], ['o-exampleorgid/r-root/']);
     assert.equal(scenario.request.context?.['aws:ResourceTag/project'], 'demo');
     assert.equal(scenario.serviceControlPolicies?.length, 1);
     assert.equal(scenario.resourceControlPolicies?.length, 1);

@@ -92,6 +92,7 @@ export function buildRequestContext(scenario: AccessScenario, caller: CallerIden
   }
   if (request.keyIdAsGiven && request.keyIdAsGiven.includes('alias/')) putKnown(context, 'kms:requestalias', 'kms:RequestAlias', aliasName(request.keyIdAsGiven));
   if (key) {
+    putKnown(context, 'aws:resourceaccount', 'aws:ResourceAccount', key.account);
     if (key.alias !== undefined) {
       const aliases = typeof key.alias === 'string' ? [key.alias] : Array.isArray(key.alias) ? key.alias.filter((a) => typeof a === 'string') : [];
       context.set('kms:resourcealiases', { name: 'kms:ResourceAliases', values: aliases.map(aliasName), multiValued: true });

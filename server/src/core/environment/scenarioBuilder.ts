@@ -173,7 +173,12 @@ export function assembleScenario(
   const tags = { ...(role?.tags ?? {}), ...(principal?.tags ?? {}) };
   const context: Record<string, string | readonly string[] | boolean | number> = {};
   for (const [tag, value] of Object.entries(tags)) context[`aws:PrincipalTag/${tag}`] = value;
-  if (callerAccountInfo?.organizationId) context['aws:PrincipalOrgID'] = callerAccountInfo.organizationId;
+  if (callerAccountInfo?.organizationId) {
+    context['aws:PrincipalOrgID'] = callerAccountInfo.organizationId;
+    // The organization path of the caller's account: o-id/r-root/ou-.../ (its SCP levels name it).
+    const levels = callerAccountInfo.serviceControlPolicies.map((l) => l.orgIdentifier).filter((id) => id.startsWith('r-') || id.startsWith('ou-'));
+    if (levels.length) context['aws:PrincipalOrgPaths'] = [`${callerAccountInfo.organizationId}/${levels.join('/')}/`];
+  }
   if (keyAccountInfo?.organizationId) context['aws:ResourceOrgID'] = keyAccountInfo.organizationId;
   Object.assign(context, input.context ?? {});
   return {
