@@ -10,6 +10,7 @@ import type { KmsEngineService } from '../../../server/src/core/engine/kmsEngine
 import { AdjustableClock } from '../../../server/src/core/engine/engineClock';
 import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
 import { defaultEnvironment } from '../../../server/src/core/environment/environmentModel';
+import { readEnvironmentFile } from '../../../server/src/http/servedEngine';
 import { InProcessRequestHandler } from './inProcessRequestHandler';
 import { startServe, type ServeProcess } from './serveProcess';
 
@@ -31,9 +32,10 @@ export interface KmsTransport {
 }
 
 /** Opens an in-memory engine in this process; the SDK reaches it through handleWireRequest. */
-export async function inProcessTransport(): Promise<KmsTransport> {
+export async function inProcessTransport(environmentFile?: string): Promise<KmsTransport> {
   const clock = new AdjustableClock();
-  const engine: KmsEngineService = await openKmsEngine({ environment: defaultEnvironment(), clock });
+  const environment = environmentFile ? readEnvironmentFile(environmentFile) : defaultEnvironment();
+  const engine: KmsEngineService = await openKmsEngine({ environment, clock });
   const handler = new InProcessRequestHandler(engine);
   const clients: { destroy(): void }[] = [];
   return {
