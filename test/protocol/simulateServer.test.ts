@@ -93,6 +93,10 @@ describe('simulate access over LSP', () => {
       /scenario\.request\.action: must be a string like "kms:Decrypt"/,
     );
     await assert.rejects(
+      client.connection.sendRequest('kmsPolicyStudio/simulate', { scenario: { request: { principal: 'bob', action: 'kms:Decrypt' } } }),
+      /scenario\.request\.principal: must be an IAM or STS ARN/,
+    );
+    await assert.rejects(
       client.connection.sendRequest('kmsPolicyStudio/simulate', { scenario: { ...JSON.parse(allowedScenario), request: { principal: 'x', action: 'kms:Decrypt', resource: 'r' } } }),
       /request\.principal: must be an IAM or STS ARN/,
     );

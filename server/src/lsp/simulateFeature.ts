@@ -47,6 +47,8 @@ import { runSafelyAsync } from './runSafely';
 import type { ServerContext } from './serverContext';
 
 const DIAGNOSTIC_SOURCE = 'kms-scenario';
+/** The callers a scenario can name (as schemas/scenario.schema.json says). */
+const PRINCIPAL = /^(arn:aws[a-z-]*:(iam|sts)::\d{12}:.+|[a-z0-9.-]+\.amazonaws\.com(\.cn)?)$/;
 /** Later than the key-policy diagnostics' push, so scenario findings are the last word for scenario files. */
 const PUSH_DELAY_MS = 250;
 
@@ -169,7 +171,9 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     }
     const request = isObject(raw.request) ? raw.request : undefined;
     if (!request) throw invalid('scenario.request: is required');
-    if (typeof request.principal !== 'string' || !request.principal) throw invalid('scenario.request.principal: must be a principal ARN such as "arn:aws:iam::111122223333:role/AppRole"');
+    if (typeof request.principal !== 'string' || !PRINCIPAL.test(request.principal)) {
+      throw invalid('scenario.request.principal: must be an IAM or STS ARN such as "arn:aws:iam::111122223333:role/AppRole", or a service principal such as "s3.amazonaws.com"');
+    }
     if (typeof request.action !== 'string' || !/^kms:[A-Za-z]+$/.test(request.action)) throw invalid('scenario.request.action: must be a string like "kms:Decrypt"');
 
     const { environment, file } = loadEnvironment();
