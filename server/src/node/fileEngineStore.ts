@@ -54,7 +54,11 @@ async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
+/** Stores this process holds: a second open in the same process is refused too. */
+const heldByThisProcess = new Set<string>();
+
 async function acquireLock(directory: string): Promise<string> {
+  if (heldByThisProcess.has(directory)) throw new EngineStoreLockedError(directory, process.pid);
   const lockPath = join(directory, LOCK_FILE);
   const pending = join(directory, `${LOCK_FILE}.${process.pid}`);
   await writeDurably(pending, Buffer.from(`${process.pid}\n`));
@@ -71,7 +75,7 @@ async function acquireLock(directory: string): Promise<string> {
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
         throw new EngineStoreLockedError(directory, holder);
       }
-      // The holder is gone (or it is an earlier open of this very process that was not closed).
+      // The holder is gone (or the pid was reused by this process after a restart).
       await fs.rm(lockPath, { force: true });
     }
     throw new Error(`Could not lock the engine store ${directory}; another process keeps taking it.`);
@@ -85,6 +89,7 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
   const dir = resolve(directory);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const lockPath = await acquireLock(dir);
+  heldByThisProcess.add(dir);
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   const temporaryPath = `${snapshotPath}.tmp`;
   let closed = false;
@@ -110,6 +115,7 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
     async close() {
       if (closed) return;
       closed = true;
+      heldByThisProcess.delete(dir);
       const holder = await fs.readFile(lockPath, 'utf8').catch(() => '');
       if (Number.parseInt(holder, 10) === process.pid) await fs.rm(lockPath, { force: true });
     },

@@ -139,6 +139,18 @@ test('a second process on the same store is refused with the holder pid, and a d
   }
 });
 
+test('a second open of the same store in the same process is refused until the first closes', async () => {
+  const dir = tempStore();
+  try {
+    const first = await openFileEngineStore(dir);
+    await assert.rejects(openFileEngineStore(dir), (error: Error) => error instanceof EngineStoreLockedError && error.pid === process.pid);
+    await first.close();
+    await (await openFileEngineStore(dir)).close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the root key comes from KMS_POLICY_ROOT_KEY or an owner-only file, never a readable one', async () => {
   const dir = tempStore();
   try {
