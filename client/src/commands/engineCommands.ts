@@ -3,12 +3,7 @@
 import * as vscode from 'vscode';
 import { AdvanceEngineClockRequest, type AdvanceEngineClockParams, type AdvanceEngineClockResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
-
-export function shortPrincipal(arn: string): string {
-  if (arn.endsWith(':root')) return 'root';
-  const resource = arn.split(':').slice(5).join(':');
-  return resource.replace(/^(user|role|assumed-role|federated-user)\//, '') || arn;
-}
+import { shortPrincipal } from '../kms/principalNames';
 
 export function createActAsStatusBar(ctx: StudioContext): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('kmsPolicyStudio.actAs', vscode.StatusBarAlignment.Left, 10);

@@ -5,6 +5,7 @@ import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { EngineInfoResult } from '../../../server/src/protocol';
 import type { KmsBackend } from './kmsBackend';
+import { shortPrincipal } from './principalNames';
 import { LanguageServerRequestHandler, type WireSender } from './languageServerRequestHandler';
 
 export type EnginePrincipal = EngineInfoResult['principals'][number];
@@ -44,7 +45,7 @@ export class EmbeddedBackend implements KmsBackend {
   }
 
   describeCaller(): string {
-    return this.principalArn ?? 'root';
+    return this.principalArn ? shortPrincipal(this.principalArn) : 'root';
   }
 
   /** Switches the principal; later calls are signed with its access key. */
