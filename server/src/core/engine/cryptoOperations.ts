@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { rsaOaepDecrypt, rsaOaepEncrypt, publicKeyDer } from './asymmetricCrypto';
 import { ciphertextKeyId } from './ciphertextLookup';
-import { assertWellFormedGrantTokens } from './grantTokens';
-import { constraintViolation, incorrectKey, invalidCiphertext, invalidKeyUsage, validation } from './engineErrors';
+import { readGrantTokens } from './grantTokens';
+import { incorrectKey, invalidCiphertext, invalidKeyUsage, validation } from './engineErrors';
 import { keyStoreKey, type KeyRecord } from './engineState';
 import { useKey } from './keyAccess';
-import { rejectDryRun } from './keyLifecycleOperations';
+import { rejectDryRun } from './dryRun';
 import { openSymmetric, sealSymmetric, currentSecret } from './keyMaterialAccess';
 import { ENCRYPTION_ALGORITHMS, KEY_SPECS, rsaOaepMaxPlaintext } from './keySpecs';
 import { KmsServiceError } from './kmsEngineApi';
@@ -16,13 +16,6 @@ import { rejectRecipient } from './unsupportedParameters';
 import { generateRandomFromStore } from './customKeyStoreOperations';
 
 const KEY_ID = { min: 1, max: 2048 };
-
-export function readGrantTokens(context: OperationContext): string[] | undefined {
-  const tokens = context.input.optionalStringList('GrantTokens');
-  if (tokens && tokens.length > 10) throw constraintViolation(undefined, 'grantTokens', 'Member must have length less than or equal to 10');
-  assertWellFormedGrantTokens(tokens);
-  return tokens;
-}
 
 function assertEncryptDecryptKey(key: KeyRecord, operation: string): void {
   if (key.keyUsage !== 'ENCRYPT_DECRYPT') throw invalidKeyUsage(key.arn, key.keyUsage, operation);

@@ -1,10 +1,10 @@
 // GenerateDataKeyPair(WithoutPlaintext): a fresh asymmetric key pair whose private key comes
 // back encrypted under a symmetric KMS key (PKCS#8 DER inside the engine's ciphertext format).
 import { generateAsymmetricKeyPair } from './asymmetricCrypto';
-import { readGrantTokens } from './cryptoOperations';
+import { readGrantTokens } from './grantTokens';
 import { constraintViolation, enumViolation, invalidKeyUsage } from './engineErrors';
 import { useKey } from './keyAccess';
-import { rejectDryRun } from './keyLifecycleOperations';
+import { rejectDryRun } from './dryRun';
 import { sealSymmetric } from './keyMaterialAccess';
 import { DATA_KEY_PAIR_SPECS } from './keySpecs';
 import type { OperationContext, OperationTable } from './operationContext';

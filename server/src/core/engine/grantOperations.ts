@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { constraintViolation, enumViolation, notFound, validation } from './engineErrors';
 import type { GrantRecord, KeyRecord } from './engineState';
-import { readGrantTokens } from './cryptoOperations';
+import { readGrantTokens } from './grantTokens';
 import { assertWellFormedGrantTokens, newGrantToken } from './grantTokens';
 import { authorizeKey, useKey } from './keyAccess';
-import { rejectDryRun } from './keyLifecycleOperations';
+import { rejectDryRun } from './dryRun';
 import { resolveKey } from './keyIdentifiers';
 import { epochSeconds } from './keyMetadata';
 import { assertOperationAllowed } from './keyStateRules';

@@ -2,7 +2,9 @@
 // everywhere. The engine's grants are consistent at once, so a token is honoured when it
 // names a live grant and rejected when it is not one of ours.
 import { randomBytes } from 'node:crypto';
+import { constraintViolation } from './engineErrors';
 import { KmsServiceError } from './kmsEngineApi';
+import type { OperationContext } from './operationContext';
 
 const PREFIX = 'AQpAgt';
 
@@ -16,4 +18,12 @@ export function assertWellFormedGrantTokens(tokens: readonly string[] | undefine
       throw new KmsServiceError('InvalidGrantTokenException', 'The grant token is not valid.');
     }
   }
+}
+
+/** The request's GrantTokens (at most 10), each checked to be one of the engine's tokens. */
+export function readGrantTokens(context: OperationContext): string[] | undefined {
+  const tokens = context.input.optionalStringList('GrantTokens');
+  if (tokens && tokens.length > 10) throw constraintViolation(undefined, 'grantTokens', 'Member must have length less than or equal to 10');
+  assertWellFormedGrantTokens(tokens);
+  return tokens;
 }

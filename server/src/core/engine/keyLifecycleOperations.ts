@@ -1,6 +1,6 @@
 // Creating, describing, listing, enabling, disabling and deleting keys.
 import { defaultKeyPolicy } from './defaultKeyPolicy';
-import { enumViolation, unsupportedOperation, validation, dryRunSucceeded } from './engineErrors';
+import { enumViolation, unsupportedOperation, validation } from './engineErrors';
 import { keyStoreKey, type KeyOrigin, type KeyRecord, type KeyUsage } from './engineState';
 import { useKey } from './keyAccess';
 import { keyArnOf, newKeyId } from './keyIdentifiers';
@@ -182,11 +182,6 @@ function cancelKeyDeletion(context: OperationContext) {
   key.pendingWindowDays = undefined;
   context.changed();
   return { KeyId: key.arn };
-}
-
-/** DryRun: after validation, authorization and state checks, say it would have worked. */
-export function rejectDryRun(context: OperationContext): void {
-  if (context.input.optionalBoolean('DryRun')) throw dryRunSucceeded();
 }
 
 export const keyLifecycleOperations: OperationTable = {

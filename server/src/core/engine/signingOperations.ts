@@ -2,11 +2,11 @@
 // and HMAC operations, with AWS's validation and key-usage errors.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { deriveSharedSecret, parsePublicKey, publicKeyDer, signMessage, signingAlgorithmInfo, verifySignature } from './asymmetricCrypto';
-import { readGrantTokens } from './cryptoOperations';
+import { readGrantTokens } from './grantTokens';
 import { invalidKeyUsage, unsupportedOperation, validation } from './engineErrors';
 import type { KeyRecord } from './engineState';
 import { useKey } from './keyAccess';
-import { rejectDryRun } from './keyLifecycleOperations';
+import { rejectDryRun } from './dryRun';
 import { currentSecret } from './keyMaterialAccess';
 import {
   encryptionAlgorithmsFor, KEY_SPECS, keyAgreementAlgorithmsFor, MAC_ALGORITHM_ENUM, SIGNING_ALGORITHM_ENUM, signingAlgorithmsFor,
