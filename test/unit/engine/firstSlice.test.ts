@@ -136,3 +136,13 @@ test('UpdateAlias moves an alias between keys of the same type; DeleteAlias remo
   assert.deepEqual(await call('ListKeyPolicies', { KeyId: a.KeyId }), { PolicyNames: ['default'], Truncated: false });
   await engine.close();
 });
+
+test('an encryption context key named __proto__ is bound like any other key', async () => {
+  const { call, fail, engine } = await openHarness();
+  const { KeyMetadata: { KeyId } } = await call('CreateKey', {});
+  const context = JSON.parse('{"__proto__": "x", "a": "b"}') as Record<string, string>;
+  const enc = await call('Encrypt', { KeyId, Plaintext: b64('p'), EncryptionContext: context });
+  assert.equal(Buffer.from((await call('Decrypt', { CiphertextBlob: enc.CiphertextBlob, EncryptionContext: context })).Plaintext, 'base64').toString(), 'p');
+  assert.equal((await fail('Decrypt', { CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { a: 'b' } })).errorName, 'InvalidCiphertextException');
+  await engine.close();
+});

@@ -99,7 +99,8 @@ export class OperationInput {
     const value = this.input[field];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'object' || Array.isArray(value)) throw serialization(field);
-    const out: Record<string, string> = {};
+    // No prototype: a context key such as `__proto__` is kept as the plain key it is.
+    const out = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (typeof v !== 'string') throw serialization(field);
       out[k] = v;
