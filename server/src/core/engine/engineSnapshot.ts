@@ -45,8 +45,9 @@ export function decryptSnapshot(bytes: Uint8Array, rootKey: Uint8Array, where: s
   } catch {
     throw new EngineStoreError(`${where} decrypted but does not hold valid engine state; it was left untouched.`);
   }
-  if (!state || typeof state !== 'object' || state.formatVersion !== 1 || typeof state.keys !== 'object') {
+  if (!state || typeof state !== 'object' || state.formatVersion !== 1 || !state.keys || typeof state.keys !== 'object') {
     throw new EngineStoreError(`${where} decrypted but does not hold engine state of a known version; it was left untouched.`);
   }
-  return state;
+  // Collections added within format version 1 may be absent from older snapshots.
+  return { ...state, aliases: state.aliases ?? {}, clusters: state.clusters ?? {}, customKeyStores: state.customKeyStores ?? {}, seededKeys: state.seededKeys ?? [] };
 }
