@@ -146,3 +146,13 @@ test('an encryption context key named __proto__ is bound like any other key', as
   assert.equal((await fail('Decrypt', { CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { a: 'b' } })).errorName, 'InvalidCiphertextException');
   await engine.close();
 });
+
+test('account-level actions (CreateKey, ListKeys, GenerateRandom) are decided by IAM policies alone', async () => {
+  const { fail, engine } = await openHarness();
+  for (const [operation, input] of [['CreateKey', {}], ['ListKeys', {}], ['GenerateRandom', { NumberOfBytes: 8 }], ['ListAliases', {}]] as const) {
+    const denied = await fail(operation, input, NOBODY);
+    assert.equal(denied.errorName, 'AccessDeniedException');
+    assert.match(denied.message, new RegExp(`kms:${operation}`));
+  }
+  await engine.close();
+});
