@@ -25,6 +25,8 @@ export interface KmsPolicyStudioApi {
   advisorState(): ReturnType<AdvisorPanel['state']> | undefined;
   /** Drives the open advisor panel as if its form had changed. */
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
+  /** The Keys view as indented `label — description` lines, expanded `depth` levels. */
+  keyTreeSnapshot(depth?: number): Promise<string[]>;
   /** Puts an opened live key policy (unsaved edits included) after the diagnostics check, without dialogs. */
   putLiveKeyPolicy(uri: vscode.Uri): Promise<PutOutcome>;
 }
@@ -82,6 +84,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
       return true;
     },
     putLiveKeyPolicy: (uri) => policies.putWithoutConfirmation(uri),
+    keyTreeSnapshot: (depth) => explorer.snapshot(depth),
   };
 }
 

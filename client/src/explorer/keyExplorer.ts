@@ -70,6 +70,24 @@ export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
     }
   }
 
+  /**
+   * The tree as indented text lines (`label — description`), expanded to `depth` levels: what a
+   * screen reader would announce, and what the integration tier checks.
+   */
+  async snapshot(depth = 4): Promise<string[]> {
+    const lines: string[] = [];
+    const walk = async (node: KeyTreeNode | undefined, level: number): Promise<void> => {
+      if (level >= depth) return;
+      for (const child of await this.getChildren(node)) {
+        const label = typeof child.label === 'string' ? child.label : (child.label?.label ?? '');
+        lines.push(`${'  '.repeat(level)}${label}${child.description ? ` — ${child.description}` : ''}`);
+        if (child.collapsibleState !== vscode.TreeItemCollapsibleState.None) await walk(child, level + 1);
+      }
+    };
+    await walk(undefined, 0);
+    return lines;
+  }
+
   async resolveTreeItem(item: vscode.TreeItem, node: KeyTreeNode): Promise<vscode.TreeItem> {
     if (node instanceof KeyNode && !item.tooltip) item.tooltip = keyTooltip(node.key);
     return item;

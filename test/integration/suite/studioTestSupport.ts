@@ -14,6 +14,7 @@ export interface StudioApi {
   advisorState(): { recommendation: { recommended: string; reasons: { questionId: string }[] }; costs: { option: string; monthlyUsd: number }[] } | undefined;
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
   putLiveKeyPolicy(uri: vscode.Uri): Promise<{ outcome: string; message: string }>;
+  keyTreeSnapshot(depth?: number): Promise<string[]>;
 }
 
 export async function studio(): Promise<StudioApi> {
