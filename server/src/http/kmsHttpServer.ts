@@ -3,7 +3,7 @@
 // and answers every failure with a KMS-shaped error instead of dropping the connection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KmsEngineService } from '../core/engine/kmsEngineApi';
+import { KmsServiceError, type KmsEngineService } from '../core/engine/kmsEngineApi';
 import type { RawWireRequest, RawWireResponse } from './rawWireMessage';
 import { handleRawWireRequest, type WireHandlerOptions } from './wireRequestHandler';
 import { errorResponse, WireErrors } from './wireErrors';
@@ -40,10 +40,14 @@ export async function startKmsHttpServer(
 ): Promise<RunningKmsHttpServer> {
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const server = createServer({
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
-    headersTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000),
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 10_000),
     keepAliveTimeout: 5_000,
+    // Node checks the two timeouts above on this interval (30 s by default), so a stalled
+    // client would otherwise hold its socket up to 30 s past its limit.
+    connectionsCheckingInterval: Math.min(1_000, requestTimeout),
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -77,9 +81,26 @@ export async function startKmsHttpServer(
       if (!res.headersSent && !res.destroyed) send(res, errorResponse(WireErrors.internal()), true);
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  // Requests node cannot parse or that ran out of time: still a KMS-shaped answer, then close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT';
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const answer = errorResponse(
+      timedOut
+        ? WireErrors.timeout()
+        : tooLarge
+          ? new KmsServiceError('RequestHeaderFieldsTooLargeException', 'The request headers are too large.', 431)
+          : WireErrors.serialization('The request is not well-formed HTTP.'),
+    );
+    const reason = timedOut ? 'Request Timeout' : tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+    const head = Object.entries({ ...answer.headers, connection: 'close' })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${answer.statusCode} ${reason}\r\n${head}\r\n`), answer.body]));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -118,6 +118,17 @@ describe('startKmsHttpServer', () => {
     assert.equal((await post(server.url, '/_studio/nothing', {}, '')).status, 404);
   });
 
+  it('answers garbage that is not HTTP with a KMS-shaped 400 and closes that connection only', async () => {
+    const { connect } = await import('node:net');
+    const socket = connect(server.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString()));
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()).write('\u0000\u0001 not http at all\r\n\r\n'));
+    assert.match(received, /^HTTP\/1\.1 400/);
+    assert.match(received, /"__type":"SerializationException"/);
+    assert.ok((await client().send(new ListKeysCommand({}))).Keys);
+  });
+
   it('closes cleanly with keep-alive connections open', async () => {
     const extra = await startKmsHttpServer(engine, { now: () => clock.now });
     const kms = new KMSClient({
@@ -130,5 +141,36 @@ describe('startKmsHttpServer', () => {
     await extra.close();
     assert.ok(Date.now() - started < 1500, 'idle keep-alive sockets do not hold the close');
     kms.destroy();
+  });
+});
+
+describe('startKmsHttpServer request time limit', () => {
+  it('closes a request whose body never finishes, and keeps serving others', async () => {
+    const engine = new RecordingEngine({ ListKeys: () => ({ Keys: [] }) });
+    const server = await startKmsHttpServer(engine, { port: 0, requestTimeoutMs: 1_000 });
+    try {
+      const { connect } = await import('node:net');
+      const socket = connect(server.port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString()));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: TrentService.ListKeys\r\nContent-Length: 100\r\n\r\n{"Li');
+      const started = Date.now();
+      await closed;
+      const waited = Date.now() - started;
+      assert.ok(waited >= 900 && waited < 5_000, `closed after ${waited} ms`);
+      assert.match(received, /^HTTP\/1\.1 408/);
+      assert.match(received, /x-amzn-errortype: RequestTimeoutException/);
+      const kms = new KMSClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: TEST_ACCESS_KEY.accessKeyId, secretAccessKey: TEST_ACCESS_KEY.secretAccessKey },
+        maxAttempts: 1,
+      });
+      assert.deepEqual((await kms.send(new ListKeysCommand({}))).Keys, []);
+      kms.destroy();
+    } finally {
+      await server.close();
+    }
   });
 });
