@@ -199,7 +199,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     if (built.ok) return toResponse(withSourceUris(simulateAccess(built.scenario), file));
     const fromEngine = engineSources.get(ctx)?.(input);
     if (fromEngine) return toResponse(simulateAccess(fromEngine));
-    return toResponse(keyNotFoundResult(input.principalArn, input.action, keyRef, built.message));
+    return toResponse(keyNotFoundResult(input.principalArn, input.action, keyRef, built.message, file ? `the environment file ${file}` : 'the default environment (no environment file)'));
   };
 
   connection.onRequest(SimulateRequest.method, (params: SimulateParams, token) =>

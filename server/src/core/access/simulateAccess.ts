@@ -419,7 +419,7 @@ function markOrgDeciding(traces: PolicyTrace[], kind: PolicyKind): PolicyTrace[]
  * The answer when the named key does not exist at all (so there is no scenario to evaluate):
  * KMS fails the request with NotFoundException before any policy is read.
  */
-export function keyNotFoundResult(principal: string, action: string, keyRef: string, message: string): SimulationResult {
+export function keyNotFoundResult(principal: string, action: string, keyRef: string, message: string, where?: string): SimulationResult {
   const caller = parseCaller(principal);
   return {
     decision: 'NotApplicable',
@@ -431,6 +431,6 @@ export function keyNotFoundResult(principal: string, action: string, keyRef: str
     request: { principal: caller.arn, principalType: caller.principalType, callerAccount: caller.account, action, resource: keyRef, keyAccount: null, crossAccount: false },
     keyState: null,
     context: {},
-    trace: { steps: [{ step: 'resolve key', outcome: 'failed', detail: `${keyRef} does not name a key the caller can reach: ${message}` }], policies: [], grants: [] },
+    trace: { steps: [{ step: 'resolve key', outcome: 'failed', detail: `${keyRef} does not name a key the caller can reach${where ? ` in ${where}` : ''}: ${message}` }], policies: [], grants: [] },
   };
 }
