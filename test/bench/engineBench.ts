@@ -20,9 +20,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../unit/http/signedRequest';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 2_500);
-const HTTP_MS = Number(process.env.BENCH_HTTP_MS ?? 4_000);
+const HTTP_MS = Number(process.env.BENCH_HTTP_MS ?? 2_000);
 const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
 const IN_FLIGHT = 8;
+/** Each measurement is split in rounds, alternating engine and baseline; the best round of each counts. */
+const ROUNDS = 4;
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Answers every request with the same bytes, without looking at it: the SDK's own cost. */
@@ -87,8 +89,8 @@ async function inProcessPhase(): Promise<void> {
   const noopEncrypt = () => noopEncryptClient.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }));
   const noopDataKey = () => noopDataKeyClient.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
 
-  // Warm every path until the JIT settles, then alternate engine and baseline so drift hits
-  // both alike; keep the best round of each.
+  // Warm every path until the JIT settles, then alternate engine and baseline so drift (and
+  // other work on a shared machine) hits both alike; keep the best round of each.
   for (const warm of [encrypt, noopEncrypt, dataKey, noopDataKey]) await rate(1_000, warm);
   for (const [name, real, noop] of [
     ['Encrypt (1 KB)', encrypt, noopEncrypt],
@@ -96,9 +98,9 @@ async function inProcessPhase(): Promise<void> {
   ] as const) {
     const engineRates: number[] = [];
     const noopRates: number[] = [];
-    for (let round = 0; round < 2; round++) {
-      engineRates.push(await rate(PHASE_MS / 2, real));
-      noopRates.push(await rate(PHASE_MS / 2, noop));
+    for (let round = 0; round < ROUNDS; round++) {
+      engineRates.push(await rate(PHASE_MS / ROUNDS, real));
+      noopRates.push(await rate(PHASE_MS / ROUNDS, noop));
     }
     const withEngine = Math.max(...engineRates);
     const sdkOnly = Math.max(...noopRates);
@@ -128,9 +130,20 @@ async function httpPhase(): Promise<void> {
     const bare = fork(__filename, ['--bare', sample.toString('base64')], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const bareUrl = await new Promise<string>((resolve) => bare.once('message', (m) => resolve(String(m))));
 
-    const bareRate = await runLoadProcess(bareUrl, keyId);
-    const engineRate = await runLoadProcess(serve.url, keyId);
+    // Alternate the two servers so a burst of load from elsewhere on the machine hits both.
+    const bareRuns: { rate: number; errors: number }[] = [];
+    const engineRuns: { rate: number; errors: number }[] = [];
+    for (let round = 0; round < ROUNDS / 2; round++) {
+      bareRuns.push(await runLoadProcess(bareUrl, keyId));
+      engineRuns.push(await runLoadProcess(serve.url, keyId));
+    }
     bare.kill();
+    const best = (runs: { rate: number; errors: number }[]) => ({
+      rate: Math.max(...runs.map((r) => r.rate)),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+    });
+    const bareRate = best(bareRuns);
+    const engineRate = best(engineRuns);
     console.log(
       `Encrypt (1 KB) over loopback HTTP to kms-policy serve, ${HTTP_CLIENTS} keep-alive clients: ${fmt(engineRate.rate)} requests/s ` +
         `(${engineRate.errors} errors) | bare node:http with the same answer: ${fmt(bareRate.rate)} requests/s | ` +
@@ -275,7 +288,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = Date.now();
-  console.log(`Engine benchmark (Node ${process.version}, phases of ${PHASE_MS} ms, HTTP run ${HTTP_MS} ms)`);
+  console.log(`Engine benchmark (Node ${process.version}; ${ROUNDS} alternating rounds per figure, ${PHASE_MS} ms per in-process phase, HTTP runs of ${HTTP_MS} ms; best round shown)`);
   const phases = (process.env.BENCH_PHASES ?? 'in-process,http').split(',');
   if (phases.includes('in-process')) await inProcessPhase();
   if (phases.includes('http')) await httpPhase();
