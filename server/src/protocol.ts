@@ -126,6 +126,20 @@ export interface WhoCanUseKeyResult {
   readonly text: string;
 }
 
+/**
+ * Client -> server, when the user starts Simulate access: what to offer in the pickers, from the
+ * environment file (its principals and keys, the encryption contexts its grants require).
+ */
+export const SimulationChoicesRequest = { method: 'kmsPolicyStudio/simulationChoices' } as const;
+export interface SimulationChoicesResult {
+  /** The environment file the choices come from; absent for the default environment. */
+  readonly environmentFile?: string;
+  readonly principals: readonly { readonly arn: string; readonly name?: string }[];
+  readonly keys: readonly { readonly arn: string; readonly aliases: readonly string[]; readonly description?: string; readonly state: string }[];
+  /** Encryption contexts worth trying: those the environment's grants require. */
+  readonly encryptionContexts: readonly Readonly<Record<string, string>>[];
+}
+
 /** Server -> client notification: the embedded engine's keys changed (refresh the explorer). */
 export const EngineChangedNotification = { method: 'kmsPolicyStudio/engineChanged' } as const;
 

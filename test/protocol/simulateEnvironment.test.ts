@@ -74,6 +74,19 @@ describe('simulate access against the environment file', () => {
     assert.equal(answer.error, 'NotFoundException');
   });
 
+  it('offers the environment\'s principals, keys and grant encryption contexts as simulation choices', async () => {
+    const choices = (await connection.sendRequest('kmsPolicyStudio/simulationChoices', {})) as {
+      environmentFile: string;
+      principals: { arn: string; name?: string }[];
+      keys: { arn: string; aliases: string[]; state: string }[];
+      encryptionContexts: Record<string, string>[];
+    };
+    assert.equal(choices.environmentFile, environmentFile);
+    assert.ok(choices.principals.some((p) => p.arn === 'arn:aws:iam::111122223333:role/AppRole' && p.name === 'AppRole'));
+    assert.deepEqual(choices.keys, [{ arn: KEY_ARN, aliases: ['alias/demo-app'], description: 'Demo application key', state: 'Enabled' }]);
+    assert.deepEqual(choices.encryptionContexts, [{ team: 'billing' }]);
+  });
+
   it('who can use the key: a row per principal, with the path', async () => {
     const table = (await connection.sendRequest('kmsPolicyStudio/whoCanUseKey', { key: 'alias/demo-app', actions: ['kms:Decrypt'] })) as {
       keyArn: string;

@@ -28,6 +28,7 @@ import {
   assembleScenario,
   buildScenarioFromEnvironment,
   findEnvironmentKey,
+  keyArnOf,
   scenarioGrants,
   scenarioKey,
   type ScenarioRequestInput,
@@ -37,9 +38,11 @@ import {
   LANGUAGE_ID,
   SCENARIO_LANGUAGE_ID,
   SimulateRequest,
+  SimulationChoicesRequest,
   WhoCanUseKeyRequest,
   type SimulateParams,
   type SimulateResult,
+  type SimulationChoicesResult,
   type WhoCanUseKeyParams,
   type WhoCanUseKeyResult,
 } from '../protocol';
@@ -226,6 +229,32 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
       const table = whoCanUseKey(environment, params.key, { actions: params.actions });
       if (!table) return invalid(`key: ${params.key} is not a key of the environment file`);
       return { ...table, text: formatWhoCanUseKey(table) };
+    }),
+  );
+
+  connection.onRequest(SimulationChoicesRequest.method, (_params: unknown, token) =>
+    runSafelyAsync<SimulationChoicesResult | ResponseError<void>>(connection, token, SimulationChoicesRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Could not read the environment; see the server log'), async () => {
+      let loaded: { environment: Environment; file?: string };
+      try {
+        loaded = loadEnvironment();
+      } catch (error) {
+        if (error instanceof ResponseError) return error;
+        throw error;
+      }
+      const { environment, file } = loaded;
+      const contexts = new Map<string, Record<string, string>>();
+      for (const key of environment.keys) {
+        for (const grant of key.grants) {
+          const pairs = grant.constraints?.encryptionContextEquals ?? grant.constraints?.encryptionContextSubset;
+          if (pairs) contexts.set(JSON.stringify(pairs), { ...pairs });
+        }
+      }
+      return {
+        environmentFile: file,
+        principals: environment.principals.map((p) => ({ arn: p.arn, name: p.name })),
+        keys: environment.keys.map((k) => ({ arn: keyArnOf(environment, k), aliases: k.aliases, description: k.description, state: k.state ?? 'Enabled' })),
+        encryptionContexts: [...contexts.values()],
+      };
     }),
   );
 
