@@ -18,7 +18,8 @@ export function nextEventTime(state: EngineState): number {
   for (const key of Object.values(state.keys)) {
     consider(key.transientUntil);
     if (key.state === 'PendingDeletion') consider(key.deletionDate);
-    if (key.rotation.enabled) consider(key.rotation.nextRotationAt);
+    // A disabled key does not rotate; EnableKey reschedules, and an overdue rotation happens then.
+    if (key.rotation.enabled && key.state === 'Enabled') consider(key.rotation.nextRotationAt);
     for (const material of key.materials) if (material.secret && material.validTo !== undefined) consider(material.validTo);
   }
   for (const store of Object.values(state.customKeyStores)) consider(store.transientUntil);
