@@ -6,7 +6,7 @@
 // installed into a fresh staging folder and moved into place only when it works, so a failed
 // or interrupted install never leaves a half-built folder that a later run would reuse.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CODE_SERVER_DIR,
@@ -22,28 +22,39 @@ const started = Date.now();
 const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const say = (message) => console.log(`[tools] ${message}`);
 
-/** Runs a command, streaming its output with a prefix; rejects with its last lines on failure. */
+// Everything the installs print goes to this log; the console gets the milestones and a heartbeat.
+const LOG_FILE = join(TOOLS_DIR, 'install.log');
+const MILESTONE = /^(> |added \d|Installing |npm error|gyp ERR!|ERROR|npm warn install-scripts)/;
+const NOISE = /Unknown (user|env|cli) config "(nodedir|unsafe-perm)"/;
+
+/** Runs a command, logging its output; rejects with its last lines on failure. */
 function run(command, args, options) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(LOG_FILE, { flags: 'a' });
+    log.write(`\n$ ${command} ${args.join(' ')}\n`);
+    const t = Date.now();
+    const heartbeat = setInterval(() => say(`  ... still working (${elapsed(t)}; details in ${LOG_FILE})`), 30_000);
     const tail = [];
     const onData = (data) => {
+      log.write(data);
       for (const line of String(data).split('\n')) {
-        if (!line.trim()) continue;
         // npm 11 warns about settings it no longer knows but node-gyp and code-server's
         // postinstall still read (nodedir, unsafe-perm), once per nested install: noise.
-        if (/Unknown (user|env|cli) config "(nodedir|unsafe-perm)"/.test(line)) continue;
+        if (!line.trim() || NOISE.test(line)) continue;
         tail.push(line);
         if (tail.length > 40) tail.shift();
-        console.log(`        ${line}`);
+        if (MILESTONE.test(line.trim())) console.log(`        ${line.trim()}`);
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', reject);
+    child.on('error', (error) => { clearInterval(heartbeat); log.end(); reject(error); });
     child.on('close', (code) => {
+      clearInterval(heartbeat);
+      log.end();
       if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail.join('\n')}`));
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code} (full log: ${LOG_FILE}):\n${tail.join('\n')}`));
     });
   });
 }
@@ -83,8 +94,16 @@ function npmCli() {
   return cli;
 }
 
+// Settings a user may have chosen for every npm (registry, proxy, cache); kept for our installs.
+const USER_NPM_SETTINGS = /^npm_config_(registry|cache|proxy|https_proxy|noproxy|userconfig|globalconfig|strict_ssl|cafile)$/i;
+
 function baseEnv() {
-  const env = { ...process.env };
+  // Under `npm run tools` the outer npm (on the system Node) exports its own state: its user
+  // agent, which code-server's postinstall reads to check the Node version, its prefixes and
+  // lifecycle variables. The installs here are separate npm runs, so they start without those.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) || USER_NPM_SETTINGS.test(name)),
+  );
   // Scripts must run: code-server's postinstall installs and builds its VS Code dependencies.
   env.npm_config_ignore_scripts = 'false';
   env.npm_config_fund = 'false';
