@@ -3,7 +3,7 @@
 // (errors and the lockout rule), shows the difference from the key's current policy, and calls
 // PutKeyPolicy once the user confirms.
 import * as vscode from 'vscode';
-import { GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import type { StudioContext } from '../studioContext';
 import type { KmsBackend } from '../kms/kmsBackend';
 import { formatKmsError } from '../kms/kmsErrorMessage';
@@ -48,6 +48,30 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
     return this.opened.get(uri.toString())?.keyArn;
   }
 
+  /**
+   * A policy file opened in an earlier session: its path (`key-policies/<backend>/<region>/<key id>.key-policy.json`)
+   * says which key it belongs to, and the key's current policy is read again to diff against.
+   */
+  private async reopenedAfterReload(uri: vscode.Uri): Promise<OpenedPolicy | undefined> {
+    const root = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies').path + '/';
+    if (uri.scheme !== 'file' || !uri.path.startsWith(root)) return undefined;
+    const [folder, region, file] = uri.path.slice(root.length).split('/');
+    const keyId = file?.replace(/\.key-policy\.json$/, '');
+    const backend = this.ctx.backends().find((b) => folderName(b.id) === folder);
+    if (!backend || !region || !keyId || keyId === file) return undefined;
+    try {
+      const client = await backend.client(region);
+      const answer = await client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+      const described = await client.send(new DescribeKeyCommand({ KeyId: keyId }));
+      const opened: OpenedPolicy = { backend, region, keyId, keyArn: described.KeyMetadata?.Arn ?? keyId, live: prettyPolicy(answer.Policy ?? '{}') };
+      this.opened.set(uri.toString(), opened);
+      return opened;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not read the current policy of ${keyId}: ${formatKmsError(error)}`);
+      return undefined;
+    }
+  }
+
   provideTextDocumentContent(uri: vscode.Uri): string {
     const file = vscode.Uri.parse(decodeURIComponent(uri.query));
     return this.opened.get(file.toString())?.live ?? '';
@@ -71,7 +95,7 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
         const client = await target.backend.client(target.region);
         const answer = await client.send(new GetKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default' }));
         const live = prettyPolicy(answer.Policy ?? '{}');
-        const folder = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies', target.backend.id.replace(/[^\w.-]+/g, '_'), target.region);
+        const folder = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies', folderName(target.backend.id), target.region);
         await vscode.workspace.fs.createDirectory(folder);
         const file = vscode.Uri.joinPath(folder, `${target.keyId}.key-policy.json`);
         await vscode.workspace.fs.writeFile(file, Buffer.from(live, 'utf8'));
@@ -88,7 +112,7 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
 
   private async onSaved(document: vscode.TextDocument): Promise<void> {
     const key = document.uri.toString();
-    const opened = this.opened.get(key);
+    const opened = this.opened.get(key) ?? (await this.reopenedAfterReload(document.uri));
     if (!opened || this.saving.has(key)) return;
     this.saving.add(key);
     try {
@@ -158,6 +182,11 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
 export interface PutOutcome {
   readonly outcome: 'put' | 'unchanged' | 'hasErrors' | 'cancelled' | 'refused' | 'notLivePolicy';
   readonly message: string;
+}
+
+/** The storage folder of a backend's policy files: its id with path-unsafe characters replaced. */
+function folderName(backendId: string): string {
+  return backendId.replace(/[^\w.-]+/g, '_');
 }
 
 function prettyPolicy(policy: string): string {
