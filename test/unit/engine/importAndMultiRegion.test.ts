@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { constants, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, verify as nodeVerify } from 'node:crypto';
+import { constants, createHmac, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes, verify as nodeVerify } from 'node:crypto';
 import { test } from 'node:test';
 import { aeskwp } from '@noble/ciphers/aes.js';
 import { AdjustableClock } from '../../../server/src/core/engine/engineClock';
@@ -149,5 +149,23 @@ test('a primary with replicas waits in PendingReplicaDeletion until its replicas
   assert.ok(nowPending.DeletionDate * 1000 > clock.now().getTime() + 6 * DAY);
   clock.advance(7 * DAY + 1000);
   assert.equal((await h.fail('DescribeKey', { KeyId: primary.KeyId })).errorName, 'NotFoundException');
+  await h.engine.close();
+});
+
+test('imported HMAC and RSA material is the material the key uses', async () => {
+  const h = await openHarness();
+  const { KeyMetadata: hmac } = await h.call('CreateKey', { Origin: 'EXTERNAL', KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+  const secret = randomBytes(32);
+  await importInto(h, hmac.KeyId, secret);
+  const mac = await h.call('GenerateMac', { KeyId: hmac.KeyId, Message: b64('msg'), MacAlgorithm: 'HMAC_SHA_256' });
+  assert.equal(mac.Mac, createHmac('sha256', secret).update('msg').digest('base64'));
+  const described = (await h.call('DescribeKey', { KeyId: hmac.KeyId })).KeyMetadata;
+  assert.deepEqual([described.KeyState, described.ExpirationModel, described.CurrentKeyMaterialId], ['Enabled', 'KEY_MATERIAL_DOES_NOT_EXPIRE', undefined]);
+  const { KeyMetadata: rsa } = await h.call('CreateKey', { Origin: 'EXTERNAL', KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' });
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  await importInto(h, rsa.KeyId, pair.privateKey.export({ type: 'pkcs8', format: 'der' }), 'RSA_AES_KEY_WRAP_SHA_256');
+  const published = (await h.call('GetPublicKey', { KeyId: rsa.KeyId })).PublicKey;
+  assert.equal(published, pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'));
+  await assert.rejects(importInto(h, hmac.KeyId, randomBytes(16)), { errorName: 'IncorrectKeyMaterialException' });
   await h.engine.close();
 });
