@@ -186,7 +186,16 @@ describe('grants', () => {
     assert.equal(simulateAccess(scenario({ grants: [g] })).decision, 'ImplicitDeny');
     assert.equal(simulateAccess(scenario({ grants: [g], request: { grantTokens: ['token-1'] } })).decision, 'Allow');
   });
-  it('a grant with CreateGrant passes on only its own operations', () => {
+  it('"the grant constraints in child grants must be equally restrictive or more restrictive than those in the parent grant"', () => {
+    const g = grant({ operations: ['Decrypt', 'CreateGrant'], constraints: { encryptionContextSubset: { team: 'billing' } } });
+    const ask = (constraints?: object) =>
+      simulateAccess(scenario({ grants: [g], request: { action: 'kms:CreateGrant', grant: { granteePrincipal: APP_ROLE, operations: ['Decrypt'], constraints } } })).decision;
+    assert.equal(ask(), 'ImplicitDeny');
+    assert.equal(ask({ encryptionContextSubset: { team: 'finance' } }), 'ImplicitDeny');
+    assert.equal(ask({ encryptionContextSubset: { team: 'billing', record: '7' } }), 'Allow');
+    assert.equal(ask({ encryptionContextEquals: { team: 'billing' } }), 'Allow');
+  });
+  it('"The grantee principal can use this permission to create a grant that includes any subset of the operations specified in the parent grant"', () => {
     const g = grant({ operations: ['Decrypt', 'CreateGrant'] });
     const ask = (operations: string[]) => simulateAccess(scenario({ grants: [g], request: { action: 'kms:CreateGrant', grant: { granteePrincipal: APP_ROLE, operations } } })).decision;
     assert.equal(ask(['Decrypt']), 'Allow');

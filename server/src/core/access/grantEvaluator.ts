@@ -39,8 +39,32 @@ const EC_OPERATIONS: ReadonlySet<string> = new Set([
   'GenerateDataKeyWithoutPlaintext',
   'ReEncryptFrom',
   'ReEncryptTo',
-  'CreateGrant',
 ]);
+
+function includesPairs(outer: Readonly<Record<string, string>> | undefined, inner: Readonly<Record<string, string>>): boolean {
+  return !!outer && Object.keys(inner).every((k) => outer[k] === inner[k]);
+}
+
+/**
+ * "The grant constraints in child grants must be equally restrictive or more restrictive than
+ * those in the parent grant" (AWS KMS Developer Guide, "Granting CreateGrant permission").
+ */
+function childConstraintProblem(parent: GrantConstraints | null | undefined, child: GrantConstraints | null | undefined): string | undefined {
+  if (!parent) return undefined;
+  if (parent.encryptionContextEquals) {
+    const want = parent.encryptionContextEquals;
+    const got = child?.encryptionContextEquals;
+    const same = !!got && Object.keys(got).length === Object.keys(want).length && includesPairs(got, want);
+    if (!same) return `the new grant must keep this grant's EncryptionContextEquals ${JSON.stringify(want)}`;
+  }
+  if (parent.encryptionContextSubset) {
+    const want = parent.encryptionContextSubset;
+    if (!includesPairs(child?.encryptionContextEquals, want) && !includesPairs(child?.encryptionContextSubset, want)) {
+      return `the new grant must be constrained to at least this grant's EncryptionContextSubset ${JSON.stringify(want)}`;
+    }
+  }
+  return undefined;
+}
 
 export type GranteeMatch = 'direct' | 'account';
 
@@ -117,9 +141,11 @@ export function evaluateGrants(
         if (problem) return problem;
       }
       if (operation === 'CreateGrant' && request.grant) {
-        // A grantee with CreateGrant can pass on only the operations of its own grant.
+        // A grantee with CreateGrant can pass on only the operations of its own grant, no less constrained.
         const extra = request.grant.operations.filter((op) => !grant.operations.includes(op));
         if (extra.length) return `a grant with CreateGrant may only pass on its own operations; ${extra.join(', ')} are not in it`;
+        const problem = childConstraintProblem(grant.constraints, request.grant.constraints);
+        if (problem) return problem;
       }
       return grantee;
     })();
