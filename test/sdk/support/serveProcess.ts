@@ -26,7 +26,7 @@ export function assertCliBuilt(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'node esbuild.mjs' (npm test builds it first).`);
 }
 
-/** Spawns serve and resolves once it printed its endpoint; rejects with its output if it exits first. */
+/** Spawns serve and resolves once it printed its whole banner; rejects with its output if it exits first. */
 export function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<ServeProcess> {
   assertCliBuilt();
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
@@ -45,7 +45,8 @@ export function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {},
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /KMS endpoint: (http:\/\/\S+)/.exec(output);
-      if (match) {
+      // The banner ends with "Stop with Ctrl-C."; by then every line of it was printed.
+      if (match && output.includes('Stop with Ctrl-C.')) {
         clearTimeout(timer);
         resolve({
           url: match[1]!,
