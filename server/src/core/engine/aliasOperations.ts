@@ -86,13 +86,9 @@ function listAliases(context: OperationContext) {
   const keyId = input.optionalString('KeyId', { min: 1, max: 2048 });
   const limit = input.optionalInteger('Limit', { min: 1, max: 100 }) ?? 50;
   const marker = input.optionalString('Marker', { min: 1, max: 320 });
-  let targetKeyId: string | undefined;
-  if (keyId !== undefined) {
-    const key = useKey(context, keyId, { allowAlias: false });
-    targetKeyId = key.keyId;
-  } else {
-    context.services.authorizer.authorizeAccountAction(caller, 'kms:ListAliases');
-  }
+  // ListAliases acts on no key (IAM decides, Resource "*"), in any key state, even with KeyId.
+  const targetKeyId = keyId !== undefined ? resolveKey(state, keyId, context.scope, { allowAlias: false }).key.keyId : undefined;
+  context.services.authorizer.authorizeAccountAction(caller, 'kms:ListAliases');
   const aliases = Object.values(state.aliases)
     .filter((a) => a.account === caller.accountId && a.region === caller.region && (targetKeyId === undefined || a.targetKeyId === targetKeyId))
     .sort((a, b) => a.aliasName.localeCompare(b.aliasName))
