@@ -304,8 +304,11 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     return finish('Allow', null, null, path, `Allowed: ${detail}.`, context, policyTraces(), grants.traces);
   };
   const implicitDeny = (policyType: DenyingPolicyType, detail: string): SimulationResult => {
-    steps.push({ step: 'allow', outcome: 'failed', detail });
-    return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, policyType), null, `Implicitly denied: ${detail}.`, context, policyTraces(), grants.traces);
+    // A grant for this caller that did not fit is the likeliest fix; say why it did not.
+    const nearMiss = grants.traces.find((g) => !g.matched && g.reason && !/is not the caller|not this key|malformed/.test(g.reason));
+    const full = nearMiss ? `${detail}; grant ${nearMiss.grantId} names the caller but ${nearMiss.reason}` : detail;
+    steps.push({ step: 'allow', outcome: 'failed', detail: full });
+    return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, policyType), null, `Implicitly denied: ${full}.`, context, policyTraces(), grants.traces);
   };
 
   // Operations without a key: IAM alone decides.

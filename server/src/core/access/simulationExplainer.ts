@@ -42,6 +42,8 @@ export function explainSimulation(result: SimulationResult): string {
   lines.push(`Request: ${result.request.principal} (${result.request.principalType}) -> ${result.request.action} on ${result.request.resource}`);
   if (result.request.crossAccount) lines.push(`  cross-account: caller in ${result.request.callerAccount}, key in ${result.request.keyAccount}`);
   if (result.keyState) lines.push(`  key state: ${result.keyState}`);
+  const ec = Object.entries(result.context).filter(([k]) => k.toLowerCase().startsWith('kms:encryptioncontext:'));
+  if (ec.length) lines.push(`  encryption context: ${ec.map(([k, v]) => `${k.slice('kms:EncryptionContext:'.length)}=${String(v)}`).join(', ')}`);
   lines.push('');
   lines.push('Evaluation:');
   result.trace.steps.forEach((step, i) => lines.push(`  ${i + 1}. [${step.outcome}] ${step.step}: ${step.detail}`));
