@@ -32,6 +32,8 @@ interface BridgeClient {
   readonly connection: MessageConnection;
   readonly child: ChildProcess;
   changes: number;
+  /** window/showMessage texts the server sent. */
+  readonly messages: string[];
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ async function startLanguageServer(initializationOptions: ServerInitializationOp
     connection,
     child,
     changes: 0,
+    messages: [],
     async close() {
       const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
       await connection.sendRequest('shutdown').catch(() => undefined);
@@ -55,9 +58,14 @@ async function startLanguageServer(initializationOptions: ServerInitializationOp
   };
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
   connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('window/showMessageRequest', () => null);
+  connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+    client.messages.push(params.message);
+    return null;
+  });
   connection.onNotification('window/logMessage', () => undefined);
-  connection.onNotification('window/showMessage', () => undefined);
+  connection.onNotification('window/showMessage', (params: { message: string }) => {
+    client.messages.push(params.message);
+  });
   connection.onNotification(EngineChangedNotification.method, () => {
     client.changes++;
   });
@@ -141,5 +149,48 @@ describe('the editor bridge to the embedded engine (language server over stdio)'
     client = await startLanguageServer({ engineStorePath: store.path, engineRootKeyHex: rootKeyHex });
     const keys = await bridgeKms(client).send(new ListKeysCommand({ Limit: 1000 }));
     assert.ok(keys.Keys?.some((k) => k.KeyId === created.KeyMetadata!.KeyId));
+  });
+});
+
+describe('the editor bridge with an environment file', () => {
+  const dir = scratchDir('kms-bridge-env-');
+  after(() => dir.remove());
+
+  it('offers the file\'s principals and opens no endpoint when engineHttpPort is null', async () => {
+    const environmentFile = dir.file(
+      'kms-environment.json',
+      JSON.stringify({
+        accounts: [{ id: '111122223333' }],
+        principals: [
+          { arn: 'arn:aws:iam::111122223333:root', accessKeys: [{ accessKeyId: 'test', secretAccessKey: 'test' }] },
+          { arn: 'arn:aws:iam::111122223333:role/App', accessKeys: [{ accessKeyId: 'AKIAAPPEXAMPLE', secretAccessKey: 'app-secret' }] },
+        ],
+      }),
+    );
+    const client = await startLanguageServer({ environmentFile, engineHttpPort: null });
+    try {
+      const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
+      assert.deepEqual(info.principals.map((p) => [p.arn, p.accessKeyId]), [
+        ['arn:aws:iam::111122223333:root', 'test'],
+        ['arn:aws:iam::111122223333:role/App', 'AKIAAPPEXAMPLE'],
+      ]);
+      assert.equal(info.endpoint, undefined);
+      // The App role has no identity policy: acting as it, the engine denies.
+      await expectKmsError(bridgeKms(client, { accessKeyId: 'AKIAAPPEXAMPLE', secretAccessKey: 'app-secret' }).send(new ListKeysCommand({})), 'AccessDeniedException');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('falls back to the default account with a warning when the environment file is broken', async () => {
+    const environmentFile = dir.file('broken.json', '{ "principals": ');
+    const client = await startLanguageServer({ environmentFile, engineHttpPort: null });
+    try {
+      const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
+      assert.equal(info.principals[0]?.accessKeyId, 'test');
+      assert.ok(client.messages.some((m) => m.includes('broken.json') && m.includes('cannot be used')), client.messages.join('\n'));
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -122,11 +122,11 @@ export class EngineBridge {
       served = await openServedEngine({ environmentFile, storeDir: rootKey ? options.engineStorePath : undefined, rootKey, clock });
     } catch (error) {
       if (!(error instanceof EngineStoreLockedError)) {
-        this.ctx.connection.window.showErrorMessage(`KMS Key Policy Studio: the embedded engine could not start: ${messageOf(error)}`);
+        this.tell('error', `KMS Key Policy Studio: the embedded engine could not start: ${messageOf(error)}`);
         throw error;
       }
       // Another window holds the store: this one still gets a working engine, in memory.
-      this.ctx.connection.window.showWarningMessage(`KMS Key Policy Studio: ${error.message} This window's engine keeps its state in memory.`);
+      this.tell('warning', `KMS Key Policy Studio: ${error.message} This window's engine keeps its state in memory.`);
       served = await openServedEngine({ environmentFile, clock });
     }
 
@@ -155,7 +155,8 @@ export class EngineBridge {
       return file;
     } catch (error) {
       const detail = error instanceof EnvironmentError ? error.issues.map((issue) => issue.message).join('; ') : messageOf(error);
-      this.ctx.connection.window.showWarningMessage(
+      this.tell(
+        'warning',
         `KMS Key Policy Studio: the environment file ${file} cannot be used (${detail}); the embedded engine serves the default account 111122223333.`,
       );
       return undefined;
@@ -165,10 +166,15 @@ export class EngineBridge {
   private rootKey(hex: string | undefined, storePath: string | undefined): Uint8Array | undefined {
     if (!storePath) return undefined;
     if (hex && /^[0-9a-fA-F]{64}$/.test(hex)) return new Uint8Array(Buffer.from(hex, 'hex'));
-    this.ctx.connection.window.showWarningMessage(
-      'KMS Key Policy Studio: no valid root key was given for the engine store, so the embedded engine keeps its state in memory.',
-    );
+    this.tell('warning', 'KMS Key Policy Studio: no valid root key was given for the engine store, so the embedded engine keeps its state in memory.');
     return undefined;
+  }
+
+  /** Shows a message without waiting for the user, and never lets a closed connection throw. */
+  private tell(kind: 'error' | 'warning', message: string): void {
+    const shown = kind === 'error' ? this.ctx.connection.window.showErrorMessage(message) : this.ctx.connection.window.showWarningMessage(message);
+    void Promise.resolve(shown).catch(() => undefined);
+    this.ctx.connection.console[kind === 'error' ? 'error' : 'warn'](message);
   }
 
   private scheduleChangeNotification(): void {
