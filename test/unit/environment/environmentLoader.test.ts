@@ -76,6 +76,15 @@ describe('environment loader', () => {
     assert.deepEqual(messages(JSON.stringify({ acounts: [] })), ['accounts: is required', 'acounts: is not a known property']);
   });
 
+  it('checks declared CloudHSM clusters and passes them on to the engine', () => {
+    assert.deepEqual(messages(JSON.stringify({ accounts: [{ id: '111122223333' }], cloudHsmClusters: [{ clusterId: 'my-cluster' }] })), [
+      'cloudHsmClusters[0].clusterId: must be a cluster id such as "cluster-abcdefghijk"',
+    ]);
+    const environment = loadEnvironment(JSON.stringify({ accounts: [{ id: '111122223333' }], cloudHsmClusters: [{ clusterId: 'cluster-abcdefghijk', availabilityZones: ['us-east-1a', 'us-east-1b'] }], customKeyStores: [{ name: 'store', clusterId: 'cluster-abcdefghijk' }] }));
+    assert.equal(environment.cloudHsmClusters?.length, 1);
+    assert.equal(environment.customKeyStores?.length, 1);
+  });
+
   it('reports references to undeclared accounts, duplicate aliases and shared access keys', () => {
     const text = JSON.stringify({
       accounts: [{ id: '111122223333' }],
