@@ -13,7 +13,7 @@ import type { simulateAccess as SimulateAccess } from '../../server/src/core/acc
 
 /**
  * The evaluator as the product ships it: bundled by esbuild (the extension, server and CLI all
- * run bundles), rather than transpiled on the fly by tsx, whose helpers would slow it down.
+ * run bundles), rather than transpiled on the fly by tsx, whose injected naming code would slow it down.
  */
 async function bundledSimulateAccess(): Promise<typeof SimulateAccess> {
   const result = await esbuild.build({
