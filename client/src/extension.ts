@@ -38,6 +38,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
 
   const simulations = new SimulationDocuments();
   const policies = new LiveKeyPolicyEditor(ctx);
+  ctx.livePolicyFile = (keyArn) => policies.fileForEngineKey(keyArn);
   ctx.push(simulations.register(), policies.register());
 
   const explorer = new KeyExplorer(ctx);

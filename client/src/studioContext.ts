@@ -34,6 +34,12 @@ export class StudioContext implements vscode.Disposable {
   /** Act As chose another principal. */
   readonly onDidChangePrincipal = this.principalChanged.event;
 
+  /**
+   * Writes the live policy of a key of the embedded engine to its `<key id>.key-policy.json`
+   * file and answers its URI (set by the live-policy editor), so a simulation can read it.
+   */
+  livePolicyFile?: (keyArn: string) => Promise<vscode.Uri | undefined>;
+
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('KMS Key Policy Studio', { log: true });
     this.embedded = new EmbeddedBackend(

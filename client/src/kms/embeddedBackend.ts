@@ -80,7 +80,17 @@ export class EmbeddedBackend implements KmsBackend {
   }
 
   async client(region: string): Promise<KMSClient> {
-    const principal = await this.currentPrincipal();
+    return this.clientFor(await this.currentPrincipal(), region);
+  }
+
+  /** A client signed as the account root user (or the first principal), whoever Act As chose. */
+  async rootClient(region: string): Promise<KMSClient> {
+    const { principals } = await this.engineInfo();
+    const root = principals.find((p) => p.arn.endsWith(':root')) ?? (await this.currentPrincipal());
+    return this.clientFor(root, region);
+  }
+
+  private clientFor(principal: EnginePrincipal, region: string): KMSClient {
     const cacheKey = `${principal.accessKeyId}|${region}`;
     let client = this.clients.get(cacheKey);
     if (!client) {

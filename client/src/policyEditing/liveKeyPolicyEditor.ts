@@ -43,6 +43,32 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
     );
   }
 
+  /**
+   * Writes the current policy of a key of the embedded engine to its policy file, without
+   * opening an editor, and answers the file's URI. Read as the root user: explaining a denial
+   * must not depend on the denied principal's own permission to read the policy.
+   */
+  async fileForEngineKey(keyArn: string): Promise<vscode.Uri | undefined> {
+    const [, , service, region, , resource] = keyArn.split(':');
+    if (service !== 'kms' || !region || !resource?.startsWith('key/')) return undefined;
+    const keyId = resource.slice('key/'.length);
+    const backend = this.ctx.embedded;
+    try {
+      const answer = await (await backend.rootClient(region)).send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+      const live = prettyPolicy(answer.Policy ?? '{}');
+      const folder = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies', folderName(backend.id), region);
+      await vscode.workspace.fs.createDirectory(folder);
+      const file = vscode.Uri.joinPath(folder, `${keyId}.key-policy.json`);
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+      // An open, edited copy is the user's draft: simulate that, do not overwrite it.
+      if (!open?.isDirty) await vscode.workspace.fs.writeFile(file, Buffer.from(live, 'utf8'));
+      if (!this.opened.has(file.toString())) this.opened.set(file.toString(), { backend, region, keyId, keyArn, live });
+      return file;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The key ARN behind an opened policy file (Simulate Access uses it as the resource). */
   keyArnFor(uri: vscode.Uri): string | undefined {
     return this.opened.get(uri.toString())?.keyArn;

@@ -30,7 +30,17 @@ export interface DeniedRequest {
 
 export async function runSimulation(ctx: StudioContext, docs: SimulationDocuments, params: SimulateParams, asked: SimulationAsked): Promise<{ result: SimulateResult; editor: vscode.TextEditor }> {
   const client = await ctx.client();
-  const result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+  let result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+  // A key created in the engine is unknown to the environment file: simulate with its live policy.
+  const resource = asked.resource;
+  if (result.decision === 'NotApplicable' && !params.policyUri && !params.scenarioUri && resource?.startsWith('arn:') && ctx.livePolicyFile) {
+    const policyFile = await ctx.livePolicyFile(resource);
+    if (policyFile) {
+      params = { ...params, policyUri: policyFile.toString() };
+      asked = { ...asked, policyUri: params.policyUri };
+      result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+    }
+  }
   const report = buildSimulationReport(result, asked);
   const title = `${result.decision} ${asked.action ?? ''} ${asked.principal?.split(/[:/]/).pop() ?? ''}`.trim();
   const editor = await docs.show(report, title);

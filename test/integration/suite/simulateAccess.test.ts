@@ -39,6 +39,22 @@ describe('Simulate access', () => {
     assert.ok(statementLinks.every((l) => /^L\d+,\d+$/.test(l.target?.fragment ?? '') && l.target?.path.endsWith('/key-policy.json')), `statement links lead to lines of key-policy.json: ${targets.join(' ')}`);
   });
 
+  it('simulates a request on a key of the embedded engine, as Why? does after a denial', async () => {
+    const created = await vscode.commands.executeCommand<{ Arn?: string }>('kmsPolicyStudio.createKey', { description: 'simulate a live key' });
+    assert.ok(created?.Arn);
+    const result = await vscode.commands.executeCommand<{ decision: string; error: string | null } | undefined>('kmsPolicyStudio.simulateAccess', {
+      principal: 'arn:aws:iam::111122223333:user/alice',
+      action: 'kms:Encrypt',
+      resource: created.Arn,
+    });
+    assert.ok(result, 'the server found the key in the engine');
+    const editor = await waitFor('the simulation document', simulationEditor);
+    console.log(`simulate alice kms:Encrypt on a new engine key -> ${editor.document.lineAt(0).text}`);
+    assert.equal(editor.document.lineAt(0).text, 'Decision: ImplicitDeny');
+    assert.equal(result.error, 'AccessDeniedException');
+    assert.match(editor.document.getText(), /alice is not authorized to perform: kms:Encrypt/);
+  });
+
   it('runs a scenario file and explains the denial', async () => {
     const scenario = workspaceFile('alice-decrypt-denied.kms-scenario.json');
     const result = await vscode.commands.executeCommand<{ decision: string } | undefined>('kmsPolicyStudio.runScenario', scenario);
