@@ -59,6 +59,18 @@ describe('kms-policy simulate', () => {
     assert.equal(without.decision, 'ImplicitDeny');
   });
 
+  it('--who-can-use lists each principal of the environment with the path that allows each action', () => {
+    const text = run('--environment', 'examples/kms-environment.json', '--who-can-use', 'alias/demo-app');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^Who can use arn:aws:kms:us-east-1:111122223333:key\/1234abcd-12ab-34cd-56ef-1234567890ab\n/);
+    assert.match(text.stdout, /alice arn:aws:iam::111122223333:user\/alice\n {2}kms:Decrypt +allowed via grant \(only with encryption context team=billing\)\n/);
+    const json = JSON.parse(run('--environment', 'examples/kms-environment.json', '--who-can-use', 'alias/demo-app', '--json').stdout) as { rows: { principal: string }[] };
+    assert.ok(json.rows.some((r) => r.principal === 'arn:aws:iam::444455556666:role/PartnerReader'));
+    const missing = run('--environment', 'examples/kms-environment.json', '--who-can-use', 'alias/nope');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /--who-can-use: alias\/nope is not a key of examples\/kms-environment.json/);
+  });
+
   it('a key that does not resolve is an answer (NotFoundException), not an input error', () => {
     const result = run('--environment', 'examples/kms-environment.json', '--principal', 'arn:aws:iam::444455556666:role/PartnerReader', '--action', 'kms:Decrypt', '--key', 'alias/demo-app', '--json');
     assert.equal(result.status, 0, result.stderr);

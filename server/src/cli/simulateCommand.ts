@@ -6,7 +6,9 @@ import { dirname, resolve } from 'node:path';
 import { parseScenarioText } from '../core/access/scenarioParser';
 import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
 import { explainSimulation } from '../core/access/simulationExplainer';
+import { formatWhoCanUseKey, whoCanUseKey } from '../core/access/whoCanUseKey';
 import { parseEnvironment } from '../core/environment/environmentLoader';
+import type { Environment } from '../core/environment/environmentModel';
 import { buildScenarioFromEnvironment } from '../core/environment/scenarioBuilder';
 import type { AccessScenario } from '../core/access/scenario';
 import type { SimulationResult } from '../core/access/simulationResult';
@@ -16,10 +18,13 @@ const USAGE = `Usage:
   kms-policy simulate --environment FILE --principal ARN --action kms:ACTION --key KEY
                       [--region REGION] [--encryption-context k=v]... [--context key=value]...
                       [--via-service SERVICE] [--json | --explain]
+  kms-policy simulate --environment FILE --who-can-use KEY [--json]
 
 FILE is a *.kms-scenario.json file (request, key, keyPolicy, identityPolicies, grants, ...).
 With --environment, the scenario is built from an environment file: KEY is a key id, key ARN,
 alias name or alias ARN, resolved as AWS KMS resolves it for the caller.
+--who-can-use lists every principal of the environment (and those the key policy and grants
+name) with the actions each may perform on the key, and through which path.
 --json prints the decision, error, errorMessage and trace as one JSON object; --explain (the
 default) prints a readable trace. Exit code 0 for any decision, 2 for bad input.`;
 
@@ -34,6 +39,7 @@ interface SimulateArgs {
   key?: string;
   region?: string;
   viaService?: string;
+  whoCanUse?: string;
   encryptionContext: Record<string, string>;
   context: Record<string, string>;
 }
@@ -80,6 +86,9 @@ function parseArgs(args: readonly string[]): SimulateArgs | 'help' {
       case '--via-service':
         out.viaService = value(i++, arg);
         break;
+      case '--who-can-use':
+        out.whoCanUse = value(i++, arg);
+        break;
       case '--encryption-context': {
         const [k, v] = pair(value(i++, arg), arg);
         out.encryptionContext[k] = v;
@@ -114,17 +123,20 @@ function scenarioFromFile(file: string): AccessScenario {
   return scenario;
 }
 
-function scenarioFromEnvironment(args: SimulateArgs): AccessScenario | SimulationResult {
-  const envFile = args.environment!;
-  const missing = (['principal', 'action', 'key'] as const).filter((f) => !args[f]);
-  if (missing.length) throw new UsageError(`with --environment, give ${missing.map((m) => `--${m}`).join(', ')}`);
-  if (!/^kms:[A-Za-z]+$/.test(args.action!)) throw new UsageError(`--action: must be a string like "kms:Decrypt" (got "${args.action}")`);
+function environmentOf(envFile: string): Environment {
   const base = dirname(resolve(envFile));
   const result = parseEnvironment(readText(envFile), { source: envFile, readFile: (ref) => readFileSync(resolve(base, ref), 'utf8') });
   if (!result.environment) {
     throw new UsageError(`${envFile} is not a valid environment:\n${result.issues.map((i) => `  ${i.message}${i.file ? ` (${i.file})` : ''}`).join('\n')}`);
   }
-  const built = buildScenarioFromEnvironment(result.environment, {
+  return result.environment;
+}
+
+function scenarioFromEnvironment(args: SimulateArgs): AccessScenario | SimulationResult {
+  const missing = (['principal', 'action', 'key'] as const).filter((f) => !args[f]);
+  if (missing.length) throw new UsageError(`with --environment, give ${missing.map((m) => `--${m}`).join(', ')}`);
+  if (!/^kms:[A-Za-z]+$/.test(args.action!)) throw new UsageError(`--action: must be a string like "kms:Decrypt" (got "${args.action}")`);
+  const built = buildScenarioFromEnvironment(environmentOf(args.environment!), {
     principalArn: args.principal!,
     action: args.action!,
     keyRef: args.key!,
@@ -148,6 +160,13 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
     }
     if (!args.file && !args.environment) throw new UsageError('give a scenario FILE or --environment FILE');
     if (args.file && args.environment) throw new UsageError('give either a scenario FILE or --environment, not both');
+    if (args.whoCanUse) {
+      if (!args.environment) throw new UsageError('--who-can-use needs --environment FILE');
+      const table = whoCanUseKey(environmentOf(args.environment), args.whoCanUse);
+      if (!table) throw new UsageError(`--who-can-use: ${args.whoCanUse} is not a key of ${args.environment} (give its key id, key ARN, alias name or alias ARN)`);
+      process.stdout.write(args.json ? JSON.stringify(table, null, 2) + '\n' : formatWhoCanUseKey(table));
+      return 0;
+    }
     const scenario = args.file ? scenarioFromFile(args.file) : scenarioFromEnvironment(args);
     const result = 'decision' in scenario ? scenario : simulateAccess(scenario);
     process.stdout.write(args.json ? JSON.stringify(result, null, 2) + '\n' : explainSimulation(result));
