@@ -57,12 +57,7 @@ export class EngineAuthorizer {
 
   private keyScenario(request: KeyAuthorizationRequest): AccessScenario {
     const { key, caller } = request;
-    let keyPolicy: unknown;
-    try {
-      keyPolicy = JSON.parse(key.policy);
-    } catch {
-      keyPolicy = key.policy;
-    }
+    const keyPolicy = this.parsedPolicy(key.policy);
     const scenarioKey: ScenarioKey = {
       arn: key.arn,
       account: key.account,
@@ -118,6 +113,23 @@ export class EngineAuthorizer {
       ...this.identityPart(caller),
     };
     this.enforce(scenario);
+  }
+
+  /** Parsed key policies by text: parsing on every call would cost more than the AES itself. */
+  private readonly policies = new Map<string, unknown>();
+
+  private parsedPolicy(text: string): unknown {
+    let document = this.policies.get(text);
+    if (document === undefined) {
+      try {
+        document = JSON.parse(text) as unknown;
+      } catch {
+        document = text;
+      }
+      if (this.policies.size >= 1000) this.policies.clear();
+      this.policies.set(text, document);
+    }
+    return document;
   }
 
   private enforce(scenario: AccessScenario): void {
