@@ -27,7 +27,18 @@ export async function createLanguageClient(
 }
 
 function documentSelector(): DocumentSelector {
-  const selector: DocumentSelector = [{ language: LANGUAGE_ID }, { language: SCENARIO_LANGUAGE_ID }];
+  const selector: DocumentSelector = [
+    { language: LANGUAGE_ID },
+    { language: SCENARIO_LANGUAGE_ID },
+  ];
+  // IAM policy files: the server checks those the environment file names as a principal's
+  // identity policies (an allow on a key whose policy does not delegate has no effect).
+  const identityGlobs = vscode.workspace.isTrusted
+    ? vscode.workspace.getConfiguration('kmsPolicyStudio').get<string[]>('identityPolicyGlobs', [])
+    : [];
+  for (const pattern of identityGlobs) {
+    if (typeof pattern === 'string' && pattern.trim()) selector.push({ language: 'json', scheme: 'file', pattern });
+  }
   // Extra globs come from the workspace, so they apply only once it is trusted.
   if (vscode.workspace.isTrusted) {
     const globs = vscode.workspace.getConfiguration('kmsPolicyStudio').get<string[]>('additionalKeyPolicyGlobs', []);
