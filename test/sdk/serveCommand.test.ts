@@ -39,6 +39,24 @@ describe('kms-policy serve', () => {
     assert.match(serve.output(), /Stopped\./);
   });
 
+  it('logs one line per request with --log: operation, access key, result', async () => {
+    const serve = await startServe(['--memory', '--log']);
+    try {
+      const kms = new KMSClient({ region: 'us-east-1', endpoint: serve.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      await kms.send(new ListKeysCommand({}));
+      const denied = new KMSClient({ region: 'us-east-1', endpoint: serve.url, credentials: { accessKeyId: 'test', secretAccessKey: 'wrong' }, maxAttempts: 1 });
+      await expectKmsError(denied.send(new ListKeysCommand({})), 'InvalidSignatureException');
+      kms.destroy();
+      denied.destroy();
+      const deadline = Date.now() + 3000;
+      while (!/InvalidSignatureException/.test(serve.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.match(serve.output(), /ListKeys\s+test\s+OK \(200\) [\d.]+ ms/);
+      assert.match(serve.output(), /ListKeys\s+test\s+InvalidSignatureException \(400\)/);
+    } finally {
+      await serve.stop();
+    }
+  });
+
   it('starts with the engine clock moved forward by --clock', async () => {
     const serve = await startServe(['--memory', '--clock', '+30d']);
     try {

@@ -55,6 +55,13 @@ export async function runServeCommand(args: string[]): Promise<number> {
       port: options.port,
       maxBodyBytes: options.maxBodyBytes,
       adminRoute: createStudioAdminRoute(clock),
+      onExchange: options.log
+        ? (exchange) =>
+            process.stdout.write(
+              `${new Date().toISOString()} ${exchange.target.replace(/^(TrentService|BaldrApiService)\./, '').padEnd(24)} ` +
+                `${(exchange.accessKeyId ?? '-').padEnd(22)} ${exchange.errorType ?? 'OK'} (${exchange.statusCode}) ${exchange.durationMs.toFixed(1)} ms\n`,
+            )
+        : undefined,
       onInternalError: (error, operation) =>
         process.stderr.write(`kms-policy serve: ${operation || 'request'} failed unexpectedly: ${(error as Error)?.stack ?? String(error)}\n`),
     });

@@ -24,6 +24,19 @@ export interface KmsHttpServerOptions extends WireHandlerOptions {
    * Return undefined to fall through to a 404.
    */
   readonly adminRoute?: (request: RawWireRequest) => Promise<RawWireResponse | undefined>;
+  /** Told about every KMS/CloudHSM exchange once answered, e.g. for `serve --log`. */
+  readonly onExchange?: (exchange: ExchangeSummary) => void;
+}
+
+export interface ExchangeSummary {
+  /** The X-Amz-Target, e.g. `TrentService.Decrypt`. */
+  readonly target: string;
+  /** The access key id from the credential scope, when the request had one. */
+  readonly accessKeyId?: string;
+  readonly statusCode: number;
+  /** The error name (`x-amzn-errortype`) for failures. */
+  readonly errorType?: string;
+  readonly durationMs: number;
 }
 
 export interface RunningKmsHttpServer {
@@ -70,7 +83,16 @@ export async function startKmsHttpServer(
           send(res, admin ?? { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: Buffer.from('Not found\n') });
           return;
         }
-        send(res, await handleRawWireRequest(engine, request, options));
+        const started = options.onExchange ? performance.now() : 0;
+        const response = await handleRawWireRequest(engine, request, options);
+        send(res, response);
+        options.onExchange?.({
+          target: request.headers['x-amz-target'] ?? '',
+          accessKeyId: /Credential=([^/\s,]+)\//.exec(request.headers['authorization'] ?? '')?.[1],
+          statusCode: response.statusCode,
+          errorType: response.headers['x-amzn-errortype'],
+          durationMs: performance.now() - started,
+        });
       },
       () => {
         // The client went away or the request timed out mid-body: nothing left to answer.

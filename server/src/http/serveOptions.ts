@@ -11,6 +11,8 @@ export interface ServeOptions {
   /** `--clock +7d` (advance) or `--clock 2027-01-01T00:00:00Z` (advance to). */
   readonly clock?: { readonly advance: string } | { readonly to: string };
   readonly maxBodyBytes: number;
+  /** Print one line per request: operation, caller, status or error, time taken. */
+  readonly log: boolean;
   readonly help: boolean;
 }
 
@@ -32,6 +34,7 @@ Options:
   --clock +7d|ISO       Start with the engine clock moved forward by a duration (+30d, +12h,
                         +90m, +10s) or to an instant (2027-01-01T00:00:00Z)
   --max-body-bytes N    Largest request body accepted (default 1048576)
+  --log                 Print one line per request: operation, access key, result, time
 
 The root key encrypting the store comes from KMS_POLICY_ROOT_KEY (64 hex characters) or from
 a key file with owner-only permissions created beside the store.
@@ -50,6 +53,7 @@ export function parseServeArguments(args: readonly string[]): ServeOptions {
   let clock: ServeOptions['clock'];
   let maxBodyBytes = 1024 * 1024;
   let help = false;
+  let log = false;
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -88,6 +92,9 @@ export function parseServeArguments(args: readonly string[]): ServeOptions {
         if (!/^\d+$/.test(text) || maxBodyBytes < 1024) throw new Error(`--max-body-bytes must be a number of at least 1024, not '${text}'.`);
         break;
       }
+      case '--log':
+        log = true;
+        break;
       case '--help':
       case '-h':
         help = true;
@@ -97,7 +104,7 @@ export function parseServeArguments(args: readonly string[]): ServeOptions {
     }
   }
   if (memory && storeGiven) throw new Error('Give either --store DIR or --memory, not both.');
-  return { host, port, environmentFile, storeDir: memory ? undefined : storeDir, clock, maxBodyBytes, help };
+  return { host, port, environmentFile, storeDir: memory ? undefined : storeDir, clock, maxBodyBytes, log, help };
 }
 
 function parseClockOption(text: string): ServeOptions['clock'] {

@@ -11,6 +11,7 @@ describe('parseServeArguments', () => {
       storeDir: DEFAULT_STORE_DIR,
       clock: undefined,
       maxBodyBytes: 1024 * 1024,
+      log: false,
       help: false,
     });
   });
@@ -25,6 +26,7 @@ describe('parseServeArguments', () => {
     assert.equal(options.maxBodyBytes, 4096);
     assert.deepEqual(parseServeArguments(['--clock', '2030-01-01T00:00:00Z']).clock, { to: '2030-01-01T00:00:00Z' });
     assert.equal(parseServeArguments(['--memory']).storeDir, undefined);
+    assert.equal(parseServeArguments(['--log']).log, true);
   });
 
   it('names the option in every mistake', () => {
