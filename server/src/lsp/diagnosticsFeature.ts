@@ -2,6 +2,7 @@
 // (debounced, on open and change) to clients that do not.
 import { DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError, type DiagnosticServerCancellationData, type Diagnostic, type DocumentDiagnosticReport, type ServerCapabilities } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { SCENARIO_LANGUAGE_ID } from '../protocol';
 import { keyPolicySupport } from './keyPolicySupport';
 import { toDiagnostic } from './lspConversions';
 import { runSafelyAsync } from './runSafely';
@@ -19,6 +20,9 @@ export function registerDiagnosticsFeature(ctx: ServerContext): Partial<ServerCa
     (await support.validate(document)).map((f) => toDiagnostic(document, f));
 
   const push = (document: TextDocument, delay: number) => {
+    // Scenario documents get their diagnostics from the simulate feature; an empty push from
+    // here would race with them.
+    if (document.languageId === SCENARIO_LANGUAGE_ID) return;
     clearTimeout(pending.get(document.uri));
     pending.set(
       document.uri,
