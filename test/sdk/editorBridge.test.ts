@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
@@ -180,6 +180,25 @@ describe('the editor bridge with an environment file', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('leaves a store it cannot decrypt untouched and serves from memory, saying so', async () => {
+    const storeDir = join(dir.path, 'store');
+    const first = await startLanguageServer({ engineStorePath: storeDir, engineRootKeyHex: randomBytes(32).toString('hex'), engineHttpPort: null });
+    await bridgeKms(first).send(new CreateKeyCommand({}));
+    await first.close();
+    const snapshotBefore = readdirSync(storeDir).map((name) => [name, readFileSync(join(storeDir, name)).toString('base64')]);
+
+    const second = await startLanguageServer({ engineStorePath: storeDir, engineRootKeyHex: randomBytes(32).toString('hex'), engineHttpPort: null });
+    try {
+      const keys = await bridgeKms(second).send(new ListKeysCommand({}));
+      assert.deepEqual(keys.Keys, [], 'a fresh in-memory engine');
+      assert.ok(second.messages.some((m) => m.includes(storeDir) && m.includes('in memory')), second.messages.join('\n'));
+    } finally {
+      await second.close();
+    }
+    const snapshotAfter = readdirSync(storeDir).map((name) => [name, readFileSync(join(storeDir, name)).toString('base64')]);
+    assert.deepEqual(snapshotAfter, snapshotBefore, 'the store is left exactly as it was');
   });
 
   it('falls back to the default account with a warning when the environment file is broken', async () => {

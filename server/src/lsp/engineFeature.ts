@@ -117,16 +117,19 @@ export class EngineBridge {
     const clock = new AdjustableClock();
     const environmentFile = this.usableEnvironmentFile(options.environmentFile);
     const rootKey = this.rootKey(options.engineRootKeyHex, options.engineStorePath);
+    const storeDir = rootKey ? options.engineStorePath : undefined;
     let served: ServedEngine;
     try {
-      served = await openServedEngine({ environmentFile, storeDir: rootKey ? options.engineStorePath : undefined, rootKey, clock });
+      served = await openServedEngine({ environmentFile, storeDir, rootKey, clock });
     } catch (error) {
-      if (!(error instanceof EngineStoreLockedError)) {
+      if (!storeDir) {
         this.tell('error', `KMS Key Policy Studio: the embedded engine could not start: ${messageOf(error)}`);
         throw error;
       }
-      // Another window holds the store: this one still gets a working engine, in memory.
-      this.tell('warning', `KMS Key Policy Studio: ${error.message} This window's engine keeps its state in memory.`);
+      // The store is held by another window, unreadable or foreign: it is left exactly as it is,
+      // and this window still gets a working engine, in memory.
+      const reason = error instanceof EngineStoreLockedError ? error.message : `The engine store ${storeDir} could not be opened: ${messageOf(error)}`;
+      this.tell('warning', `KMS Key Policy Studio: ${reason} This window's engine keeps its state in memory.`);
       served = await openServedEngine({ environmentFile, clock });
     }
 
