@@ -21,10 +21,13 @@ import {
   CreateCustomKeyStoreCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DeleteCustomKeyStoreCommand,
   DescribeCustomKeyStoresCommand,
   DescribeKeyCommand,
   DisconnectCustomKeyStoreCommand,
   EncryptCommand,
+  ScheduleKeyDeletionCommand,
+  UpdateCustomKeyStoreCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { eventually, expectKmsError, httpTransport, inProcessTransport, scratchDir, type KmsTransport } from './support/kmsTransports';
@@ -131,6 +134,24 @@ for (const open of [inProcessTransport, httpTransport]) {
         return d.KeyMetadata?.KeyState === 'Unavailable' ? true : undefined;
       });
       await expectKmsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })), 'KMSInvalidStateException');
+
+      // A disconnected store can be renamed; it cannot be deleted while it holds keys.
+      await kms.send(new UpdateCustomKeyStoreCommand({ CustomKeyStoreId: storeId, NewCustomKeyStoreName: `renamed-${clusterId}` }));
+      const { CustomKeyStores } = await kms.send(new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: storeId }));
+      assert.equal(CustomKeyStores?.[0]?.CustomKeyStoreName, `renamed-${clusterId}`);
+      await expectKmsError(kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: storeId })), 'CustomKeyStoreHasCMKsException');
+      await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyMetadata!.KeyId, PendingWindowInDays: 7 }));
+      await transport.advanceClock(8 * 86_400_000);
+      await eventually('the key in the store to be deleted', async () => {
+        try {
+          await kms.send(new DescribeKeyCommand({ KeyId: key.KeyMetadata!.KeyId }));
+          return undefined;
+        } catch (error) {
+          return (error as Error).name === 'NotFoundException' ? true : undefined;
+        }
+      });
+      await kms.send(new DeleteCustomKeyStoreCommand({ CustomKeyStoreId: storeId }));
+      await expectKmsError(kms.send(new DescribeCustomKeyStoresCommand({ CustomKeyStoreId: storeId })), 'CustomKeyStoreNotFoundException');
     });
 
     it('deletes HSMs and then the cluster', { skip: opensslMissing ?? false }, async () => {

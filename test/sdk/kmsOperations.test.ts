@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   constants as cryptoConstants,
+  createCipheriv,
   createHash,
   createPublicKey,
   createVerify,
@@ -408,6 +409,41 @@ for (const open of [inProcessTransport, httpTransport]) {
       assert.equal(td.decode((await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }))).Plaintext), 'imported');
       await kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: key.KeyId }));
       assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.KeyState, 'PendingImport');
+    });
+
+    it('imports key material wrapped with RSA_AES_KEY_WRAP_SHA_256 (AES key wrap with padding under RSA-OAEP)', async () => {
+      const key = await newKey({ Origin: 'EXTERNAL' });
+      const params = await kms.send(new GetParametersForImportCommand({ KeyId: key.KeyId, WrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', WrappingKeySpec: 'RSA_3072' }));
+      const material = randomBytes(32);
+      const aesKey = randomBytes(32);
+      const kwp = createCipheriv('id-aes256-wrap-pad', aesKey, Buffer.from('a65959a6', 'hex'));
+      const wrappedMaterial = Buffer.concat([kwp.update(material), kwp.final()]);
+      const wrappedKey = publicEncrypt(
+        { key: createPublicKey({ key: Buffer.from(params.PublicKey!), format: 'der', type: 'spki' }), padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        aesKey,
+      );
+      await kms.send(new ImportKeyMaterialCommand({
+        KeyId: key.KeyId,
+        ImportToken: params.ImportToken,
+        EncryptedKeyMaterial: Buffer.concat([wrappedKey, wrappedMaterial]),
+        ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      }));
+      const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: te.encode('wrapped twice') }));
+      assert.equal(td.decode((await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }))).Plaintext), 'wrapped twice');
+    });
+
+    it('ReEncrypt from an RSA key (OAEP) to a symmetric key', async () => {
+      const rsa = await newKey({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' });
+      const symmetric = await newKey();
+      const enc = await kms.send(new EncryptCommand({ KeyId: rsa.KeyId, Plaintext: te.encode('moving'), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' }));
+      const re = await kms.send(new ReEncryptCommand({
+        CiphertextBlob: enc.CiphertextBlob,
+        SourceKeyId: rsa.KeyId,
+        SourceEncryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+        DestinationKeyId: symmetric.KeyId,
+      }));
+      assert.equal(re.SourceKeyId, rsa.Arn);
+      assert.equal(td.decode((await kms.send(new DecryptCommand({ CiphertextBlob: re.CiphertextBlob }))).Plaintext), 'moving');
     });
 
     it('multi-Region keys: ReplicateKey, decrypting across Regions, UpdatePrimaryRegion', async () => {
