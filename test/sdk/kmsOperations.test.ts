@@ -229,10 +229,11 @@ for (const open of [inProcessTransport, httpTransport]) {
       assert.ok(v.verify(signingPub, Buffer.from(digestSig.Signature!)));
     });
 
-    it('elliptic-curve keys: ECDSA on P-256, P-384, secp256k1 and Ed25519', async () => {
+    it('elliptic-curve keys: ECDSA on P-256, P-384, P-521, secp256k1 and Ed25519', async () => {
       for (const [spec, algorithm, hash] of [
         ['ECC_NIST_P256', 'ECDSA_SHA_256', 'sha256'],
         ['ECC_NIST_P384', 'ECDSA_SHA_384', 'sha384'],
+        ['ECC_NIST_P521', 'ECDSA_SHA_512', 'sha512'],
         ['ECC_SECG_P256K1', 'ECDSA_SHA_256', 'sha256'],
       ] as const) {
         const key = await newKey({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' });
@@ -249,13 +250,16 @@ for (const open of [inProcessTransport, httpTransport]) {
       assert.ok(cryptoVerify(null, message, pub, Buffer.from(sig.Signature!)));
     });
 
-    it('HMAC keys: GenerateMac and VerifyMac', async () => {
-      const key = await newKey({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
-      const mac = await kms.send(new GenerateMacCommand({ KeyId: key.KeyId, Message: te.encode('m'), MacAlgorithm: 'HMAC_SHA_256' }));
-      assert.equal(mac.Mac?.length, 32);
-      const ok = await kms.send(new VerifyMacCommand({ KeyId: key.KeyId, Message: te.encode('m'), Mac: mac.Mac, MacAlgorithm: 'HMAC_SHA_256' }));
-      assert.equal(ok.MacValid, true);
-      await expectKmsError(kms.send(new VerifyMacCommand({ KeyId: key.KeyId, Message: te.encode('n'), Mac: mac.Mac, MacAlgorithm: 'HMAC_SHA_256' })), 'KMSInvalidMacException');
+    it('HMAC keys of every size: GenerateMac gives a MAC of the spec\'s length, VerifyMac accepts it and rejects another message', async () => {
+      for (const bits of [224, 256, 384, 512] as const) {
+        const key = await newKey({ KeySpec: `HMAC_${bits}`, KeyUsage: 'GENERATE_VERIFY_MAC' });
+        const algorithm = `HMAC_SHA_${bits}` as const;
+        const mac = await kms.send(new GenerateMacCommand({ KeyId: key.KeyId, Message: te.encode('m'), MacAlgorithm: algorithm }));
+        assert.equal(mac.Mac?.length, bits / 8);
+        const ok = await kms.send(new VerifyMacCommand({ KeyId: key.KeyId, Message: te.encode('m'), Mac: mac.Mac, MacAlgorithm: algorithm }));
+        assert.equal(ok.MacValid, true);
+        await expectKmsError(kms.send(new VerifyMacCommand({ KeyId: key.KeyId, Message: te.encode('n'), Mac: mac.Mac, MacAlgorithm: algorithm })), 'KMSInvalidMacException');
+      }
     });
 
     it('GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext', async () => {
