@@ -6,6 +6,7 @@ import { ResponseError, ErrorCodes, type ServerCapabilities } from 'vscode-langu
 import { EnvironmentError } from '../core/environment/environmentLoader';
 import { AdjustableClock } from '../core/engine/engineClock';
 import { KmsServiceError } from '../core/engine/kmsEngineApi';
+import { setEngineScenarioSource } from './simulateFeature';
 import { startKmsHttpServer, type RunningKmsHttpServer } from '../http/kmsHttpServer';
 import { openServedEngine, readEnvironmentFile, servedPrincipals, type ServedEngine } from '../http/servedEngine';
 import { advanceFrom, createStudioAdminRoute } from '../http/studioAdminRoutes';
@@ -134,6 +135,9 @@ export class EngineBridge {
     }
 
     const unsubscribe = served.engine.onDidChange(() => this.scheduleChangeNotification());
+    // Simulate access can then explain keys that exist only in the engine, with their grants and state.
+    const engine = served.engine;
+    if (engine.scenarioFor) setEngineScenarioSource(this.ctx, (input) => engine.scenarioFor?.(input));
     let endpoint: RunningKmsHttpServer | undefined;
     if (options.engineHttpPort !== null) {
       try {

@@ -55,7 +55,8 @@ export class EngineAuthorizer {
     return this.decide(proposedPolicy === undefined ? scenario : { ...scenario, keyPolicy: proposedPolicy }).authorized;
   }
 
-  private keyScenario(request: KeyAuthorizationRequest): AccessScenario {
+  /** The scenario the evaluator decides for this request (also what *Simulate access* shows). */
+  keyScenario(request: KeyAuthorizationRequest): AccessScenario {
     const { key, caller } = request;
     const keyPolicy = this.parsedPolicy(key.policy);
     const scenarioKey: ScenarioKey = {

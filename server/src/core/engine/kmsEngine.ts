@@ -21,12 +21,16 @@ import { internalFailure } from './engineErrors';
 import { keyLifecycleOperations } from './keyLifecycleOperations';
 import { readSecret } from './keyMaterialAccess';
 import { keyPolicyOperations } from './keyPolicyOperations';
+import { effectiveKeyState } from './keyAccess';
+import { aliasesOf, resolveKey } from './keyIdentifiers';
+import type { AccessScenario } from '../access/scenario';
 import {
   KmsServiceError,
   type AccessKeyRecord,
   type CallerIdentity,
   type Clock,
   type JsonObject,
+  type EngineScenarioRequest,
   type KmsEngineService,
 } from './kmsEngineApi';
 import { OperationInput } from './operationInput';
@@ -98,6 +102,28 @@ export class KmsEngine implements KmsEngineService {
 
   findAccessKey(accessKeyId: string): AccessKeyRecord | undefined {
     return this.accessKeys.get(accessKeyId);
+  }
+
+  scenarioFor(request: EngineScenarioRequest): AccessScenario | undefined {
+    const accountId = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(request.principalArn)?.[1] ?? this.defaultAccountId;
+    const region = request.region ?? /^arn:[^:]+:kms:([^:]+):/.exec(request.keyRef)?.[1] ?? this.defaultRegion;
+    let key: KeyRecord;
+    try {
+      key = resolveKey(this.state, request.keyRef, { partition: this.environment.partition, region, account: accountId }).key;
+    } catch {
+      return undefined;
+    }
+    return this.services.authorizer.keyScenario({
+      caller: { principalArn: request.principalArn, accountId, accessKeyId: '', region },
+      action: request.action,
+      key,
+      keyState: effectiveKeyState(this.state, key),
+      aliases: aliasesOf(this.state, key),
+      keyIdAsGiven: request.keyRef,
+      encryptionContext: request.encryptionContext,
+      grantTokens: request.grantTokens,
+      context: request.context,
+    });
   }
 
   onDidChange(listener: () => void): () => void {

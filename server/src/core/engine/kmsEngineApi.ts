@@ -1,3 +1,5 @@
+import type { AccessScenario } from '../access/scenario';
+
 // The seam between the KMS wire protocol (server/src/http) and the engine: one entry point
 // that takes an operation name, its JSON input and the authenticated caller, and answers the
 // JSON output or throws a KmsServiceError carrying AWS's error name, status and message.
@@ -60,8 +62,26 @@ export interface KmsEngineService extends KmsOperationHandler, CloudHsmOperation
   findAccessKey(accessKeyId: string): AccessKeyRecord | undefined;
   /** Subscribe to state changes (keys created, states changed...), e.g. to refresh a key explorer. */
   onDidChange(listener: () => void): () => void;
+  /**
+   * The access scenario the engine would decide for this request on one of its keys, so
+   * *Simulate access* can explain keys that live only in the engine; undefined when the key
+   * does not resolve.
+   */
+  scenarioFor?(request: EngineScenarioRequest): AccessScenario | undefined;
   /** Flushes and releases the store. */
   close(): Promise<void>;
+}
+
+export interface EngineScenarioRequest {
+  readonly principalArn: string;
+  /** `kms:Decrypt` */
+  readonly action: string;
+  /** Key id, key ARN, alias name or alias ARN. */
+  readonly keyRef: string;
+  readonly region?: string;
+  readonly encryptionContext?: Readonly<Record<string, string>>;
+  readonly grantTokens?: readonly string[];
+  readonly context?: Readonly<Record<string, string | readonly string[] | boolean | number>>;
 }
 
 /**
