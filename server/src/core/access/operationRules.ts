@@ -1,52 +1,22 @@
 // Facts about KMS operations that the evaluation depends on: which work across accounts, which
 // act on a key at all, and how an action name is written.
+import { CROSS_ACCOUNT_ACTIONS } from '../catalog/kmsCuratedFacts';
+import { kmsCatalog } from '../catalog/kmsCatalog';
 
 /**
  * Operations a principal in another account can perform on a key, given permission on both
- * sides (AWS KMS Developer Guide, "Allowing users in other accounts to use a KMS key": the
- * cryptographic operations, CreateGrant, DescribeKey, GetKeyRotationStatus, GetPublicKey,
- * ListGrants, RetireGrant and RevokeGrant).
+ * sides (AWS KMS Developer Guide, "Allowing users in other accounts to use a KMS key"). One
+ * table, kept in the catalog, serves the evaluator and the key-policy rules alike.
  */
-export const CROSS_ACCOUNT_OPERATIONS: ReadonlySet<string> = new Set([
-  'Decrypt',
-  'DeriveSharedSecret',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateMac',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'Sign',
-  'Verify',
-  'VerifyMac',
-  'CreateGrant',
-  'DescribeKey',
-  'GetKeyRotationStatus',
-  'GetPublicKey',
-  'ListGrants',
-  'RetireGrant',
-  'RevokeGrant',
-]);
+export const CROSS_ACCOUNT_OPERATIONS: ReadonlySet<string> = CROSS_ACCOUNT_ACTIONS;
 
 /**
  * Operations that act on no particular key, so only IAM policies (and SCPs) decide them, with
- * Resource "*" (AWS KMS Developer Guide, "Permissions reference": these have no key resource).
+ * Resource "*": the actions the Service Authorization Reference lists with no resource type.
  */
-export const KEYLESS_OPERATIONS: ReadonlySet<string> = new Set([
-  'ConnectCustomKeyStore',
-  'CreateCustomKeyStore',
-  'CreateKey',
-  'DeleteCustomKeyStore',
-  'DescribeCustomKeyStores',
-  'DisconnectCustomKeyStore',
-  'GenerateRandom',
-  'ListAliases',
-  'ListKeys',
-  'ListRetirableGrants',
-  'UpdateCustomKeyStore',
-]);
+export const KEYLESS_OPERATIONS: ReadonlySet<string> = new Set(
+  kmsCatalog().actions.filter((action) => action.resourceTypes.length === 0).map((action) => action.name),
+);
 
 const ACTION = /^kms:[A-Za-z]+$/;
 
