@@ -1,4 +1,5 @@
 import type { AccessScenario } from '../access/scenario';
+import type { ScenarioRequestInput } from '../environment/scenarioBuilder';
 
 // The seam between the KMS wire protocol (server/src/http) and the engine: one entry point
 // that takes an operation name, its JSON input and the authenticated caller, and answers the
@@ -72,17 +73,11 @@ export interface KmsEngineService extends KmsOperationHandler, CloudHsmOperation
   close(): Promise<void>;
 }
 
-export interface EngineScenarioRequest {
-  readonly principalArn: string;
-  /** `kms:Decrypt` */
-  readonly action: string;
-  /** Key id, key ARN, alias name or alias ARN. */
-  readonly keyRef: string;
-  readonly region?: string;
-  readonly encryptionContext?: Readonly<Record<string, string>>;
-  readonly grantTokens?: readonly string[];
-  readonly context?: Readonly<Record<string, string | readonly string[] | boolean | number>>;
-}
+/** The request part of a scenario, as *Simulate access* asks it. */
+export type EngineScenarioRequest = Pick<
+  ScenarioRequestInput,
+  'principalArn' | 'action' | 'keyRef' | 'region' | 'encryptionContext' | 'grantTokens' | 'context'
+>;
 
 /**
  * Durable storage of the engine's state, implemented outside core (a file with a lock and
