@@ -44,7 +44,12 @@ export const journey: JourneyStep[] = [
       await vscode.openActivity('KMS');
       const sidebar = vscode.page.locator('.sidebar');
       await sidebar.getByText(/keys/i).first().waitFor({ timeout: 30_000 });
-      await sidebar.locator('.monaco-list-row').filter({ hasText: 'Embedded engine' }).first().waitFor({ timeout: 30_000 });
+      const engineRow = sidebar.locator('.monaco-list-row').filter({ hasText: 'Embedded engine' }).first();
+      await engineRow.waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+        // Say what the view shows instead (an error row names the failed call).
+        const rows = await sidebar.locator('.monaco-list-row').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? el.textContent));
+        throw new Error(`the Keys view shows ${JSON.stringify(rows)} instead of the embedded engine: ${String(error)}`);
+      });
     },
   },
   {
