@@ -67,6 +67,15 @@ export class KeyNode extends vscode.TreeItem {
     const manager = m.KeyManager === 'AWS' ? 'awsManaged' : 'customer';
     this.contextValue = `key.${state}.${specClass}.${region}.${origin}.${manager}`;
     this.accessibilityInformation = { label: `Key ${this.label}, ${state}` };
+    if (key.describeError) {
+      // Listed through IAM, but the key policy does not let this caller read it.
+      this.collapsibleState = vscode.TreeItemCollapsibleState.None;
+      this.description = [key.aliases.length ? m.KeyId : undefined, 'cannot be described'].filter(Boolean).join(' · ');
+      this.iconPath = new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'));
+      this.contextValue = 'key.unreadable';
+      this.tooltip = `${m.Arn ?? m.KeyId}\n\nDescribeKey was refused: ${key.describeError}`;
+      this.accessibilityInformation = { label: `Key ${this.label}, cannot be described` };
+    }
   }
 
   get backend(): KmsBackend {

@@ -32,6 +32,15 @@ describe('Key explorer tree', () => {
     assert.ok(children.some((l) => /^ {6}Key material versions — 1$/.test(l)), children.join(' | '));
   });
 
+  it('lists a key the caller may not describe, with the reason, beside the keys it can read', async () => {
+    // The demo's reports key does not delegate to the account, so root may list it (IAM) but
+    // not describe it (key policy); the other keys must still show.
+    const api = await studio();
+    const lines = await api.keyTreeSnapshot(3);
+    assert.ok(lines.includes('    reports — 5678abcd-56ab-78cd-90ef-5678901234cd · cannot be described'), lines.join(' | '));
+    assert.ok(lines.some((l) => /^ {4}demo-app — 1234abcd-12ab-34cd-56ef-1234567890ab/.test(l)), lines.join(' | '));
+  });
+
   it('shows a multi-Region primary, and its replica in the Region it was replicated to', async () => {
     const api = await studio();
     const key = await vscode.commands.executeCommand<{ KeyId?: string }>('kmsPolicyStudio.createKey', { multiRegion: true, description: 'mrk' });
