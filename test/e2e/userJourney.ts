@@ -191,6 +191,37 @@ export const journey: JourneyStep[] = [
       );
     },
   },
+  {
+    name: 'acts as root again, right-clicks the key in the Keys view, chooses "Disable Key" and sees its state change',
+    screenshot: '11-tree-disable-key.png',
+    run: async (vscode) => {
+      await vscode.clearNotifications();
+      const item = vscode.statusBarItem(/KMS: /);
+      await item.click();
+      // By keyboard this time: filter the list to the account root and press Enter.
+      await vscode.answer(/Act As/, 'root');
+      await waitUntil(async () => /root/.test(await item.innerText().catch(() => '')), 'the status bar to show root');
+      await vscode.openActivity('KMS');
+      await expandTreeUntilVisible(vscode, KEY_ALIAS);
+      await vscode.treeContextMenu(KEY_ALIAS, 'Disable Key');
+      const row = vscode.page.locator('.sidebar .monaco-list-row').filter({ hasText: KEY_ALIAS }).first();
+      await waitUntil(async () => /Disabled/.test(await row.innerText().catch(() => '')), `the key ${KEY_ALIAS} to show Disabled in the tree`);
+    },
+  },
+  {
+    name: 'enables the key again from its context menu, then opens its live key policy with the key-policy language features',
+    screenshot: '12-live-key-policy.png',
+    run: async (vscode) => {
+      await vscode.treeContextMenu(KEY_ALIAS, 'Enable Key');
+      const row = vscode.page.locator('.sidebar .monaco-list-row').filter({ hasText: KEY_ALIAS }).first();
+      await waitUntil(async () => !/Disabled/.test(await row.innerText().catch(() => 'Disabled')), `the key ${KEY_ALIAS} to be enabled again`);
+      await vscode.treeContextMenu(KEY_ALIAS, 'Open Key Policy');
+      await vscode.page.locator('.tabs-container .tab.active').filter({ hasText: '.key-policy.json' }).waitFor({ timeout: 30_000 });
+      // The default key policy of a new key: the account root delegation statement.
+      await vscode.waitForEditorText((text) => text.includes('"Version"') && text.includes(':root'), 'the live key policy');
+      await vscode.page.locator('.statusbar').getByText('KMS Key Policy').first().waitFor({ timeout: 15_000 });
+    },
+  },
 ];
 
 async function expandTreeUntilVisible(vscode: WorkbenchDriver, label: string): Promise<void> {

@@ -170,6 +170,28 @@ export class WorkbenchDriver {
     }
   }
 
+  /** Right-clicks the row of the side bar's tree that shows `rowText` and chooses `item` from its context menu. */
+  async treeContextMenu(rowText: string | RegExp, item: string): Promise<void> {
+    const row = this.page.locator('.sidebar .monaco-list-row').filter({ hasText: rowText }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await row.click({ button: 'right', timeout: 10_000 });
+        const entry = this.page.locator('.monaco-menu .action-item').filter({ hasText: item }).first();
+        await entry.waitFor({ state: 'visible', timeout: 5_000 });
+        // As in the editor's menu: hover to focus the entry, Enter to run it.
+        await entry.hover();
+        await this.page.locator('.monaco-menu .action-item.focused').filter({ hasText: item }).waitFor({ timeout: 5_000 });
+        await this.page.keyboard.press('Enter');
+        await entry.waitFor({ state: 'hidden', timeout: 5_000 });
+        return;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (attempt >= 3) throw new Error(`the tree row "${String(rowText)}" has no context menu entry "${item}": ${String(error)}`);
+        await sleep(500);
+      }
+    }
+  }
+
   /** Waits for a notification toast containing `text`; returns its text. */
   async waitForNotification(text: string | RegExp): Promise<string> {
     const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
