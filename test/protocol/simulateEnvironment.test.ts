@@ -83,7 +83,15 @@ describe('simulate access against the environment file', () => {
     };
     assert.equal(choices.environmentFile, environmentFile);
     assert.ok(choices.principals.some((p) => p.arn === 'arn:aws:iam::111122223333:role/AppRole' && p.name === 'AppRole'));
-    assert.deepEqual(choices.keys, [{ arn: KEY_ARN, aliases: ['alias/demo-app'], description: 'Demo application key', state: 'Enabled' }]);
+    assert.deepEqual(choices.keys, [
+      { arn: KEY_ARN, aliases: ['alias/demo-app'], description: 'Demo application key', state: 'Enabled' },
+      {
+        arn: 'arn:aws:kms:us-east-1:111122223333:key/5678abcd-56ab-78cd-90ef-5678901234cd',
+        aliases: ['alias/reports'],
+        description: 'Reports key: its policy names its users and does not delegate to IAM',
+        state: 'Enabled',
+      },
+    ]);
     assert.deepEqual(choices.encryptionContexts, [{ team: 'billing' }]);
   });
 
