@@ -136,23 +136,38 @@ export class WorkbenchDriver {
 
   /** Right-clicks the selected text of the active editor and chooses `item` from the context menu. */
   async editorContextMenu(item: string): Promise<void> {
+    await this.contextMenu(`the editor context menu has no "${item}"`, item, async () => {
+      // Right-clicking inside the selection keeps it: aim at the middle of the visible part of
+      // the selection's highlight (a long line may be scrolled sideways).
+      const editorBox = await this.activeEditor.boundingBox();
+      const highlights = await this.activeEditor.locator('.selected-text').evaluateAll((els) =>
+        els.map((el) => el.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
+      );
+      const target = highlights
+        .map((r) => {
+          const left = Math.max(r.x, editorBox?.x ?? r.x);
+          const right = Math.min(r.x + r.width, (editorBox?.x ?? 0) + (editorBox?.width ?? Infinity) - 30);
+          return { x: (left + right) / 2, y: r.y + r.height / 2, visible: right - left > 4 };
+        })
+        .find((r) => r.visible);
+      if (!target) throw new Error('no selected text is visible in the editor');
+      await this.page.mouse.click(target.x, target.y, { button: 'right' });
+    });
+  }
+
+  /** Right-clicks the row of the side bar's tree that shows `rowText` and chooses `item` from its context menu. */
+  async treeContextMenu(rowText: string | RegExp, item: string): Promise<void> {
+    const row = this.page.locator('.sidebar .monaco-list-row').filter({ hasText: rowText }).first();
+    await this.contextMenu(`the tree row "${String(rowText)}" has no context menu entry "${item}"`, item, () =>
+      row.click({ button: 'right', timeout: 10_000 }),
+    );
+  }
+
+  /** Opens a context menu with `open` and runs its entry `item`, retrying a menu that did not take the choice. */
+  private async contextMenu(failure: string, item: string, open: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // Right-clicking inside the selection keeps it: aim at the middle of the visible part of
-        // the selection's highlight (a long line may be scrolled sideways).
-        const editorBox = await this.activeEditor.boundingBox();
-        const highlights = await this.activeEditor.locator('.selected-text').evaluateAll((els) =>
-          els.map((el) => el.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
-        );
-        const target = highlights
-          .map((r) => {
-            const left = Math.max(r.x, editorBox?.x ?? r.x);
-            const right = Math.min(r.x + r.width, (editorBox?.x ?? 0) + (editorBox?.width ?? Infinity) - 30);
-            return { x: (left + right) / 2, y: r.y + r.height / 2, visible: right - left > 4 };
-          })
-          .find((r) => r.visible);
-        if (!target) throw new Error('no selected text is visible in the editor');
-        await this.page.mouse.click(target.x, target.y, { button: 'right' });
+        await open();
         const entry = this.page.locator('.monaco-menu .action-item').filter({ hasText: item }).first();
         await entry.waitFor({ state: 'visible', timeout: 5_000 });
         // VS Code's menu ignores a click that lands right after it opened; hovering focuses the
@@ -164,29 +179,7 @@ export class WorkbenchDriver {
         return;
       } catch (error) {
         await this.page.keyboard.press('Escape');
-        if (attempt >= 3) throw new Error(`the editor context menu has no "${item}": ${String(error)}`);
-        await sleep(500);
-      }
-    }
-  }
-
-  /** Right-clicks the row of the side bar's tree that shows `rowText` and chooses `item` from its context menu. */
-  async treeContextMenu(rowText: string | RegExp, item: string): Promise<void> {
-    const row = this.page.locator('.sidebar .monaco-list-row').filter({ hasText: rowText }).first();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await row.click({ button: 'right', timeout: 10_000 });
-        const entry = this.page.locator('.monaco-menu .action-item').filter({ hasText: item }).first();
-        await entry.waitFor({ state: 'visible', timeout: 5_000 });
-        // As in the editor's menu: hover to focus the entry, Enter to run it.
-        await entry.hover();
-        await this.page.locator('.monaco-menu .action-item.focused').filter({ hasText: item }).waitFor({ timeout: 5_000 });
-        await this.page.keyboard.press('Enter');
-        await entry.waitFor({ state: 'hidden', timeout: 5_000 });
-        return;
-      } catch (error) {
-        await this.page.keyboard.press('Escape');
-        if (attempt >= 3) throw new Error(`the tree row "${String(rowText)}" has no context menu entry "${item}": ${String(error)}`);
+        if (attempt >= 3) throw new Error(`${failure}: ${String(error)}`);
         await sleep(500);
       }
     }
