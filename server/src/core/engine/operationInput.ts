@@ -23,12 +23,7 @@ export class OperationInput {
     const value = this.input[field];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') throw serialization(field);
-    if (limits?.min !== undefined && value.length < limits.min) {
-      throw constraintViolation(value, memberName(field), `Member must have length greater than or equal to ${limits.min}`);
-    }
-    if (limits?.max !== undefined && value.length > limits.max) {
-      throw constraintViolation(value, memberName(field), `Member must have length less than or equal to ${limits.max}`);
-    }
+    checkLength(field, value.length, limits, value);
     return value;
   }
 
@@ -80,12 +75,8 @@ export class OperationInput {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string' || !/^[A-Za-z0-9+/\-_]*={0,2}$/.test(value)) throw serialization(field);
     const bytes = Buffer.from(value, 'base64');
-    if (limits?.min !== undefined && bytes.length < limits.min) {
-      throw constraintViolation(undefined, memberName(field), `Member must have length greater than or equal to ${limits.min}`);
-    }
-    if (limits?.max !== undefined && bytes.length > limits.max) {
-      throw constraintViolation(undefined, memberName(field), `Member must have length less than or equal to ${limits.max}`);
-    }
+    // Blobs may be plaintext or key material: their value is never echoed in the error.
+    checkLength(field, bytes.length, limits, undefined);
     return bytes;
   }
 
@@ -127,5 +118,15 @@ export class OperationInput {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'object' || Array.isArray(value)) throw serialization(field);
     return value as JsonObject;
+  }
+}
+
+/** AWS's length constraint texts, echoing `shown` (undefined for sensitive values). */
+function checkLength(field: string, length: number, limits: { min?: number; max?: number } | undefined, shown: string | undefined): void {
+  if (limits?.min !== undefined && length < limits.min) {
+    throw constraintViolation(shown, memberName(field), `Member must have length greater than or equal to ${limits.min}`);
+  }
+  if (limits?.max !== undefined && length > limits.max) {
+    throw constraintViolation(shown, memberName(field), `Member must have length less than or equal to ${limits.max}`);
   }
 }
