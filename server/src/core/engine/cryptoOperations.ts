@@ -1,6 +1,6 @@
 // Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and GenerateRandom. These do
 // not change state, so they never wait for a disk write.
-import { randomBytes } from 'node:crypto';
+import { freshRandomBytes } from './randomSource';
 import { rsaOaepDecrypt, rsaOaepEncrypt, publicKeyDer } from './asymmetricCrypto';
 import { ciphertextKeyId } from './ciphertextLookup';
 import { readGrantTokens } from './grantTokens';
@@ -155,7 +155,7 @@ function generateDataKeyCommon(context: OperationContext, withPlaintext: boolean
   const key = useKey(context, keyId, { encryptionContext, grantTokens });
   if (key.keyUsage !== 'ENCRYPT_DECRYPT' || key.keySpec !== 'SYMMETRIC_DEFAULT') throw invalidKeyUsage(key.arn, key.keyUsage, operation);
   rejectDryRun(context);
-  const dataKey = randomBytes(length);
+  const dataKey = freshRandomBytes(length);
   const { blob, materialId } = sealSymmetric(context.services, key, dataKey, encryptionContext);
   return {
     CiphertextBlob: blob.toString('base64'),
@@ -172,7 +172,7 @@ function generateRandom(context: OperationContext) {
   const count = input.optionalInteger('NumberOfBytes', { min: 1, max: 1024 }) ?? 32;
   const storeId = input.optionalString('CustomKeyStoreId', { min: 1, max: 64 });
   context.services.authorizer.authorizeAccountAction(context.caller, 'kms:GenerateRandom');
-  const bytes = storeId ? generateRandomFromStore(context, storeId, count) : randomBytes(count);
+  const bytes = storeId ? generateRandomFromStore(context, storeId, count) : freshRandomBytes(count);
   return { Plaintext: bytes.toString('base64') };
 }
 
