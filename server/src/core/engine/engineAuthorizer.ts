@@ -7,6 +7,7 @@ import { aliasArnOf } from './keyIdentifiers';
 import type { GrantRecord, KeyRecord } from './engineState';
 import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
 import type { KeyState } from '../access/scenario';
+import { VerdictCache } from './verdictCache';
 
 /** The part of the evaluator's answer the engine needs. */
 export interface AccessVerdict {
@@ -36,17 +37,30 @@ export interface KeyAuthorizationRequest {
 
 export class EngineAuthorizer {
   private readonly principals = new Map<string, EnvironmentPrincipal>();
+  private readonly verdicts: VerdictCache;
 
   constructor(
     private readonly environment: Environment,
     private readonly decide: AccessDecider,
   ) {
     for (const principal of environment.principals) this.principals.set(principal.arn, principal);
+    this.verdicts = new VerdictCache(environment);
   }
 
   /** Throws AccessDeniedException with the evaluator's message unless the request is allowed. */
   authorizeKeyAction(request: KeyAuthorizationRequest): void {
-    this.enforce(this.keyScenario(request));
+    const cacheKey = this.verdicts.keyOf(request);
+    let verdict = cacheKey === undefined ? undefined : this.verdicts.get(cacheKey);
+    if (!verdict) {
+      verdict = this.decide(this.keyScenario(request));
+      if (cacheKey !== undefined) this.verdicts.set(cacheKey, verdict);
+    }
+    enforceVerdict(verdict, request.caller.principalArn, request.action);
+  }
+
+  /** The engine's state changed (a key, policy, grant, alias, tag or state): verdicts may differ now. */
+  stateChanged(): void {
+    this.verdicts.clear();
   }
 
   /** Whether the request would be allowed, e.g. under a proposed key policy (lockout check). */
@@ -134,13 +148,7 @@ export class EngineAuthorizer {
   }
 
   private enforce(scenario: AccessScenario): void {
-    const verdict = this.decide(scenario);
-    if (!verdict.authorized) {
-      throw new KmsServiceError(
-        'AccessDeniedException',
-        verdict.errorMessage ?? `User: ${scenario.request.principal} is not authorized to perform: ${scenario.request.action}`,
-      );
-    }
+    enforceVerdict(this.decide(scenario), scenario.request.principal, scenario.request.action);
   }
 
   private identityPart(caller: CallerIdentity): Pick<AccessScenario, 'identityPolicies' | 'permissionBoundary' | 'sessionPolicy' | 'serviceControlPolicies' | 'resourceControlPolicies'> {
@@ -153,6 +161,12 @@ export class EngineAuthorizer {
       serviceControlPolicies: account?.serviceControlPolicies ?? [],
       resourceControlPolicies: account?.resourceControlPolicies ?? [],
     };
+  }
+}
+
+function enforceVerdict(verdict: AccessVerdict, principal: string, action: string): void {
+  if (!verdict.authorized) {
+    throw new KmsServiceError('AccessDeniedException', verdict.errorMessage ?? `User: ${principal} is not authorized to perform: ${action}`);
   }
 }
 

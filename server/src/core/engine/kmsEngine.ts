@@ -188,6 +188,7 @@ export class KmsEngine implements KmsEngineService {
       services: this.services,
       changed: () => {
         changed = true;
+        this.services.authorizer.stateChanged();
       },
     };
     try {
@@ -203,6 +204,8 @@ export class KmsEngine implements KmsEngineService {
   }
 
   private async afterChange(): Promise<void> {
+    // Also here: a handler may change more after it first said so.
+    this.services.authorizer.stateChanged();
     this.nextEventAt = nextEventTime(this.state);
     this.scheduleTimer();
     try {
@@ -216,6 +219,7 @@ export class KmsEngine implements KmsEngineService {
   private applyDue(now: number): boolean {
     if (now < this.nextEventAt) return false;
     const changed = applyDueEvents(this.state, now, this.services);
+    if (changed) this.services.authorizer.stateChanged();
     this.nextEventAt = nextEventTime(this.state);
     this.scheduleTimer();
     return changed;
