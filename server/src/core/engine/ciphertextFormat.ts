@@ -27,7 +27,22 @@ export interface CiphertextParts {
   readonly ciphertext: Buffer;
 }
 
+/** Headers by key id and material id: every Encrypt under one key generation has the same one. */
+const headers = new Map<string, Buffer>();
+const MAX_CACHED_HEADERS = 1024;
+
 export function encodeHeader(keyId: string, materialId: string): Buffer {
+  const cacheKey = `${keyId}/${materialId}`;
+  let header = headers.get(cacheKey);
+  if (!header) {
+    header = buildHeader(keyId, materialId);
+    if (headers.size >= MAX_CACHED_HEADERS) headers.clear();
+    headers.set(cacheKey, header);
+  }
+  return header;
+}
+
+function buildHeader(keyId: string, materialId: string): Buffer {
   const id = Buffer.from(keyId, 'ascii');
   const header = Buffer.alloc(2 + id.length + MATERIAL_ID_BYTES);
   header[0] = CIPHERTEXT_FORMAT_VERSION;
@@ -64,6 +79,7 @@ export function decodeCiphertext(blob: Buffer): CiphertextParts | undefined {
  * UTF-8. Exact and case-sensitive: `{"A":"x"}` and `{"a":"x"}` give different bytes.
  */
 export function canonicalEncryptionContext(context: Readonly<Record<string, string>> | undefined): Buffer {
+  if (!context) return NO_CONTEXT;
   const entries = Object.entries(context ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const parts: Buffer[] = [u16(entries.length)];
   for (const [key, value] of entries) {
@@ -73,6 +89,9 @@ export function canonicalEncryptionContext(context: Readonly<Record<string, stri
   }
   return Buffer.concat(parts);
 }
+
+/** No pairs: a zero count. */
+const NO_CONTEXT = u16(0);
 
 function u16(n: number): Buffer {
   const b = Buffer.alloc(2);

@@ -25,22 +25,39 @@ export interface KeyUseOptions extends Partial<Omit<KeyAuthorizationRequest, 'ca
 }
 
 export function authorizeKey(context: OperationContext, key: KeyRecord, options: KeyUseOptions = {}): KeyState {
-  const keyState = effectiveKeyState(context.state, key);
-  context.services.authorizer.authorizeKeyAction({
-    ...options,
-    caller: context.caller,
-    action: options.action ?? `kms:${context.operation}`,
-    key,
-    keyState,
-    aliases: aliasesOf(context.state, key),
-  });
-  return keyState;
+  return authorizeAs(context, key, options, options.keyIdAsGiven);
 }
 
 /** Resolves, authorizes and state-checks the key named by `given`. */
 export function useKey(context: OperationContext, given: string, options: KeyUseOptions = {}): KeyRecord {
   const { key } = resolveKey(context.state, given, context.scope, { allowAlias: options.allowAlias ?? true });
-  const keyState = authorizeKey(context, key, { ...options, keyIdAsGiven: options.keyIdAsGiven ?? given });
+  const keyState = authorizeAs(context, key, options, options.keyIdAsGiven ?? given);
   assertOperationAllowed(options.stateOperation ?? context.operation, key.arn, keyState);
   return key;
+}
+
+/** Every member of the request, present even when undefined, so a new one cannot be forgotten here. */
+type EveryMember<T> = { [K in keyof Required<T>]: T[K] };
+
+// Every Encrypt and Decrypt comes through here, so the request is written out member by member
+// rather than spread from the options (object spreads cost more than the rest of this function).
+function authorizeAs(context: OperationContext, key: KeyRecord, options: KeyUseOptions, keyIdAsGiven: string | undefined): KeyState {
+  const keyState = effectiveKeyState(context.state, key);
+  const request: EveryMember<KeyAuthorizationRequest> = {
+    caller: context.caller,
+    action: options.action ?? `kms:${context.operation}`,
+    key,
+    keyState,
+    aliases: aliasesOf(context.state, key),
+    keyIdAsGiven,
+    encryptionContext: options.encryptionContext,
+    grantTokens: options.grantTokens,
+    encryptionAlgorithm: options.encryptionAlgorithm,
+    requestedGrant: options.requestedGrant,
+    grantId: options.grantId,
+    keyFromCiphertext: options.keyFromCiphertext,
+    context: options.context,
+  };
+  context.services.authorizer.authorizeKeyAction(request);
+  return keyState;
 }
