@@ -3,34 +3,10 @@
 // request runs through @cloud-copilot/iam-simulate (the closest open evaluator; AGPL, so only
 // this benchmark imports it) in the same process, and the ratio is printed. Target: >= 20x.
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import * as esbuild from 'esbuild';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AccessScenario } from '../../server/src/core/access/scenario';
 import type { simulateAccess as SimulateAccess } from '../../server/src/core/access/simulateAccess';
-
-/**
- * The evaluator as the product ships it: bundled by esbuild (the extension, server and CLI all
- * run bundles), rather than transpiled on the fly by tsx, whose injected naming code would slow it down.
- */
-async function bundledSimulateAccess(): Promise<typeof SimulateAccess> {
-  const result = await esbuild.build({
-    entryPoints: [join(import.meta.dirname, '../../server/src/core/access/simulateAccess.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    write: false,
-    logLevel: 'warning',
-  });
-  const file = join(mkdtempSync(join(tmpdir(), 'simulate-bench-')), 'simulateAccess.mjs');
-  writeFileSync(file, result.outputFiles[0].text);
-  const module = (await import(pathToFileURL(file).href)) as { simulateAccess: typeof SimulateAccess };
-  return module.simulateAccess;
-}
+import { bundledImport } from './support/bundledImport';
 
 const ACCOUNT = '111122223333';
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -190,7 +166,10 @@ function perSecond(meter: Meter): number {
 }
 
 async function main(): Promise<void> {
-  const simulateAccess = await bundledSimulateAccess();
+  // The evaluator as the product ships it (bundled), not as tsx transpiles it.
+  const { simulateAccess } = await bundledImport<{ simulateAccess: typeof SimulateAccess }>(
+    join(import.meta.dirname, '../../server/src/core/access/simulateAccess.ts'),
+  );
   const ours = simulateAccess(scenario);
   const theirs = await runSimulation(baseline, {});
   const theirDecision = 'result' in theirs ? JSON.stringify((theirs as { result: { analysis?: { result?: string } } }).result?.analysis?.result ?? 'see result') : 'error';
