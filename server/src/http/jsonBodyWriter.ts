@@ -1,0 +1,53 @@
+// Writes an operation's answer as JSON bytes. The answer is a flat object whose large members
+// are base64 blobs; JSON.stringify looks up every character of them in its escape table (about
+// 3 µs for a 1 KB ciphertext, more than the AES itself), while base64 never needs escaping.
+// So blob members of the KMS model are copied as they are once the base64 decoder has vouched
+// for them (a quarter of the cost). Any other member, and any other value, goes through
+// JSON.stringify, and the bytes are the same either way.
+import { decodeBase64 } from '../core/engine/operationInput';
+
+/** KMS and CloudHSM model members of type blob (base64 on the wire). */
+const BLOB_MEMBERS: ReadonlySet<string> = new Set([
+  'CiphertextBlob',
+  'CiphertextForRecipient',
+  'Plaintext',
+  'PublicKey',
+  'PrivateKeyCiphertextBlob',
+  'PrivateKeyPlaintext',
+  'Signature',
+  'Mac',
+  'SharedSecret',
+  'ImportToken',
+]);
+
+/** Shorter blobs are not worth the special case. */
+const RAW_COPY_MIN_LENGTH = 64;
+
+export function writeJsonBody(value: unknown): Buffer {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype || 'toJSON' in value) {
+    return Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
+  }
+  // JSON text and raw blobs in turn: text, blob, text, blob, ..., text.
+  const segments: string[] = [];
+  let text = '{';
+  for (const name in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
+    const member = (value as Record<string, unknown>)[name];
+    const separator = text.length > 1 || segments.length ? ',' : '';
+    if (typeof member === 'string' && member.length >= RAW_COPY_MIN_LENGTH && BLOB_MEMBERS.has(name) && decodeBase64(member) !== undefined) {
+      segments.push(`${text}${separator}${JSON.stringify(name)}:"`, member);
+      text = '"';
+      continue;
+    }
+    const json = JSON.stringify(member);
+    if (json !== undefined) text += `${separator}${JSON.stringify(name)}:${json}`; // undefined, functions, symbols: left out
+  }
+  segments.push(`${text}}`);
+  if (segments.length === 1) return Buffer.from(segments[0]!, 'utf8');
+  let bytes = 0;
+  for (let i = 0; i < segments.length; i++) bytes += i % 2 ? segments[i]!.length : Buffer.byteLength(segments[i]!, 'utf8');
+  const out = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (let i = 0; i < segments.length; i++) at += out.write(segments[i]!, at, i % 2 ? 'latin1' : 'utf8');
+  return out;
+}
