@@ -23,7 +23,7 @@ import { NodeSha256 } from '../unit/http/signedRequest';
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 6_000);
 const HTTP_MS = Number(process.env.BENCH_HTTP_MS ?? 2_000);
 const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
-const IN_FLIGHT = 8;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
 /**
  * Each in-process measurement is split in short rounds, alternating engine and baseline, and the
  * figure is the median over the pairs: garbage collection and other work on the machine come in

@@ -26,13 +26,23 @@ export interface SigV4VerifyOptions {
   readonly now: Date;
 }
 
-interface ParsedAuthorization {
+/** Everything in an Authorization header but the signature: the same for a client all day. */
+interface AuthorizationFields {
   readonly accessKeyId: string;
   readonly scopeDate: string;
   readonly region: string;
   readonly service: string;
   readonly terminator: string;
   readonly signedHeaders: readonly string[];
+  readonly signedHeadersText: string;
+  /** `date/region/service/terminator`, as the string to sign holds it. */
+  readonly scope: string;
+  readonly regionIsValid: boolean;
+  readonly signsHost: boolean;
+}
+
+interface ParsedAuthorization {
+  readonly fields: AuthorizationFields;
   readonly signature: string;
 }
 
@@ -42,7 +52,7 @@ const invalid = (message: string) => new KmsServiceError('InvalidSignatureExcept
 export function verifySigV4(request: RawWireRequest, options: SigV4VerifyOptions): VerifiedSignature {
   const authorization = request.headers['authorization'];
   if (!authorization) throw WireErrors.missingAuthentication();
-  const auth = parseAuthorization(authorization);
+  const { fields: auth, signature } = parseAuthorization(authorization);
 
   const amzDate = request.headers['x-amz-date'];
   if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
@@ -50,7 +60,7 @@ export function verifySigV4(request: RawWireRequest, options: SigV4VerifyOptions
       `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${authorization}`,
     );
   }
-  if (auth.scopeDate !== amzDate.slice(0, 8)) {
+  if (auth.scopeDate.length !== 8 || !amzDate.startsWith(auth.scopeDate)) {
     throw invalid(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
     );
@@ -61,10 +71,10 @@ export function verifySigV4(request: RawWireRequest, options: SigV4VerifyOptions
   if (auth.service !== options.service) {
     throw invalid(`Credential should be scoped to correct service: '${options.service}'. `);
   }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(auth.region)) {
+  if (!auth.regionIsValid) {
     throw invalid('Credential should be scoped to a valid region. ');
   }
-  if (!auth.signedHeaders.includes('host')) {
+  if (!auth.signsHost) {
     throw invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
 
@@ -73,12 +83,11 @@ export function verifySigV4(request: RawWireRequest, options: SigV4VerifyOptions
   const sessionToken = request.headers['x-amz-security-token'];
   if ((accessKey.sessionToken ?? undefined) !== (sessionToken || undefined)) throw WireErrors.unrecognizedClient();
 
-  const canonicalRequest = buildCanonicalRequest(request, auth.signedHeaders);
-  const scope = `${auth.scopeDate}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const key = signingKey(accessKey.secretAccessKey, auth.scopeDate, auth.region, auth.service);
+  const canonicalRequest = buildCanonicalRequest(request, auth);
+  const stringToSign = `${ALGORITHM}\n${amzDate}\n${auth.scope}\n${sha256Hex(canonicalRequest)}`;
+  const key = signingKey(accessKey.secretAccessKey, auth);
   const expected = createHmac('sha256', key).update(stringToSign, 'utf8').digest();
-  const provided = Buffer.from(auth.signature, 'hex');
+  const provided = Buffer.from(signature, 'hex');
   if (provided.length !== expected.length || !timingSafeEqual(provided, expected)) {
     throw invalid(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' +
@@ -91,26 +100,30 @@ export function verifySigV4(request: RawWireRequest, options: SigV4VerifyOptions
 }
 
 // A client sends the same Authorization header but for its last 64 characters (the signature)
-// all day long; its parse is kept by that prefix. Only headers that parsed cleanly are kept, so
-// every malformed one still meets the full parse and its error.
+// all day long; its fields are kept by that prefix (the last one seen, then a map). Only headers
+// that parsed cleanly are kept, so every malformed one still meets the full parse and its error.
 const SIGNATURE_SUFFIX = ', Signature=';
-const parsedPrefixes = new Map<string, Omit<ParsedAuthorization, 'signature'>>();
+const SIGNATURE_START = 64 + SIGNATURE_SUFFIX.length;
+const fieldsByPrefix = new Map<string, AuthorizationFields>();
+let lastPrefix = '';
+let lastFields: AuthorizationFields | undefined;
 
 function parseAuthorization(header: string): ParsedAuthorization {
-  const prefixLength = header.length - 64 - SIGNATURE_SUFFIX.length;
-  const prefix = prefixLength > 0 && header.startsWith(SIGNATURE_SUFFIX, prefixLength) ? header.slice(0, prefixLength) : undefined;
-  const known = prefix === undefined ? undefined : parsedPrefixes.get(prefix);
-  if (known) {
+  const prefixLength = header.length - SIGNATURE_START;
+  if (prefixLength > 0 && header.startsWith(SIGNATURE_SUFFIX, prefixLength)) {
     const signature = header.slice(prefixLength + SIGNATURE_SUFFIX.length);
-    if (HEX_SIGNATURE.test(signature)) return { ...known, signature };
+    let fields = prefixLength === lastPrefix.length && lastFields && header.startsWith(lastPrefix) ? lastFields : undefined;
+    if (!fields) {
+      const prefix = header.slice(0, prefixLength);
+      fields = fieldsByPrefix.get(prefix) ?? parseAuthorizationFully(header).fields;
+      if (fieldsByPrefix.size >= MAX_CACHED_KEYS) fieldsByPrefix.clear();
+      fieldsByPrefix.set(prefix, fields);
+      lastPrefix = prefix;
+      lastFields = fields;
+    }
+    if (HEX_SIGNATURE.test(signature)) return { fields, signature };
   }
-  const parsed = parseAuthorizationFully(header);
-  if (prefix !== undefined) {
-    if (parsedPrefixes.size >= MAX_CACHED_KEYS) parsedPrefixes.clear();
-    const { signature: _, ...rest } = parsed;
-    parsedPrefixes.set(prefix, rest);
-  }
-  return parsed;
+  return parseAuthorizationFully(header);
 }
 
 const HEX_SIGNATURE = /^[0-9a-f]{64}$/;
@@ -144,34 +157,34 @@ function parseAuthorizationFully(header: string): ParsedAuthorization {
     );
   }
   const [accessKeyId, scopeDate, region, service, terminator] = credential as [string, string, string, string, string];
+  const signedHeadersText = fields.get('SignedHeaders')!;
+  const signedHeaders = signedHeadersText.split(';');
   return {
-    accessKeyId,
-    scopeDate,
-    region,
-    service,
-    terminator,
-    signedHeaders: fields.get('SignedHeaders')!.split(';'),
+    fields: {
+      accessKeyId,
+      scopeDate,
+      region,
+      service,
+      terminator,
+      signedHeaders,
+      signedHeadersText,
+      scope: `${scopeDate}/${region}/${service}/${terminator}`,
+      regionIsValid: /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region),
+      signsHost: signedHeaders.includes('host'),
+    },
     signature,
   };
 }
 
-function buildCanonicalRequest(request: RawWireRequest, signedHeaders: readonly string[]): string {
+function buildCanonicalRequest(request: RawWireRequest, auth: AuthorizationFields): string {
   const queryStart = request.path.indexOf('?');
   const rawPath = queryStart < 0 ? request.path : request.path.slice(0, queryStart);
   const query = queryStart < 0 ? '' : request.path.slice(queryStart + 1);
-  let headerLines = '';
-  for (const name of signedHeaders) headerLines += `${name}:${canonicalHeaderValue(request.headers[name] ?? '')}\n`;
+  let canonical = `${request.method.toUpperCase()}\n${canonicalPath(rawPath)}\n${canonicalQuery(query)}\n`;
+  for (const name of auth.signedHeaders) canonical += `${name}:${canonicalHeaderValue(request.headers[name] ?? '')}\n`;
   // Always the hash of the body received: a signed `x-amz-content-sha256` header must not vouch
   // for a body that was swapped in transit (the signature then fails to match).
-  const payloadHash = sha256Hex(request.body);
-  return [
-    request.method.toUpperCase(),
-    canonicalPath(rawPath),
-    canonicalQuery(query),
-    headerLines,
-    signedHeaders.join(';'),
-    payloadHash,
-  ].join('\n');
+  return `${canonical}\n${auth.signedHeadersText}\n${sha256Hex(request.body)}`;
 }
 
 /** Trimmed, with runs of whitespace as one space; most values need neither, so skip the regex then. */
@@ -217,15 +230,14 @@ function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+// Clients send the same X-Amz-Date for a whole second of requests.
+let lastAmzDate = '';
+let lastSignedAt = 0;
+
 function checkSkew(amzDate: string, now: Date): void {
-  const signedAt = Date.UTC(
-    Number(amzDate.slice(0, 4)),
-    Number(amzDate.slice(4, 6)) - 1,
-    Number(amzDate.slice(6, 8)),
-    Number(amzDate.slice(9, 11)),
-    Number(amzDate.slice(11, 13)),
-    Number(amzDate.slice(13, 15)),
-  );
+  const signedAt = amzDate === lastAmzDate ? lastSignedAt : signedAtOf(amzDate);
+  lastAmzDate = amzDate;
+  lastSignedAt = signedAt;
   const nowMs = now.getTime();
   if (signedAt < nowMs - ALLOWED_SKEW_MS) {
     throw invalid(
@@ -237,6 +249,18 @@ function checkSkew(amzDate: string, now: Date): void {
       `Signature not yet current: ${amzDate} is still later than ${toAmzDate(nowMs + ALLOWED_SKEW_MS)} (${toAmzDate(nowMs)} + 5 min.)`,
     );
   }
+}
+
+/** Epoch milliseconds of a `YYYYMMDDTHHMMSSZ` time. */
+function signedAtOf(amzDate: string): number {
+  return Date.UTC(
+    Number(amzDate.slice(0, 4)),
+    Number(amzDate.slice(4, 6)) - 1,
+    Number(amzDate.slice(6, 8)),
+    Number(amzDate.slice(9, 11)),
+    Number(amzDate.slice(11, 13)),
+    Number(amzDate.slice(13, 15)),
+  );
 }
 
 export function toAmzDate(ms: number): string {
@@ -255,16 +279,20 @@ function sha256Hex(data: string | Buffer): string {
 const signingKeys = new Map<string, KeyObject>();
 const MAX_CACHED_KEYS = 256;
 
-function signingKey(secret: string, date: string, region: string, service: string): KeyObject {
-  const cacheKey = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
+let lastSigning: { secret: string; scope: string; key: KeyObject } | undefined;
+
+function signingKey(secret: string, auth: AuthorizationFields): KeyObject {
+  if (lastSigning && lastSigning.secret === secret && lastSigning.scope === auth.scope) return lastSigning.key;
+  const cacheKey = `${secret}\u0000${auth.scope}`;
   let key = signingKeys.get(cacheKey);
   if (!key) {
-    const kDate = createHmac('sha256', `AWS4${secret}`).update(date).digest();
-    const kRegion = createHmac('sha256', kDate).update(region).digest();
-    const kService = createHmac('sha256', kRegion).update(service).digest();
+    const kDate = createHmac('sha256', `AWS4${secret}`).update(auth.scopeDate).digest();
+    const kRegion = createHmac('sha256', kDate).update(auth.region).digest();
+    const kService = createHmac('sha256', kRegion).update(auth.service).digest();
     key = createSecretKey(createHmac('sha256', kService).update('aws4_request').digest());
     if (signingKeys.size >= MAX_CACHED_KEYS) signingKeys.clear();
     signingKeys.set(cacheKey, key);
   }
+  lastSigning = { secret, scope: auth.scope, key };
   return key;
 }

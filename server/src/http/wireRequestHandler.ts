@@ -59,7 +59,8 @@ export async function handleRawWireRequest(
     }
     const service = SERVICES[serviceName as ServiceName];
 
-    const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const givenType = request.headers['content-type'] ?? '';
+    const contentType = givenType === JSON_11_CONTENT_TYPE ? givenType : givenType.split(';')[0]!.trim().toLowerCase();
     if (contentType !== JSON_11_CONTENT_TYPE) {
       throw WireErrors.serialization(
         `Expected Content-Type ${JSON_11_CONTENT_TYPE}, got ${contentType ? `'${contentType}'` : 'none'}.`,

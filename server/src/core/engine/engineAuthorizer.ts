@@ -49,11 +49,10 @@ export class EngineAuthorizer {
 
   /** Throws AccessDeniedException with the evaluator's message unless the request is allowed. */
   authorizeKeyAction(request: KeyAuthorizationRequest): void {
-    const cacheKey = this.verdicts.keyOf(request);
-    let verdict = cacheKey === undefined ? undefined : this.verdicts.get(cacheKey);
+    let verdict = this.verdicts.get(request);
     if (!verdict) {
       verdict = this.decide(this.keyScenario(request));
-      if (cacheKey !== undefined) this.verdicts.set(cacheKey, verdict);
+      this.verdicts.set(request, verdict);
     }
     enforceVerdict(verdict, request.caller.principalArn, request.action);
   }

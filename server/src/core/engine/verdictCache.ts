@@ -2,10 +2,12 @@
 // is not re-evaluated against the same policies each time. A verdict depends on the request
 // (caller, action, key, encryption context, grant tokens, request context), on the engine's
 // state (key policy, grants, aliases, tags, key state) and on the environment's policies, which
-// are fixed for the engine's life. The request is the cache key; the engine clears the cache on
-// every change of its state. Requests whose policies compare the time are never cached.
+// are fixed for the engine's life. The key record and the request are the cache key; the engine
+// clears the cache on every change of its state. Requests whose policies compare the time are
+// never cached.
 import type { Environment } from '../environment/environmentModel';
 import type { AccessVerdict, KeyAuthorizationRequest } from './engineAuthorizer';
+import type { KeyRecord } from './engineState';
 
 /** Bounds the memory a stream of distinct requests (e.g. ever-new encryption contexts) can take. */
 const MAX_VERDICTS = 4096;
@@ -14,7 +16,9 @@ const MAX_VERDICTS = 4096;
 const READS_TIME = /aws:(?:currenttime|epochtime)/i;
 
 export class VerdictCache {
-  private readonly verdicts = new Map<string, AccessVerdict>();
+  /** Verdicts by key record (stable while the state is unchanged), then by the rest of the request. */
+  private verdicts = new WeakMap<KeyRecord, Map<string, AccessVerdict>>();
+  private size = 0;
   /** Whether any identity policy, boundary, session policy, SCP or RCP reads the time. */
   private readonly environmentReadsTime: boolean;
   private readonly policyReadsTime = new Map<string, boolean>();
@@ -23,42 +27,25 @@ export class VerdictCache {
     this.environmentReadsTime = READS_TIME.test(JSON.stringify([environment.principals, environment.accounts]));
   }
 
-  /** The cache key of a request, or undefined when its verdict must not be kept. */
-  keyOf(request: KeyAuthorizationRequest): string | undefined {
-    if (this.environmentReadsTime || this.readsTime(request.key.policy)) return undefined;
-    const { caller } = request;
-    // JSON keeps the parts apart unambiguously; a different key order only costs a miss.
-    return JSON.stringify([
-      caller.principalArn,
-      caller.accountId,
-      caller.region,
-      caller.requestContext ?? null,
-      request.action,
-      request.key.arn,
-      request.keyState,
-      request.keyIdAsGiven ?? null,
-      request.encryptionContext ?? null,
-      request.grantTokens ?? null,
-      request.encryptionAlgorithm ?? null,
-      request.requestedGrant ?? null,
-      request.grantId ?? null,
-      request.keyFromCiphertext ?? null,
-      request.context ?? null,
-    ]);
+  /** The verdict remembered for this request, if any. */
+  get(request: KeyAuthorizationRequest): AccessVerdict | undefined {
+    return this.verdicts.get(request.key)?.get(requestKey(request));
   }
 
-  get(cacheKey: string): AccessVerdict | undefined {
-    return this.verdicts.get(cacheKey);
-  }
-
-  set(cacheKey: string, verdict: AccessVerdict): void {
-    if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.clear();
-    this.verdicts.set(cacheKey, verdict);
+  /** Remembers a verdict, unless the policies involved read the time. */
+  set(request: KeyAuthorizationRequest, verdict: AccessVerdict): void {
+    if (this.environmentReadsTime || this.readsTime(request.key.policy)) return;
+    if (this.size >= MAX_VERDICTS) this.clear();
+    let forKey = this.verdicts.get(request.key);
+    if (!forKey) this.verdicts.set(request.key, (forKey = new Map()));
+    forKey.set(requestKey(request), verdict);
+    this.size++;
   }
 
   /** Forgets every verdict: the engine's state changed. */
   clear(): void {
-    this.verdicts.clear();
+    this.verdicts = new WeakMap();
+    this.size = 0;
   }
 
   private readsTime(policyText: string): boolean {
@@ -70,4 +57,22 @@ export class VerdictCache {
     }
     return reads;
   }
+}
+
+/**
+ * Everything of the request but the key record. The first members come from the engine and the
+ * environment (an action name, a key state, an ARN, an account id, a Region code) and never hold
+ * a line break; whatever a caller wrote goes through JSON, so no value can pass for another.
+ */
+function requestKey(request: KeyAuthorizationRequest): string {
+  const { caller } = request;
+  return (
+    `${request.action}\n${request.keyState}\n${caller.principalArn}\n${caller.accountId}\n${caller.region}\n` +
+    `${json(request.keyIdAsGiven)}\n${json(request.encryptionAlgorithm)}\n${json(request.grantId)}\n${request.keyFromCiphertext ? 1 : 0}\n` +
+    `${json(request.encryptionContext)}\n${json(request.grantTokens)}\n${json(request.requestedGrant)}\n${json(request.context)}\n${json(caller.requestContext)}`
+  );
+}
+
+function json(value: unknown): string {
+  return value === undefined ? '' : JSON.stringify(value);
 }
