@@ -43,11 +43,15 @@ export async function handleWireRequest(
   return { statusCode: response.statusCode, headers: response.headers, bodyBase64: response.body.toString('base64') };
 }
 
-export async function handleRawWireRequest(
+/**
+ * Answers one request. The answer comes back at once when the operation needs no wait (every
+ * cryptographic operation), so the whole request is handled in one go; otherwise a promise.
+ */
+export function handleRawWireRequest(
   engine: KmsEngineService,
   request: RawWireRequest,
   options: WireHandlerOptions = {},
-): Promise<RawWireResponse> {
+): RawWireResponse | Promise<RawWireResponse> {
   let operation = '';
   try {
     const target = request.headers['x-amz-target'] ?? '';
@@ -85,14 +89,22 @@ export async function handleRawWireRequest(
     };
     const output =
       serviceName === 'BaldrApiService'
-        ? await engine.executeCloudHsm(operation, input, caller)
-        : await engine.execute(operation, input, caller);
-    return jsonResponse(200, output ?? {});
+        ? engine.executeCloudHsm(operation, input, caller)
+        : engine.executeNow(operation, input, caller);
+    if (!(output instanceof Promise)) return jsonResponse(200, output ?? {});
+    return output.then(
+      (result) => jsonResponse(200, result ?? {}),
+      (error: unknown) => failureResponse(error, operation, options),
+    );
   } catch (error) {
-    if (error instanceof KmsServiceError) return errorResponse(error);
-    options.onInternalError?.(error, operation);
-    return errorResponse(WireErrors.internal());
+    return failureResponse(error, operation, options);
   }
+}
+
+function failureResponse(error: unknown, operation: string, options: WireHandlerOptions): RawWireResponse {
+  if (error instanceof KmsServiceError) return errorResponse(error);
+  options.onInternalError?.(error, operation);
+  return errorResponse(WireErrors.internal());
 }
 
 function parseJsonObject(body: Buffer): JsonObject {

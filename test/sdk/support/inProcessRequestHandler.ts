@@ -9,7 +9,7 @@ import { handleRawWireRequest } from '../../../server/src/http/wireRequestHandle
 import type { WireRequest, WireResponse } from '../../../server/src/protocol';
 
 export type WireSender = (request: WireRequest) => Promise<WireResponse>;
-type RawSender = (request: RawWireRequest) => Promise<RawWireResponse>;
+type RawSender = (request: RawWireRequest) => RawWireResponse | Promise<RawWireResponse>;
 
 export class InProcessRequestHandler implements RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> {
   private readonly send: RawSender;

@@ -41,6 +41,10 @@ export class RecordingEngine implements KmsEngineService {
     return answer(input);
   }
 
+  executeNow(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+    return this.execute(operation, input, caller);
+  }
+
   async executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
     this.calls.push({ service: 'cloudhsm', operation, input, caller });
     const answer = this.answers[`cloudhsm:${operation}`];

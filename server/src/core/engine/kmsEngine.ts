@@ -132,6 +132,10 @@ export class KmsEngine implements KmsEngineService {
   }
 
   execute(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+    return Promise.resolve(this.executeNow(operation, input, caller));
+  }
+
+  executeNow(operation: string, input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
     const handler = Object.prototype.hasOwnProperty.call(KMS_OPERATIONS, operation) ? KMS_OPERATIONS[operation] : undefined;
     if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
     return this.run(operation, handler, input, caller);
@@ -146,7 +150,7 @@ export class KmsEngine implements KmsEngineService {
       this.cloudHsmAuthorizer.authorize(caller, operation, resource, new Date(context.now));
       return handler(context);
     };
-    return this.run(operation, authorized, input, caller);
+    return Promise.resolve(this.run(operation, authorized, input, caller));
   }
 
   /** Applies whatever the clock has made due; called after the user advances the clock. */
@@ -171,36 +175,57 @@ export class KmsEngine implements KmsEngineService {
     await this.persistence.close();
   }
 
-  private async run(operation: string, handler: OperationTable[string], input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
-    if (this.closed) throw internalFailure('The engine has been closed.');
-    if (!input || typeof input !== 'object' || Array.isArray(input)) {
-      throw new KmsServiceError('SerializationException', 'The request body must be a JSON object.');
-    }
-    const now = this.clock.now().getTime();
-    let changed = this.applyDue(now);
-    const context: OperationContext = {
-      operation,
-      state: this.state,
-      caller,
-      input: new OperationInput(input),
-      now,
-      scope: { partition: this.environment.partition, region: caller.region, account: caller.accountId },
-      services: this.services,
-      changed: () => {
-        changed = true;
-        this.services.authorizer.stateChanged();
-      },
-    };
+  /**
+   * Runs one operation. Most operations (every cryptographic one) neither wait for key
+   * generation nor write the store, and their answer comes back at once, so a caller can answer
+   * in one go; the others answer with a promise. A failure is always a rejected promise.
+   */
+  private run(operation: string, handler: OperationTable[string], input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
+    let changed = false;
     try {
-      const result = await handler(context);
-      if (changed) await this.afterChange();
-      return result;
+      if (this.closed) throw internalFailure('The engine has been closed.');
+      if (!input || typeof input !== 'object' || Array.isArray(input)) {
+        throw new KmsServiceError('SerializationException', 'The request body must be a JSON object.');
+      }
+      const now = this.clock.now().getTime();
+      changed = this.applyDue(now);
+      const context: OperationContext = {
+        operation,
+        state: this.state,
+        caller,
+        input: new OperationInput(input),
+        now,
+        scope: { partition: this.environment.partition, region: caller.region, account: caller.accountId },
+        services: this.services,
+        changed: () => {
+          changed = true;
+          this.services.authorizer.stateChanged();
+        },
+      };
+      const result = handler(context);
+      if (result instanceof Promise) return this.finish(operation, result, () => changed);
+      return changed ? this.afterChange().then(() => result) : result;
     } catch (error) {
-      // A handler that changed state before failing still has its change made durable.
-      if (changed) await this.afterChange();
-      if (error instanceof KmsServiceError) throw error;
-      throw internalFailure(`The engine failed to run ${operation}: ${error instanceof Error ? error.message : String(error)}`);
+      return this.fail(operation, error, changed);
     }
+  }
+
+  private async finish(operation: string, pending: Promise<JsonObject>, changed: () => boolean): Promise<JsonObject> {
+    let result: JsonObject;
+    try {
+      result = await pending;
+    } catch (error) {
+      return this.fail(operation, error, changed());
+    }
+    if (changed()) await this.afterChange();
+    return result;
+  }
+
+  private async fail(operation: string, error: unknown, changed: boolean): Promise<never> {
+    // A handler that changed state before failing still has its change made durable.
+    if (changed) await this.afterChange();
+    if (error instanceof KmsServiceError) throw error;
+    throw internalFailure(`The engine failed to run ${operation}: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   private async afterChange(): Promise<void> {

@@ -34,6 +34,11 @@ export type JsonObject = { readonly [key: string]: unknown };
 export interface KmsOperationHandler {
   /** `operation` is the X-Amz-Target suffix, e.g. `Encrypt`. Blobs are base64 strings as on the wire. */
   execute(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject>;
+  /**
+   * The same, answering at once when the operation needs no wait (no key generation, no store
+   * write), so a wire layer can answer in one go; failures are always a rejected promise.
+   */
+  executeNow(operation: string, input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject>;
 }
 
 /** The engine's time source. The engine reads it for deletion dates, rotation and import expiry. */
