@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeBase64 } from '../../../server/src/core/engine/operationInput';
+import { decodeBase64, isBase64Text } from '../../../server/src/core/engine/operationInput';
 
 /** The rule stated plainly: the alphabet (standard or URL-safe), at most two `=`, never 4k+1 characters. */
 function referenceDecode(text: string): Buffer | undefined {
@@ -17,6 +17,7 @@ test('blobs in every base64 form SDKs send decode to the bytes that were encoded
       const urlSafe = Buffer.from(bytes).toString('base64url');
       for (const text of [standard, standard.replace(/=+$/, ''), urlSafe, `${urlSafe}${'='.repeat((4 - (urlSafe.length % 4)) % 4)}`]) {
         assert.deepEqual(decodeBase64(text), Buffer.from(bytes), text);
+        assert.equal(isBase64Text(text), true, text);
       }
     }),
   );
@@ -31,6 +32,7 @@ test('a character outside the alphabet anywhere in a blob is refused, not skippe
       const spoiled = text.slice(0, position) + character + text.slice(position);
       assert.equal(referenceDecode(spoiled), undefined, spoiled);
       assert.equal(decodeBase64(spoiled), undefined, spoiled);
+      assert.equal(isBase64Text(spoiled), false, spoiled);
     }),
   );
 });
@@ -50,6 +52,7 @@ test('any text at all is decoded exactly when the plain rule says it is base64',
   fc.assert(
     fc.property(text, (candidate) => {
       assert.deepEqual(decodeBase64(candidate), referenceDecode(candidate), JSON.stringify(candidate));
+      assert.equal(isBase64Text(candidate), referenceDecode(candidate) !== undefined, JSON.stringify(candidate));
     }),
     { numRuns: 2000 },
   );

@@ -128,11 +128,28 @@ export class OperationInput {
  * (n = 4k+1 is never base64, and is refused first). That costs less than a pattern over the text.
  */
 export function decodeBase64(text: string): Buffer | undefined {
+  const expected = decodedLength(text);
+  if (expected < 0) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === expected ? bytes : undefined;
+}
+
+/** Whether decodeBase64 would accept the text, without keeping the bytes (decoded into scratch space). */
+export function isBase64Text(text: string): boolean {
+  const expected = decodedLength(text);
+  if (expected < 0) return false;
+  if (scratch.length < expected) scratch = Buffer.allocUnsafe(Math.max(expected, scratch.length * 2));
+  return scratch.write(text, 0, expected, 'base64') === expected;
+}
+
+let scratch = Buffer.allocUnsafe(8192);
+
+/** The bytes base64 text of this length gives, or -1 when no base64 has this shape. */
+function decodedLength(text: string): number {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 0x3d /* = */) end--;
-  if (text.length - end > 2 || end % 4 === 1) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.length === Math.floor((end * 3) / 4) ? bytes : undefined;
+  if (text.length - end > 2 || end % 4 === 1) return -1;
+  return Math.floor((end * 3) / 4);
 }
 
 /** AWS's length constraint texts, echoing `shown` (undefined for sensitive values). */
