@@ -190,9 +190,12 @@ function buildCanonicalRequest(request: RawWireRequest, auth: AuthorizationField
 
 /** Trimmed, with runs of whitespace as one space; most values need neither, so skip the regex then. */
 function canonicalHeaderValue(value: string): string {
-  const trimmed = value.trim();
-  return /\s\s|[\t\n\r\f\v]/.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
+  // One pattern finds what needs work (space at either end, a run, a tab or line break); most
+  // values need none, and are then used as they are, without a trimmed copy.
+  return NEEDS_NORMALISING.test(value) ? value.trim().replace(/\s+/g, ' ') : value;
 }
+
+const NEEDS_NORMALISING = /^\s|\s$|\s\s|[\t\n\r\f\v]/;
 
 /** Each path segment URI-encoded twice, as every service but S3 signs it. */
 function canonicalPath(rawPath: string): string {

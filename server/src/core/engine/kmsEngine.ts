@@ -64,7 +64,8 @@ export class KmsEngine implements KmsEngineService {
   readonly defaultRegion: string;
   private readonly listeners = new Set<() => void>();
   private readonly accessKeys = new Map<string, AccessKeyRecord>();
-  private readonly secretCache = new Map<string, Buffer>();
+  /** Decoded material by key id, then material id (prefixed by the key store for keys in one). */
+  private readonly secretCache = new Map<string, Map<string, Buffer>>();
   private readonly services: EngineServices;
   private readonly cloudHsmAuthorizer: CloudHsmAuthorizer;
   private nextEventAt: number;
@@ -275,18 +276,18 @@ export class KmsEngine implements KmsEngineService {
   }
 
   private materialSecret(key: KeyRecord, materialId: string): Buffer | undefined {
-    const cacheKey = `${key.customKeyStoreId ?? ''}/${key.keyId}/${materialId}`;
-    let secret = this.secretCache.get(cacheKey);
+    let secrets = this.secretCache.get(key.keyId);
+    if (!secrets) this.secretCache.set(key.keyId, (secrets = new Map()));
+    const cacheKey = key.customKeyStoreId ? `${key.customKeyStoreId}/${materialId}` : materialId;
+    let secret = secrets.get(cacheKey);
     if (!secret) {
       secret = readSecret(this.state, key, materialId);
-      if (secret) this.secretCache.set(cacheKey, secret);
+      if (secret) secrets.set(cacheKey, secret);
     }
     return secret;
   }
 
   private forgetSecrets(key: KeyRecord): void {
-    for (const cacheKey of [...this.secretCache.keys()]) {
-      if (cacheKey.includes(`/${key.keyId}/`)) this.secretCache.delete(cacheKey);
-    }
+    this.secretCache.delete(key.keyId);
   }
 }
