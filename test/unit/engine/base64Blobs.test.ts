@@ -57,3 +57,9 @@ test('any text at all is decoded exactly when the plain rule says it is base64',
     { numRuns: 2000 },
   );
 });
+
+test('blobs larger than any seen before are still checked whole', () => {
+  const big = Buffer.alloc(20_000, 7).toString('base64');
+  assert.equal(isBase64Text(big), true);
+  assert.equal(isBase64Text(`${big.slice(0, 20_000)}!${big.slice(20_000)}`), false);
+});
