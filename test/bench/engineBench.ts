@@ -20,7 +20,7 @@ import { REPO_ROOT, startServe } from '../sdk/support/serveProcess';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../unit/http/signedRequest';
 
-const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 6_000);
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 8_000);
 const HTTP_MS = Number(process.env.BENCH_HTTP_MS ?? 2_000);
 const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
@@ -29,7 +29,7 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
  * figure is the median over the pairs: garbage collection and other work on the machine come in
  * bursts, and a pair of adjacent rounds shares whatever burst it falls in.
  */
-const PAIRS = 12;
+const PAIRS = 20;
 /** The HTTP measurement alternates longer runs of the two servers; the best run of each counts. */
 const ROUNDS = 4;
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
