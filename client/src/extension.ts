@@ -11,7 +11,8 @@ import { whoCanUseKeyCommand } from './simulation/whoCanUseKey';
 import { decryptSelectionCommand, encryptSelectionCommand } from './encryption/selectionCommands';
 import { createKeyCommand } from './commands/createKeyCommand';
 import { registerKeyManagementCommands } from './commands/keyManagementCommands';
-import { actAsCommand, advanceClockCommand, createActAsStatusBar } from './commands/engineCommands';
+import { actAsCommand, advanceClockCommand, createActAsStatusBar, restartEngineCommand } from './commands/engineCommands';
+import { watchEnvironmentFile } from './languageClient/environmentWatcher';
 import { addAwsProfileCommand, addRegionCommand, removeBackendCommand } from './commands/backendCommands';
 import { LiveKeyPolicyEditor, type PutOutcome } from './policyEditing/liveKeyPolicyEditor';
 
@@ -62,12 +63,14 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
   ctx.registerCommand(P + 'openAdvisor', (c) => () => AdvisorPanel.createOrShow(c) && undefined);
   ctx.registerCommand(P + 'actAs', actAsCommand);
   ctx.registerCommand(P + 'advanceClock', advanceClockCommand);
+  ctx.registerCommand(P + 'restartEngine', restartEngineCommand);
   ctx.registerCommand(P + 'addAwsProfile', addAwsProfileCommand);
   ctx.registerCommand(P + 'addRegion', addRegionCommand);
   ctx.registerCommand(P + 'removeBackend', removeBackendCommand);
   registerKeyManagementCommands(ctx, simulations);
   ctx.push(AdvisorPanel.registerSerializer(ctx));
   createActAsStatusBar(ctx);
+  watchEnvironmentFile(ctx);
 
   ctx.startLanguageClient();
   const languageClientReady = ctx.client().then(() => undefined);

@@ -94,6 +94,18 @@ export class StudioContext implements vscode.Disposable {
     return this.clientPromise as Promise<LanguageClient>;
   }
 
+  /**
+   * Restarts the language server, and with it the embedded engine, which then reads the
+   * environment file afresh. Keys, grants and aliases are in the engine's store and stay.
+   */
+  async restartLanguageServer(): Promise<void> {
+    const client = await this.client();
+    await client.restart();
+    this.engineInfoPromise = undefined;
+    this.embedded.resetClients();
+    this.engineChanged.fire();
+  }
+
   engineInfo(): Promise<EngineInfoResult> {
     this.engineInfoPromise ??= this.client().then((c) => c.sendRequest<EngineInfoResult>(EngineInfoRequest.method));
     this.engineInfoPromise.catch(() => (this.engineInfoPromise = undefined));

@@ -1,9 +1,11 @@
-// Act As (who the embedded engine's calls run as) and Advance Engine Clock (to watch a
-// scheduled deletion or rotation happen without waiting).
+// Act As (who the embedded engine's calls run as), Advance Engine Clock (to watch a scheduled
+// deletion or rotation happen without waiting) and Restart Embedded Engine (to take up a
+// changed environment file).
 import * as vscode from 'vscode';
 import { AdvanceEngineClockRequest, type AdvanceEngineClockParams, type AdvanceEngineClockResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import { shortPrincipal } from '../kms/principalNames';
+import { environmentFile } from '../languageClient/createLanguageClient';
 
 export function createActAsStatusBar(ctx: StudioContext): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('kmsPolicyStudio.actAs', vscode.StatusBarAlignment.Left, 10);
@@ -73,5 +75,22 @@ export function advanceClockCommand(ctx: StudioContext) {
     ctx.fireEngineChanged();
     void vscode.window.showInformationMessage(`The embedded engine's clock now reads ${moved.now}.`);
     return moved.now;
+  };
+}
+
+export function restartEngineCommand(ctx: StudioContext) {
+  return async (): Promise<boolean> => {
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Restarting the embedded KMS engine' },
+        () => ctx.restartLanguageServer(),
+      );
+    } catch (error) {
+      void vscode.window.showErrorMessage(`The embedded engine did not restart: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+    const file = environmentFile();
+    void vscode.window.setStatusBarMessage(`$(check) Embedded KMS engine restarted${file ? ` with ${vscode.workspace.asRelativePath(file)}` : ''}`, 5000);
+    return true;
   };
 }

@@ -21,7 +21,8 @@ export async function createLanguageClient(
     documentSelector: documentSelector(),
     outputChannel: output,
     synchronize: { configurationSection: 'kmsPolicyStudio' },
-    initializationOptions: await initializationOptions(extension),
+    // A function: a restart (Restart Embedded Engine) reads the environment setting afresh.
+    initializationOptions: initializationOptions(extension, await engineRootKey(extension.secrets)),
   };
   return new LanguageClient('kmsPolicyStudio', 'KMS Key Policy Studio', serverOptions, clientOptions);
 }
@@ -47,12 +48,12 @@ function documentSelector(): DocumentSelector {
   return selector;
 }
 
-async function initializationOptions(extension: vscode.ExtensionContext): Promise<ServerInitializationOptions> {
-  return {
+function initializationOptions(extension: vscode.ExtensionContext, rootKeyHex: string): () => ServerInitializationOptions {
+  return () => ({
     engineStorePath: path.join(extension.globalStorageUri.fsPath, 'engine'),
-    engineRootKeyHex: await engineRootKey(extension.secrets),
+    engineRootKeyHex: rootKeyHex,
     environmentFile: environmentFile(),
-  };
+  });
 }
 
 /** The key encrypting the engine's store at rest: created once, kept in the OS keychain via SecretStorage. */
@@ -64,7 +65,8 @@ async function engineRootKey(secrets: vscode.SecretStorage): Promise<string> {
   return created;
 }
 
-function environmentFile(): string | undefined {
+/** The environment file the embedded engine starts with: the setting, in the first folder that has it. */
+export function environmentFile(): string | undefined {
   // An environment file seeds principals, policies and access keys: only from a trusted workspace.
   if (!vscode.workspace.isTrusted) return undefined;
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
