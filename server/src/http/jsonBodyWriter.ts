@@ -30,17 +30,19 @@ export function writeJsonBody(value: unknown): Buffer {
   // JSON text and raw blobs in turn: text, blob, text, blob, ..., text.
   const segments: string[] = [];
   let text = '{';
+  let separator = '';
   for (const name in value) {
     if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
     const member = (value as Record<string, unknown>)[name];
-    const separator = text.length > 1 || segments.length ? ',' : '';
     if (typeof member === 'string' && member.length >= RAW_COPY_MIN_LENGTH && BLOB_MEMBERS.has(name) && isBase64Text(member)) {
       segments.push(`${text}${separator}${JSON.stringify(name)}:"`, member);
       text = '"';
-      continue;
+    } else {
+      const json = JSON.stringify(member);
+      if (json === undefined) continue; // undefined, functions, symbols: left out, as JSON.stringify does
+      text += `${separator}${JSON.stringify(name)}:${json}`;
     }
-    const json = JSON.stringify(member);
-    if (json !== undefined) text += `${separator}${JSON.stringify(name)}:${json}`; // undefined, functions, symbols: left out
+    separator = ',';
   }
   segments.push(`${text}}`);
   if (segments.length === 1) return Buffer.from(segments[0]!, 'utf8');

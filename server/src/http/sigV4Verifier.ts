@@ -114,14 +114,14 @@ function parseAuthorization(header: string): ParsedAuthorization {
     const signature = header.slice(prefixLength + SIGNATURE_SUFFIX.length);
     // Slice and compare: startsWith walks a long prefix character by character, 20x slower.
     const prefix = header.slice(0, prefixLength);
-    let fields = prefix === lastPrefix ? lastFields : undefined;
+    let fields = prefix === lastPrefix ? lastFields : fieldsByPrefix.get(prefix);
     if (!fields) {
-      fields = fieldsByPrefix.get(prefix) ?? parseAuthorizationFully(header).fields;
+      fields = parseAuthorizationFully(header).fields;
       if (fieldsByPrefix.size >= MAX_CACHED_KEYS) fieldsByPrefix.clear();
       fieldsByPrefix.set(prefix, fields);
-      lastPrefix = prefix;
-      lastFields = fields;
     }
+    lastPrefix = prefix;
+    lastFields = fields;
     if (HEX_SIGNATURE.test(signature)) return { fields, signature };
   }
   return parseAuthorizationFully(header);

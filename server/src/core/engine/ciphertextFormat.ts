@@ -80,7 +80,7 @@ export function decodeCiphertext(blob: Buffer): CiphertextParts | undefined {
  */
 export function canonicalEncryptionContext(context: Readonly<Record<string, string>> | undefined): Buffer {
   if (!context) return NO_CONTEXT;
-  const entries = Object.entries(context ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const parts: Buffer[] = [u16(entries.length)];
   for (const [key, value] of entries) {
     const k = Buffer.from(key, 'utf8');
