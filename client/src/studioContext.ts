@@ -100,9 +100,8 @@ export class StudioContext implements vscode.Disposable {
    */
   async restartLanguageServer(): Promise<void> {
     const client = await this.client();
+    // The state-change handler above forgets the engine's info and the SDK clients.
     await client.restart();
-    this.engineInfoPromise = undefined;
-    this.embedded.resetClients();
     this.engineChanged.fire();
   }
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { AdvanceEngineClockRequest, type AdvanceEngineClockParams, type AdvanceEngineClockResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import { shortPrincipal } from '../kms/principalNames';
-import { environmentFile } from '../languageClient/createLanguageClient';
+import { environmentFile } from '../languageClient/environmentFileLocation';
 
 export function createActAsStatusBar(ctx: StudioContext): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('kmsPolicyStudio.actAs', vscode.StatusBarAlignment.Left, 10);

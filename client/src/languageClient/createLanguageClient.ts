@@ -1,10 +1,10 @@
 // The language client: the bundled server over IPC, key-policy and scenario documents (plus the
 // user's extra globs), and initialization options naming the engine's encrypted store.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, SCENARIO_LANGUAGE_ID, type ServerInitializationOptions } from '../../../server/src/protocol';
+import { environmentFile } from './environmentFileLocation';
 
 const ROOT_KEY_SECRET = 'kmsPolicyStudio.engineRootKey';
 
@@ -63,17 +63,4 @@ async function engineRootKey(secrets: vscode.SecretStorage): Promise<string> {
   const created = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
   await secrets.store(ROOT_KEY_SECRET, created);
   return created;
-}
-
-/** The environment file the embedded engine starts with: the setting, in the first folder that has it. */
-export function environmentFile(): string | undefined {
-  // An environment file seeds principals, policies and access keys: only from a trusted workspace.
-  if (!vscode.workspace.isTrusted) return undefined;
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    if (folder.uri.scheme !== 'file') continue;
-    const relative = vscode.workspace.getConfiguration('kmsPolicyStudio', folder.uri).get<string>('environmentFile', 'kms-environment.json');
-    const candidate = path.resolve(folder.uri.fsPath, relative);
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { StudioContext } from '../studioContext';
+import { environmentFilePath, environmentFolders } from './environmentFileLocation';
 
 /** Saves often come in bursts (format on save, then save): offer once they settle. */
 const SETTLE_MS = 500;
@@ -33,14 +34,9 @@ export function watchEnvironmentFile(ctx: StudioContext): void {
   const watch = () => {
     for (const watcher of watchers) watcher.dispose();
     watchers = [];
-    // The engine reads an environment file only from a trusted workspace.
-    if (!vscode.workspace.isTrusted) return;
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const setting = vscode.workspace.getConfiguration('kmsPolicyStudio', folder.uri).get<string>('environmentFile', 'kms-environment.json');
-      const pattern = path.isAbsolute(setting)
-        ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(setting)), path.basename(setting))
-        : new vscode.RelativePattern(folder, setting);
-      const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    for (const folder of environmentFolders()) {
+      const file = environmentFilePath(folder);
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
       watchers.push(watcher, watcher.onDidChange(offerRestart), watcher.onDidCreate(offerRestart), watcher.onDidDelete(offerRestart));
     }
   };
