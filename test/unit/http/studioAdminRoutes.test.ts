@@ -33,6 +33,25 @@ describe('studio admin routes', () => {
     assert.equal(clock.offset, 0);
   });
 
+  it('refuses an advance past the clock\'s bound without moving it, and keeps answering', async () => {
+    const clock = new AdjustableClock(0, fixed);
+    const route = createStudioAdminRoute(clock);
+    for (const body of ['{"advance":"100000000d"}', '{"advance":"36600d"}', `{"advance":"${'9'.repeat(400)}d"}`, '{"to":"+275760-09-13T00:00:00Z"}']) {
+      const answer = await call(route, 'POST', '/_studio/clock', body);
+      assert.equal(answer!.statusCode, 400, body);
+      assert.match(JSON.parse(answer!.body.toString()).error, /100 years|forward|duration|ISO/, body);
+      assert.equal(clock.offset, 0, body);
+    }
+    const state = await call(route, 'GET', '/_studio/clock');
+    assert.equal(state!.statusCode, 200);
+    assert.equal(JSON.parse(state!.body.toString()).now, '2026-05-01T00:00:00.000Z');
+    // Up to the bound, in steps, is still fine; one more step past it is not.
+    assert.equal((await call(route, 'POST', '/_studio/clock', '{"advance":"18000d"}'))!.statusCode, 200);
+    assert.equal((await call(route, 'POST', '/_studio/clock', '{"advance":"18000d"}'))!.statusCode, 200);
+    assert.equal((await call(route, 'POST', '/_studio/clock', '{"advance":"1000d"}'))!.statusCode, 400);
+    assert.equal(clock.offset, 36000 * 86_400_000);
+  });
+
   it('answers health and leaves unknown paths to the caller', async () => {
     const route = createStudioAdminRoute(new AdjustableClock(0, fixed));
     assert.equal((await call(route, 'GET', '/_studio/health'))!.statusCode, 200);

@@ -6,6 +6,13 @@ import type { Clock } from './kmsEngineApi';
 export const systemClock: Clock = { now: () => new Date() };
 
 /**
+ * How far the clock may be moved in all: 100 years, far past any KMS date (a deletion waits at
+ * most 30 days, a rotation period at most 2,560 days) and far inside what a Date can hold, so
+ * no operation ever meets an invalid date.
+ */
+export const MAX_CLOCK_OFFSET_MS = 100 * 365 * 86_400_000;
+
+/**
  * Real time plus an offset the user can grow. Time keeps flowing (transient states still end
  * after their short delay) and `advance` jumps ahead, e.g. 30 days to reach a deletion date.
  */
@@ -14,6 +21,8 @@ export class AdjustableClock implements Clock {
   private readonly listeners = new Set<(offsetMs: number) => void>();
 
   constructor(initialOffsetMs = 0, private readonly base: Clock = systemClock) {
+    this.offsetMs = 0;
+    checkAdvance(0, initialOffsetMs);
     this.offsetMs = initialOffsetMs;
   }
 
@@ -21,9 +30,12 @@ export class AdjustableClock implements Clock {
     return new Date(this.base.now().getTime() + this.offsetMs);
   }
 
-  /** Moves time forward by `ms` (never backwards: KMS dates only grow). */
+  /**
+   * Moves time forward by `ms` (never backwards: KMS dates only grow). Checked whole before
+   * anything changes: a refused advance leaves the clock exactly as it was.
+   */
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`The clock only moves forward; got ${ms} ms.`);
+    checkAdvance(this.offsetMs, ms);
     this.offsetMs += ms;
     for (const listener of this.listeners) listener(this.offsetMs);
   }
@@ -36,6 +48,15 @@ export class AdjustableClock implements Clock {
   onDidAdvance(listener: (offsetMs: number) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+}
+
+function checkAdvance(offsetMs: number, ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`The clock only moves forward; got ${ms} ms.`);
+  if (offsetMs + ms > MAX_CLOCK_OFFSET_MS) {
+    throw new RangeError(
+      `The engine clock moves at most 100 years ahead in all; it is ${Math.floor(offsetMs / 86_400_000)} days ahead, and ${Math.ceil(ms / 86_400_000)} more days would pass that.`,
+    );
   }
 }
 
