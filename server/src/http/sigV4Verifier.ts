@@ -77,6 +77,14 @@ export function verifySigV4(request: RawWireRequest, options: SigV4VerifyOptions
   if (!auth.signsHost) {
     throw invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  // AWS: "Any x-amz-* headers that you plan to include in your request must also be added" to
+  // the canonical headers (IAM User Guide, Create a signed AWS API request). Unsigned, a captured
+  // ListAliases could be re-targeted to CreateKey with its signature still valid.
+  for (const name in request.headers) {
+    if (name.startsWith('x-amz-') && request.headers[name] !== undefined && !auth.signedHeaders.includes(name)) {
+      throw invalid(`'${name}' must be a 'SignedHeader' in the AWS Authorization.`);
+    }
+  }
 
   const accessKey = options.findAccessKey(auth.accessKeyId);
   if (!accessKey) throw WireErrors.unrecognizedClient();

@@ -119,4 +119,24 @@ describe('verifySigV4', () => {
     assert.equal(error.errorName, 'InvalidSignatureException');
     assert.equal(error.message, "Credential should be scoped to correct service: 'kms'. ");
   });
+
+  it('answers InvalidSignatureException when X-Amz-Target is not signed, so a captured request cannot be re-targeted', async () => {
+    const request = await signedRequest({ signingDate: SIGNED_AT, target: 'TrentService.ListAliases', unsignedHeaders: ['x-amz-target'] });
+    assert.doesNotMatch(request.headers['authorization']!, /x-amz-target/);
+    const retargeted = { ...request, headers: { ...request.headers, 'x-amz-target': 'TrentService.CreateKey' } };
+    const error = rejection(retargeted);
+    assert.equal(error.errorName, 'InvalidSignatureException');
+    assert.equal(error.message, "'x-amz-target' must be a 'SignedHeader' in the AWS Authorization.");
+    assert.equal(rejection(request).errorName, 'InvalidSignatureException');
+  });
+
+  it('answers InvalidSignatureException for any x-amz-* header left out of the signature', async () => {
+    const request = await signedRequest({ signingDate: SIGNED_AT, extraHeaders: { 'x-amz-meta-note': 'hello' }, unsignedHeaders: ['x-amz-meta-note'] });
+    const error = rejection(request);
+    assert.equal(error.errorName, 'InvalidSignatureException');
+    assert.equal(error.message, "'x-amz-meta-note' must be a 'SignedHeader' in the AWS Authorization.");
+    // Signed, the same header is fine; x-amzn-* (not x-amz-*) headers such as a trace id need no signature.
+    const signed = await signedRequest({ signingDate: SIGNED_AT, extraHeaders: { 'x-amz-meta-note': 'hello' } });
+    verifySigV4({ ...signed, headers: { ...signed.headers, 'x-amzn-trace-id': 'Root=1-abc' } }, options());
+  });
 });

@@ -17,6 +17,10 @@ export interface SignOptions {
   readonly contentType?: string;
   readonly path?: string;
   readonly query?: Record<string, string>;
+  /** Headers sent but left out of the signature (lower case), as a careless or hostile client would. */
+  readonly unsignedHeaders?: readonly string[];
+  /** Extra headers sent with the request (and signed unless named in `unsignedHeaders`). */
+  readonly extraHeaders?: Record<string, string>;
 }
 
 /** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape the signer expects. */
@@ -53,6 +57,7 @@ export async function signedRequest(options: SignOptions = {}): Promise<RawWireR
       'content-type': options.contentType ?? 'application/x-amz-json-1.1',
       'x-amz-target': options.target ?? 'TrentService.ListKeys',
       'content-length': String(Buffer.byteLength(body)),
+      ...options.extraHeaders,
     },
     body,
   };
@@ -66,7 +71,10 @@ export async function signedRequest(options: SignOptions = {}): Promise<RawWireR
       ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}),
     },
   });
-  const signed = await signer.sign(request, { signingDate: options.signingDate ?? new Date() });
+  const signed = await signer.sign(request, {
+    signingDate: options.signingDate ?? new Date(),
+    ...(options.unsignedHeaders ? { unsignableHeaders: new Set(options.unsignedHeaders) } : {}),
+  });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
   const queryString = new URLSearchParams(signed.query as Record<string, string>).toString().replace(/\+/g, '%20');
