@@ -3,12 +3,13 @@
 // context, let an explicit deny anywhere win, require every SCP level to allow, then look for
 // an allow path (grant, key policy naming the caller, key policy delegating to the account plus
 // IAM), and finally let the key's state decide. The trace records every step.
+import { accountIdOf } from '../arn/awsArn';
 import { accessDeniedMessage, type DenyingPolicyType } from './accessDeniedMessage';
 import { parseCaller, type CallerIdentity } from './callerIdentity';
 import { evaluateGrants, matchGrantee, type GrantEvaluation } from './grantEvaluator';
 import { resolveKey } from './keyResolution';
 import { checkKeyState } from './keyStateCheck';
-import { CROSS_ACCOUNT_OPERATIONS, KEYLESS_OPERATIONS, operationOf } from './operationRules';
+import { ALIAS_KEY_ID_OPERATIONS, CROSS_ACCOUNT_OPERATIONS, KEYLESS_OPERATIONS, operationOf } from './operationRules';
 import { evaluateOrgLevels, type OrgEvaluation } from './orgPolicyEvaluator';
 import { normalizePolicy } from './policyDocument';
 import { policyId, unwrapPolicy } from './policySource';
@@ -166,7 +167,12 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
       steps.push({ step: 'resolve key', outcome: 'failed', detail: 'the scenario has no key' });
       return finish('NotApplicable', 'NotFoundException', `Key '${String(request.resource)}' does not exist`, null, 'The key does not exist.', undefined, [], []);
     }
-    const resolution = resolveKey(key, String(request.resource ?? key.arn), request.keyIdAsGiven, caller.account, region);
+    const given = request.keyIdAsGiven;
+    if (given !== undefined && (given.startsWith('alias/') || given.includes(':alias/')) && !ALIAS_KEY_ID_OPERATIONS.has(operation)) {
+      steps.push({ step: 'resolve key', outcome: 'failed', detail: `${operation} takes a key id or key ARN, not an alias` });
+      return finish('NotApplicable', 'NotFoundException', `Invalid keyId '${given}'`, null, `${operation} does not accept an alias: name the key by its id or ARN.`, undefined, [], []);
+    }
+    const resolution = resolveKey(key, String(request.resource ?? key.arn), given, caller.account, region);
     if (!resolution.found) {
       steps.push({ step: 'resolve key', outcome: 'failed', detail: resolution.detail });
       return finish('NotApplicable', 'NotFoundException', resolution.message, null, `The key cannot be found: ${resolution.detail}.`, undefined, [], []);
@@ -230,10 +236,19 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
   let scp: OrgEvaluation | undefined;
   const scpLevels = asArray(scenario.serviceControlPolicies);
   if (scpLevels.length && !isService) scp = evaluateOrgLevels(scpLevels, 'service-control-policy', input);
-  // RCPs limit access to the account's resources, except AWS managed keys and requests of AWS services.
+  // RCPs limit access to the account's resources, AWS service principals' requests included:
+  // "Resource control policies in your organization do not apply to AWS managed keys" is KMS's
+  // only exemption, and "The kms:RetireGrant permission is not effective in an RCP" (AWS KMS
+  // Developer Guide, "Resource control policies").
   let rcp: OrgEvaluation | undefined;
   const rcpLevels = asArray(scenario.resourceControlPolicies);
-  const rcpExempt = keyless ? 'the operation acts on no resource' : key?.keyManager === 'AWS' ? 'RCPs do not apply to AWS managed keys' : isService ? 'RCPs do not apply to AWS service principals' : undefined;
+  const rcpExempt = keyless
+    ? 'the operation acts on no resource'
+    : key?.keyManager === 'AWS'
+      ? 'RCPs do not apply to AWS managed keys'
+      : retireGrant
+        ? 'the kms:RetireGrant permission is not effective in an RCP'
+        : undefined;
   if (rcpLevels.length && !rcpExempt) rcp = evaluateOrgLevels(rcpLevels, 'resource-control-policy', input);
 
   // Grants (never deny).
@@ -387,7 +402,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
       else if (retiring === 'account') {
         path = 'its retiring principal is the caller\'s account, which delegates with kms:RetireGrant';
         needsIam = true;
-      } else if (caller.account === grant.issuingAccount) {
+      } else if (caller.account !== null && caller.account === accountIdOf(String(grant.issuingAccount))) {
         path = 'the caller is in the account that created it';
         needsIam = !isRoot;
       }

@@ -2,7 +2,8 @@
 // the environment (the caller's identity policies, boundary, session policy, SCPs and RCPs)
 // become one AccessScenario, and the access evaluator decides it exactly as `simulate` would.
 import type { AccessScenario, ScenarioGrant, ScenarioKey } from '../access/scenario';
-import type { Environment, EnvironmentPrincipal } from '../environment/environmentModel';
+import type { Environment } from '../environment/environmentModel';
+import { callerFacts, resourceTagContext, type CallerFacts } from '../environment/scenarioBuilder';
 import { aliasArnOf } from './keyIdentifiers';
 import type { GrantRecord, KeyRecord } from './engineState';
 import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
@@ -36,14 +37,14 @@ export interface KeyAuthorizationRequest {
 }
 
 export class EngineAuthorizer {
-  private readonly principals = new Map<string, EnvironmentPrincipal>();
   private readonly verdicts: VerdictCache;
+  /** The caller's facts by caller and key account: the environment is fixed for the engine's life. */
+  private readonly facts = new Map<string, CallerFacts>();
 
   constructor(
     private readonly environment: Environment,
     private readonly decide: AccessDecider,
   ) {
-    for (const principal of environment.principals) this.principals.set(principal.arn, principal);
     this.verdicts = new VerdictCache(environment);
   }
 
@@ -85,6 +86,7 @@ export class EngineAuthorizer {
       ...(key.multiRegion ? { multiRegionKeyType: key.primaryRegion === key.region ? 'PRIMARY' as const : 'REPLICA' as const } : {}),
       alias: request.aliases.map((name) => aliasArnOf(this.environment.partition, key.region, key.account, name)),
     };
+    const facts = this.callerFacts(caller, key.account);
     const scenario: AccessScenario = {
       request: {
         principal: caller.principalArn,
@@ -93,7 +95,7 @@ export class EngineAuthorizer {
         region: caller.region,
         encryptionContext: request.encryptionContext,
         grantTokens: request.grantTokens,
-        context: { ...resourceTagContext(key), ...caller.requestContext, ...request.context },
+        context: { ...resourceTagContext(key.tags.map((t) => [t.TagKey, t.TagValue] as const)), ...facts.context, ...caller.requestContext, ...request.context },
         keyIdAsGiven: request.keyIdAsGiven,
         encryptionAlgorithm: request.encryptionAlgorithm,
         grant: request.requestedGrant,
@@ -102,7 +104,7 @@ export class EngineAuthorizer {
       },
       key: scenarioKey,
       keyPolicy,
-      ...this.identityPart(caller),
+      ...policiesOf(facts),
       grants: key.grants.map(toScenarioGrant),
     };
     return scenario;
@@ -113,18 +115,19 @@ export class EngineAuthorizer {
    * AWS authorizes them with the caller's IAM policies alone, against resource `*`.
    */
   authorizeAccountAction(caller: CallerIdentity, action: string, context?: KeyAuthorizationRequest['context']): void {
+    const facts = this.callerFacts(caller, undefined);
     const scenario: AccessScenario = {
       request: {
         principal: caller.principalArn,
         action,
         resource: '*',
         region: caller.region,
-        context: { ...caller.requestContext, ...context },
+        context: { ...facts.context, ...caller.requestContext, ...context },
       },
       // The evaluator treats these actions as keyless (no key policy, Resource "*").
       key: undefined as unknown as ScenarioKey,
       keyPolicy: null,
-      ...this.identityPart(caller),
+      ...policiesOf(facts),
     };
     this.enforce(scenario);
   }
@@ -150,17 +153,17 @@ export class EngineAuthorizer {
     enforceVerdict(this.decide(scenario), scenario.request.principal, scenario.request.action);
   }
 
-  private identityPart(caller: CallerIdentity): Pick<AccessScenario, 'identityPolicies' | 'permissionBoundary' | 'sessionPolicy' | 'serviceControlPolicies' | 'resourceControlPolicies'> {
-    const principal = this.principals.get(caller.principalArn);
-    const account = this.environment.accounts.find((a) => a.id === caller.accountId);
-    return {
-      identityPolicies: principal?.identityPolicies ?? [],
-      permissionBoundary: principal?.permissionBoundary ?? null,
-      sessionPolicy: principal?.sessionPolicy ?? null,
-      serviceControlPolicies: account?.serviceControlPolicies ?? [],
-      resourceControlPolicies: account?.resourceControlPolicies ?? [],
-    };
+  private callerFacts(caller: CallerIdentity, keyAccount: string | undefined): CallerFacts {
+    const id = `${caller.principalArn}\n${keyAccount ?? ''}`;
+    let facts = this.facts.get(id);
+    if (!facts) {
+      facts = callerFacts(this.environment, caller.principalArn, keyAccount);
+      if (this.facts.size >= 1000) this.facts.clear();
+      this.facts.set(id, facts);
+    }
+    return facts;
   }
+
 }
 
 function enforceVerdict(verdict: AccessVerdict, principal: string, action: string): void {
@@ -169,11 +172,14 @@ function enforceVerdict(verdict: AccessVerdict, principal: string, action: strin
   }
 }
 
-/** The key's tags as `aws:ResourceTag/<key>`, for attribute-based conditions in policies. */
-function resourceTagContext(key: KeyRecord): Record<string, string> {
-  const context: Record<string, string> = {};
-  for (const tag of key.tags) context[`aws:ResourceTag/${tag.TagKey}`] = tag.TagValue;
-  return context;
+function policiesOf(facts: CallerFacts): Pick<AccessScenario, 'identityPolicies' | 'permissionBoundary' | 'sessionPolicy' | 'serviceControlPolicies' | 'resourceControlPolicies'> {
+  return {
+    identityPolicies: facts.identityPolicies,
+    permissionBoundary: facts.permissionBoundary,
+    sessionPolicy: facts.sessionPolicy,
+    serviceControlPolicies: facts.serviceControlPolicies,
+    resourceControlPolicies: facts.resourceControlPolicies,
+  };
 }
 
 /** The engine's grants take effect at once, so none waits for its token (no `grantToken`). */

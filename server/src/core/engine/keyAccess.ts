@@ -1,5 +1,6 @@
 // The steps every key operation takes in AWS's order: find the key the caller named, let the
 // access evaluator decide, then apply the key-state table.
+import { ALIAS_KEY_ID_OPERATIONS } from '../access/operationRules';
 import type { KeyState } from '../access/scenario';
 import type { KeyAuthorizationRequest } from './engineAuthorizer';
 import type { EngineState, KeyRecord } from './engineState';
@@ -30,7 +31,7 @@ export function authorizeKey(context: OperationContext, key: KeyRecord, options:
 
 /** Resolves, authorizes and state-checks the key named by `given`. */
 export function useKey(context: OperationContext, given: string, options: KeyUseOptions = {}): KeyRecord {
-  const { key } = resolveKey(context.state, given, context.scope, { allowAlias: options.allowAlias ?? true });
+  const { key } = resolveKey(context.state, given, context.scope, { allowAlias: options.allowAlias ?? ALIAS_KEY_ID_OPERATIONS.has(context.operation) });
   const keyState = authorizeAs(context, key, options, options.keyIdAsGiven ?? given);
   assertOperationAllowed(options.stateOperation ?? context.operation, key.arn, keyState);
   return key;

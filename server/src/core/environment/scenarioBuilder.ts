@@ -3,7 +3,8 @@
 // policy (a session inherits its role's), the SCPs of the caller's account and the RCPs of the
 // key's account, and the caller's tags and organization as condition keys. Simulate and the
 // engine both use it, so they answer alike.
-import type { AccessScenario, NamedPolicy, PolicyDocument, RequestedGrant, ScenarioGrant, ScenarioKey } from '../access/scenario';
+import type { AccessScenario, NamedPolicy, OrganizationPolicyLevel, PolicyDocument, RequestedGrant, ScenarioGrant, ScenarioKey } from '../access/scenario';
+import { accountOfArn, accountRootArnOf, regionOfArn } from '../arn/awsArn';
 import type { Environment, EnvironmentAccount, EnvironmentKey, EnvironmentPrincipal, PolicySourceInfo } from './environmentModel';
 
 export interface ScenarioRequestInput {
@@ -40,10 +41,6 @@ export function defaultKeyPolicyDocument(partition: string, account: string): Po
   };
 }
 
-function accountOf(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts[0] === 'arn' && /^\d{12}$/.test(parts[4] ?? '') ? parts[4] : undefined;
-}
 
 /**
  * Finds the key a reference names. A key id or alias name resolves in the caller's account and
@@ -107,14 +104,15 @@ export function scenarioGrants(environment: Environment, key: EnvironmentKey): S
     retiringPrincipal: g.retiringPrincipal,
     operations: g.operations,
     constraints: g.constraints ?? null,
-    issuingAccount: key.account,
+    // As ListGrants prints it and the engine stores it.
+    issuingAccount: accountRootArnOf(key.account, environment.partition),
   }));
 }
 
 /** Builds the scenario for one request against the environment. */
 export function buildScenarioFromEnvironment(environment: Environment, input: ScenarioRequestInput): ScenarioBuildResult {
-  const callerAccount = accountOf(input.principalArn);
-  const refRegion = input.keyRef.startsWith('arn:') ? input.keyRef.split(':')[3] : undefined;
+  const callerAccount = accountOfArn(input.principalArn);
+  const refRegion = regionOfArn(input.keyRef);
   const region = input.region ?? refRegion ?? environment.defaultRegion;
   const key = findEnvironmentKey(environment, input.keyRef, callerAccount, region);
   if (!key) {
@@ -132,8 +130,7 @@ export function buildScenarioFromEnvironment(environment: Environment, input: Sc
   const keyPolicy: PolicyDocument | NamedPolicy = key.keyPolicySource
     ? { name: `key policy (${key.keyPolicySource.path})`, document: keyPolicyDocument, sourceText: key.keyPolicySource.text, source: key.keyPolicySource.path }
     : keyPolicyDocument;
-  const tagContext: Record<string, string> = {};
-  for (const [tag, value] of Object.entries(key.tags ?? {})) tagContext[`aws:ResourceTag/${tag}`] = value;
+  const tagContext = resourceTagContext(Object.entries(key.tags ?? {}));
   const scenario = assembleScenario(
     environment,
     { ...input, region, context: { ...tagContext, ...(input.context ?? {}) } },
@@ -142,6 +139,72 @@ export function buildScenarioFromEnvironment(environment: Environment, input: Sc
     scenarioGrants(environment, key),
   );
   return { ok: true, scenario };
+}
+
+type ContextInput = string | readonly string[] | boolean | number;
+
+/** Everything an access decision needs from the caller's side (and the key's account's organization). */
+export interface CallerFacts {
+  readonly identityPolicies: readonly (PolicyDocument | NamedPolicy)[];
+  readonly permissionBoundary: PolicyDocument | NamedPolicy | null;
+  readonly sessionPolicy: PolicyDocument | NamedPolicy | null;
+  readonly serviceControlPolicies: readonly OrganizationPolicyLevel[];
+  readonly resourceControlPolicies: readonly OrganizationPolicyLevel[];
+  /** `aws:PrincipalTag/*`, `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:ResourceOrgID`. */
+  readonly context: Readonly<Record<string, ContextInput>>;
+}
+
+/**
+ * The one place that says what the environment knows about a caller making a request on a key
+ * of `keyAccount`: its identity policies, boundary and session policy (a session inherits its
+ * role's), the SCPs of the caller's account, the RCPs of the key's account, and the caller's
+ * tags and organization as condition keys. The engine, Simulate, Who Can Use, the code lens and
+ * Why? all decide with what this returns, so they cannot disagree about a caller.
+ * `keyAccount` is undefined for actions on no key (RCPs do not apply to them).
+ */
+export function callerFacts(environment: Environment, principalArn: string, keyAccount: string | undefined): CallerFacts {
+  const callerAccount = accountOfArn(principalArn);
+  const { principal, role } = findPrincipal(environment, principalArn);
+  const policySource = principal && principal.identityPolicies.length ? principal : role ?? principal;
+  const identityPolicies = (policySource?.identityPolicies ?? []).map((doc, i) =>
+    named(doc, policySource?.identityPolicySources?.[i], `identity policy ${i + 1}`),
+  );
+  const boundarySource = principal?.permissionBoundary ? principal : role;
+  const permissionBoundary = boundarySource?.permissionBoundary
+    ? named(boundarySource.permissionBoundary, boundarySource.permissionBoundarySource, 'permissions boundary')
+    : null;
+  const sessionPolicy = principal?.sessionPolicy ? named(principal.sessionPolicy, principal.sessionPolicySource, 'session policy') : null;
+
+  const callerAccountInfo: EnvironmentAccount | undefined = environment.accounts.find((a) => a.id === callerAccount);
+  const keyAccountInfo = keyAccount === undefined ? undefined : environment.accounts.find((a) => a.id === keyAccount);
+  // "aws:PrincipalTag/tag-key ... the tags attached to the principal making the request" (IAM
+  // User Guide, global condition keys); a role session carries its role's tags, and tags on
+  // the session itself win.
+  const tags = { ...(role?.tags ?? {}), ...(principal?.tags ?? {}) };
+  const context: Record<string, ContextInput> = {};
+  for (const [tag, value] of Object.entries(tags)) context[`aws:PrincipalTag/${tag}`] = value;
+  if (callerAccountInfo?.organizationId) {
+    context['aws:PrincipalOrgID'] = callerAccountInfo.organizationId;
+    // The organization path of the caller's account: o-id/r-root/ou-.../ (its SCP levels name it).
+    const levels = callerAccountInfo.serviceControlPolicies.map((l) => l.orgIdentifier).filter((id) => id.startsWith('r-') || id.startsWith('ou-'));
+    if (levels.length) context['aws:PrincipalOrgPaths'] = [`${callerAccountInfo.organizationId}/${levels.join('/')}/`];
+  }
+  if (keyAccountInfo?.organizationId) context['aws:ResourceOrgID'] = keyAccountInfo.organizationId;
+  return {
+    identityPolicies,
+    permissionBoundary,
+    sessionPolicy,
+    serviceControlPolicies: callerAccountInfo?.serviceControlPolicies ?? [],
+    resourceControlPolicies: keyAccountInfo?.resourceControlPolicies ?? [],
+    context,
+  };
+}
+
+/** A key's tags as `aws:ResourceTag/<key>`, for attribute-based conditions in policies. */
+export function resourceTagContext(tags: Iterable<readonly [string, string]>): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [tag, value] of tags) context[`aws:ResourceTag/${tag}`] = value;
+  return context;
 }
 
 /**
@@ -156,31 +219,7 @@ export function assembleScenario(
   keyPolicy: PolicyDocument | NamedPolicy,
   grants: readonly ScenarioGrant[] = [],
 ): AccessScenario {
-  const callerAccount = accountOf(input.principalArn);
-  const { principal, role } = findPrincipal(environment, input.principalArn);
-  const policySource = principal && principal.identityPolicies.length ? principal : role ?? principal;
-  const identityPolicies = (policySource?.identityPolicies ?? []).map((doc, i) =>
-    named(doc, policySource?.identityPolicySources?.[i], `identity policy ${i + 1}`),
-  );
-  const boundarySource = principal?.permissionBoundary ? principal : role;
-  const permissionBoundary = boundarySource?.permissionBoundary
-    ? named(boundarySource.permissionBoundary, boundarySource.permissionBoundarySource, 'permissions boundary')
-    : null;
-  const sessionPolicy = principal?.sessionPolicy ? named(principal.sessionPolicy, principal.sessionPolicySource, 'session policy') : null;
-
-  const callerAccountInfo: EnvironmentAccount | undefined = environment.accounts.find((a) => a.id === callerAccount);
-  const keyAccountInfo = environment.accounts.find((a) => a.id === key.account);
-  const tags = { ...(role?.tags ?? {}), ...(principal?.tags ?? {}) };
-  const context: Record<string, string | readonly string[] | boolean | number> = {};
-  for (const [tag, value] of Object.entries(tags)) context[`aws:PrincipalTag/${tag}`] = value;
-  if (callerAccountInfo?.organizationId) {
-    context['aws:PrincipalOrgID'] = callerAccountInfo.organizationId;
-    // The organization path of the caller's account: o-id/r-root/ou-.../ (its SCP levels name it).
-    const levels = callerAccountInfo.serviceControlPolicies.map((l) => l.orgIdentifier).filter((id) => id.startsWith('r-') || id.startsWith('ou-'));
-    if (levels.length) context['aws:PrincipalOrgPaths'] = [`${callerAccountInfo.organizationId}/${levels.join('/')}/`];
-  }
-  if (keyAccountInfo?.organizationId) context['aws:ResourceOrgID'] = keyAccountInfo.organizationId;
-  Object.assign(context, input.context ?? {});
+  const facts = callerFacts(environment, input.principalArn, key.account);
   return {
     request: {
       principal: input.principalArn,
@@ -189,7 +228,7 @@ export function assembleScenario(
       region: input.region ?? key.region,
       encryptionContext: input.encryptionContext,
       grantTokens: input.grantTokens,
-      context,
+      context: { ...facts.context, ...(input.context ?? {}) },
       keyIdAsGiven: input.keyRef,
       viaService: input.viaService,
       encryptionAlgorithm: input.encryptionAlgorithm,
@@ -198,11 +237,11 @@ export function assembleScenario(
     },
     key,
     keyPolicy,
-    identityPolicies,
-    permissionBoundary,
-    sessionPolicy,
-    serviceControlPolicies: [...(callerAccountInfo?.serviceControlPolicies ?? [])],
-    resourceControlPolicies: [...(keyAccountInfo?.resourceControlPolicies ?? [])],
+    identityPolicies: facts.identityPolicies,
+    permissionBoundary: facts.permissionBoundary,
+    sessionPolicy: facts.sessionPolicy,
+    serviceControlPolicies: [...facts.serviceControlPolicies],
+    resourceControlPolicies: [...facts.resourceControlPolicies],
     grants,
   };
 }

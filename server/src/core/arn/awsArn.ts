@@ -1,0 +1,48 @@
+// Amazon Resource Names, taken apart in one place: "arn:partition:service:region:account-id:resource"
+// (IAM User Guide, "IAM identifiers"). Every module that needs the account or Region of an ARN
+// asks here rather than splitting on ':' itself.
+
+export interface AwsArn {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  /** Everything after the fifth colon, e.g. `key/1234...`, `role/path/Name`, `root`. */
+  readonly resource: string;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** The parts of an ARN; undefined when the text is not one. */
+export function parseArn(text: string): AwsArn | undefined {
+  if (!text.startsWith('arn:')) return undefined;
+  const parts = text.split(':');
+  if (parts.length < 6) return undefined;
+  return { partition: parts[1]!, service: parts[2]!, region: parts[3]!, account: parts[4]!, resource: parts.slice(5).join(':') };
+}
+
+/** The 12-digit account of an ARN, undefined when it names none. */
+export function accountOfArn(text: string): string | undefined {
+  const account = parseArn(text)?.account;
+  return account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
+}
+
+/** The Region of an ARN (empty for global services such as IAM); undefined when the text is not an ARN. */
+export function regionOfArn(text: string): string | undefined {
+  return parseArn(text)?.region;
+}
+
+/**
+ * An account written either way AWS writes it: `111122223333` or `arn:aws:iam::111122223333:root`
+ * (ListGrants prints a grant's IssuingAccount as the latter). Undefined for anything else.
+ */
+export function accountIdOf(accountOrArn: string): string | undefined {
+  if (ACCOUNT_ID.test(accountOrArn)) return accountOrArn;
+  const arn = parseArn(accountOrArn);
+  return arn && arn.service === 'iam' && arn.resource === 'root' && ACCOUNT_ID.test(arn.account) ? arn.account : undefined;
+}
+
+/** `arn:aws:iam::ACCOUNT:root`, the way key policies and grants name an account. */
+export function accountRootArnOf(account: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${account}:root`;
+}
