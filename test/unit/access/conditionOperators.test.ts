@@ -139,3 +139,21 @@ describe('numeric, date, bool, binary, IP and ARN operators', () => {
     });
   });
 });
+
+describe('rules found by differential testing', () => {
+  it('Null with ["true", "false"]: "If a single condition operator includes multiple values for one key, that condition operator is evaluated using a logical OR"', () => {
+    assert.equal(check('Null', 'kms:EncryptionContext:team', ['true', 'false'], {}), true);
+    assert.equal(check('Null', 'kms:EncryptionContext:team', ['true', 'false'], { 'kms:EncryptionContext:team': 'x' }), true);
+    assert.equal(check('Null', 'kms:EncryptionContext:team', ['false'], {}), false);
+  });
+  it('"You can\'t use a policy variable with other operators, such as Numeric, Date, Boolean, Binary, IP Address, or Null operators": they are not substituted', () => {
+    // Substituted, this would match; as literal text it reads as no number at all.
+    assert.equal(check('NumericEquals', 'kms:ValidTo', ['${aws:EpochTime}'], { 'kms:ValidTo': '100', 'aws:EpochTime': '100' }), false);
+    // An unresolved variable no longer makes a negated operator true.
+    assert.equal(check('NumericNotEquals', 'kms:ValidTo', ['${aws:PrincipalTag/limit}'], { 'kms:ValidTo': '100' }), false);
+    assert.equal(check('DateNotEquals', 'aws:CurrentTime', ['${aws:PrincipalTag/until}'], { 'aws:CurrentTime': '2026-01-01T00:00:00Z' }), false);
+    assert.equal(check('Bool', 'aws:SecureTransport', ['${aws:PrincipalTag/tls}'], { 'aws:SecureTransport': 'true', 'aws:PrincipalTag/tls': 'true' }), false);
+    // String and ARN operators still substitute.
+    assert.equal(check('StringEquals', 'kms:EncryptionContext:team', ['${aws:PrincipalTag/team}'], { 'kms:EncryptionContext:team': 'ops', 'aws:PrincipalTag/team': 'ops' }), true);
+  });
+});

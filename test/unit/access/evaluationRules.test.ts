@@ -219,13 +219,26 @@ describe('organization policies', () => {
     assert.equal(simulateAccess(scenario({ keyPolicy: policy(allowAlice()), resourceControlPolicies: rcp })).decision, 'ExplicitDeny');
     assert.equal(simulateAccess(scenario({ keyPolicy: policy(allowAlice()), resourceControlPolicies: rcp, key: { ...KEY, keyManager: 'AWS' } })).decision, 'Allow');
   });
-  it('RCPs and SCPs do not apply to AWS service principals', () => {
+  it('SCPs do not apply to AWS service principals, but RCPs do: "Resource control policies in your organization do not apply to AWS managed keys" is the only exemption', () => {
     const keyPolicy = policy({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*' });
+    const request = { principal: 'cloudtrail.amazonaws.com', action: 'kms:GenerateDataKey' };
+    const scpOnly = simulateAccess(scenario({ keyPolicy, request, serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: [policy(deny('kms:*'))] }] }));
+    assert.equal(scpOnly.decision, 'Allow');
+    // A data-perimeter RCP (confused-deputy protection) denies a service acting for another account.
+    const perimeter = [{ orgIdentifier: 'r-root', policies: [policy(deny('kms:*', '*', { Principal: '*', Condition: { StringNotEqualsIfExists: { 'aws:SourceAccount': ACCOUNT }, Bool: { 'aws:PrincipalIsAWSService': 'true' } } }))] }];
+    const confused = simulateAccess(scenario({ keyPolicy, request: { ...request, context: { 'aws:SourceAccount': OTHER_ACCOUNT } }, resourceControlPolicies: perimeter }));
+    assert.equal(confused.decision, 'ExplicitDeny');
+    const own = simulateAccess(scenario({ keyPolicy, request: { ...request, context: { 'aws:SourceAccount': ACCOUNT } }, resourceControlPolicies: perimeter }));
+    assert.equal(own.decision, 'Allow');
+    const managed = simulateAccess(scenario({ keyPolicy, key: { ...KEY, keyManager: 'AWS' }, request: { ...request, context: { 'aws:SourceAccount': OTHER_ACCOUNT } }, resourceControlPolicies: perimeter }));
+    assert.equal(managed.decision, 'Allow', 'RCPs do not apply to AWS managed keys');
+  });
+  it('"The kms:RetireGrant permission is not effective in an RCP"', () => {
+    const g = grant({ retiringPrincipal: ALICE });
     const r = simulateAccess(scenario({
-      keyPolicy,
-      request: { principal: 'cloudtrail.amazonaws.com', action: 'kms:GenerateDataKey' },
+      request: { action: 'kms:RetireGrant', grantId: g.grantId },
+      grants: [g],
       resourceControlPolicies: [{ orgIdentifier: 'r-root', policies: [policy(deny('kms:*', '*', { Principal: '*' }))] }],
-      serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: [policy(deny('kms:*'))] }],
     }));
     assert.equal(r.decision, 'Allow');
   });
@@ -436,5 +449,26 @@ describe('the error message', () => {
   it('names "the resource associated with this ciphertext" when Decrypt found the key in the ciphertext', () => {
     const r = simulateAccess(scenario({ request: { keyFromCiphertext: true } }));
     assert.equal(r.errorMessage, `User: ${ALICE} is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action`);
+  });
+});
+
+describe('grants: the issuing account', () => {
+  it('"As a backup, the AWS account in which the grant was created can retire the grant": IssuingAccount as ListGrants prints it (an ARN) or as an id', () => {
+    for (const issuingAccount of [`arn:aws:iam::${ACCOUNT}:root`, ACCOUNT]) {
+      const g = { ...grant({ retiringPrincipal: APP_ROLE }), issuingAccount };
+      const r = simulateAccess(scenario({ request: { principal: ROOT, action: 'kms:RetireGrant', grantId: g.grantId }, grants: [g] }));
+      assert.equal(r.decision, 'Allow', issuingAccount);
+    }
+    const g = { ...grant({ retiringPrincipal: APP_ROLE }), issuingAccount: `arn:aws:iam::${OTHER_ACCOUNT}:root` };
+    assert.equal(simulateAccess(scenario({ request: { principal: ROOT, action: 'kms:RetireGrant', grantId: g.grantId }, grants: [g] })).decision, 'ImplicitDeny');
+  });
+});
+
+describe('aliases and KeyId', () => {
+  it('operations whose KeyId takes "the key ID or key ARN" refuse an alias with NotFoundException, as the engine does', () => {
+    const r = simulateAccess(scenario({ identityPolicies: [ALLOW_ALL], request: { action: 'kms:GetKeyRotationStatus', keyIdAsGiven: 'alias/app' } }));
+    assert.equal(r.error, 'NotFoundException');
+    assert.equal(r.errorMessage, "Invalid keyId 'alias/app'");
+    assert.equal(r.decision, 'NotApplicable');
   });
 });

@@ -79,7 +79,18 @@ describe('NotAction, NotResource and NotPrincipal', () => {
       { Effect: 'Deny', NotPrincipal: { AWS: [APP_ROLE] }, Action: 'kms:Decrypt', Resource: '*' },
     );
     assert.equal(simulateAccess(scenario({ keyPolicy })).decision, 'ExplicitDeny');
-    assert.equal(simulateAccess(scenario({ keyPolicy, request: { principal: APP_SESSION } })).decision, 'Allow');
+    const excludingSession = policy(
+      { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' },
+      { Effect: 'Deny', NotPrincipal: { AWS: [APP_SESSION, APP_ROLE, `arn:aws:iam::${ACCOUNT}:root`] }, Action: 'kms:Decrypt', Resource: '*' },
+    );
+    assert.equal(simulateAccess(scenario({ keyPolicy: excludingSession, request: { principal: APP_SESSION } })).decision, 'Allow');
+  });
+  it('Deny with NotPrincipal naming a role and its account but not the session denies the session: to exclude it "specify the assumed-role session ARN" (IAM User Guide, NotPrincipal)', () => {
+    const keyPolicy = policy(
+      { Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' },
+      { Effect: 'Deny', NotPrincipal: { AWS: [APP_ROLE, `arn:aws:iam::${ACCOUNT}:root`] }, Action: 'kms:Decrypt', Resource: '*' },
+    );
+    assert.equal(simulateAccess(scenario({ keyPolicy, request: { principal: APP_SESSION } })).decision, 'ExplicitDeny');
   });
 });
 

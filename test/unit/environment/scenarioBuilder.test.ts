@@ -60,7 +60,7 @@ describe('scenario builder', () => {
     assert.equal(scenario.request.context?.['aws:ResourceTag/project'], 'demo');
     assert.equal(scenario.serviceControlPolicies?.length, 1);
     assert.equal(scenario.resourceControlPolicies?.length, 1);
-    assert.equal(scenario.grants?.[0].issuingAccount, '111122223333');
+    assert.equal(scenario.grants?.[0].issuingAccount, 'arn:aws:iam::111122223333:root', 'as ListGrants prints it and the engine stores it');
     // Without a key policy, the key has AWS's default one: the account delegates to IAM.
     const result = simulateAccess(scenario);
     assert.equal(result.decision, 'Allow');

@@ -14,6 +14,8 @@ interface BaseOperator {
   readonly compare: Comparator;
   /** Negated operators (StringNotEquals, NotIpAddress, ...) match when no policy value matches. */
   readonly negated: boolean;
+  /** For Numeric and Date operators: whether a policy value is one the operator can read. */
+  readonly readable?: (policyValue: string) => boolean;
 }
 
 function parseNumber(text: string): number | undefined {
@@ -43,6 +45,9 @@ function date(test: (a: number, b: number) => boolean): Comparator {
   };
 }
 
+const readsNumber = (text: string): boolean => parseNumber(text) !== undefined;
+const readsDate = (text: string): boolean => parseDate(text) !== undefined;
+
 const stringEquals: Comparator = (p, r) => literalText(p) === r;
 const stringEqualsIgnoreCase: Comparator = (p, r) => literalText(p).toLowerCase() === r.toLowerCase();
 const stringLike: Comparator = (p, r) => wildcardMatch(p, r);
@@ -58,18 +63,18 @@ const OPERATORS: Readonly<Record<string, BaseOperator>> = {
   StringNotEqualsIgnoreCase: { compare: stringEqualsIgnoreCase, negated: true },
   StringLike: { compare: stringLike, negated: false },
   StringNotLike: { compare: stringLike, negated: true },
-  NumericEquals: { compare: numeric((a, b) => a === b), negated: false },
-  NumericNotEquals: { compare: numeric((a, b) => a === b), negated: true },
-  NumericLessThan: { compare: numeric((a, b) => a < b), negated: false },
-  NumericLessThanEquals: { compare: numeric((a, b) => a <= b), negated: false },
-  NumericGreaterThan: { compare: numeric((a, b) => a > b), negated: false },
-  NumericGreaterThanEquals: { compare: numeric((a, b) => a >= b), negated: false },
-  DateEquals: { compare: date((a, b) => a === b), negated: false },
-  DateNotEquals: { compare: date((a, b) => a === b), negated: true },
-  DateLessThan: { compare: date((a, b) => a < b), negated: false },
-  DateLessThanEquals: { compare: date((a, b) => a <= b), negated: false },
-  DateGreaterThan: { compare: date((a, b) => a > b), negated: false },
-  DateGreaterThanEquals: { compare: date((a, b) => a >= b), negated: false },
+  NumericEquals: { compare: numeric((a, b) => a === b), negated: false, readable: readsNumber },
+  NumericNotEquals: { compare: numeric((a, b) => a === b), negated: true, readable: readsNumber },
+  NumericLessThan: { compare: numeric((a, b) => a < b), negated: false, readable: readsNumber },
+  NumericLessThanEquals: { compare: numeric((a, b) => a <= b), negated: false, readable: readsNumber },
+  NumericGreaterThan: { compare: numeric((a, b) => a > b), negated: false, readable: readsNumber },
+  NumericGreaterThanEquals: { compare: numeric((a, b) => a >= b), negated: false, readable: readsNumber },
+  DateEquals: { compare: date((a, b) => a === b), negated: false, readable: readsDate },
+  DateNotEquals: { compare: date((a, b) => a === b), negated: true, readable: readsDate },
+  DateLessThan: { compare: date((a, b) => a < b), negated: false, readable: readsDate },
+  DateLessThanEquals: { compare: date((a, b) => a <= b), negated: false, readable: readsDate },
+  DateGreaterThan: { compare: date((a, b) => a > b), negated: false, readable: readsDate },
+  DateGreaterThanEquals: { compare: date((a, b) => a >= b), negated: false, readable: readsDate },
   Bool: { compare: boolEquals, negated: false },
   BinaryEquals: { compare: binaryEquals, negated: false },
   IpAddress: { compare: ipMatch, negated: false },
@@ -142,16 +147,21 @@ export function evaluateCondition(clause: ConditionClause, context: RequestConte
   const present = entry !== undefined && entry.values.length > 0;
 
   if (op.base === 'Null') {
-    // "Null": true means the key must be absent, false that it must be present.
-    const wantsAbsent = clause.values.some((v) => v.toLowerCase() === 'true');
-    if (wantsAbsent !== !present) {
+    // "Null": true means the key must be absent, false that it must be present. "If a single
+    // condition operator includes multiple values for one key, that condition operator is
+    // evaluated using a logical OR", so ["true", "false"] matches either way.
+    const matches = clause.values.some((v) => (v.toLowerCase() === 'true' ? !present : v.toLowerCase() === 'false' && present));
+    if (!matches) {
       return mismatch(clause, `${clause.key} is ${present ? 'present' : 'absent'} in the request`, clause.values, entry ? entry.values : null);
     }
     return MATCHED;
   }
 
   let policyValues: readonly string[] = clause.values;
-  if (variablesEnabled) {
+  // "You can't use a policy variable with other operators, such as Numeric, Date, Boolean,
+  // Binary, IP Address, or Null operators" (IAM User Guide, "IAM policy elements: Variables and
+  // tags"): only String and ARN operators substitute; elsewhere `${...}` is literal text.
+  if (variablesEnabled && (op.base.startsWith('String') || op.base.startsWith('Arn'))) {
     const substituted: string[] = [];
     for (const value of clause.values) {
       const s = substituteVariables(value, context);
@@ -160,6 +170,11 @@ export function evaluateCondition(clause: ConditionClause, context: RequestConte
     policyValues = substituted;
   }
   const base = OPERATORS[op.base];
+  // A value a Numeric or Date operator cannot read compares with nothing, so the clause does not
+  // match, negated or not; AWS's documentation is silent here and rejects such policies on save.
+  if (base.readable && policyValues.some((p) => !base.readable!(p))) {
+    return mismatch(clause, `${clause.operator} cannot compare ${policyValues.find((p) => !base.readable!(p))}`, policyValues, entry ? entry.values : null);
+  }
   const anyPolicyMatch = (requestValue: string): boolean => {
     for (const p of policyValues) if (base.compare(p, requestValue)) return true;
     return false;

@@ -24,11 +24,29 @@ const CRYPTOGRAPHIC = new Set([
   'VerifyMac',
 ]);
 
-/** Disabled: footnote [1] for these. */
-const REFUSED_WHEN_DISABLED = new Set([...CRYPTOGRAPHIC, 'CreateGrant', 'EnableKeyRotation', 'DisableKeyRotation', 'RotateKeyOnDemand']);
+/** Disabled: footnote [1] for these (the table refuses ReplicateKey and UpdatePrimaryRegion too). */
+const REFUSED_WHEN_DISABLED = new Set([...CRYPTOGRAPHIC, 'CreateGrant', 'EnableKeyRotation', 'DisableKeyRotation', 'RotateKeyOnDemand', 'ReplicateKey', 'UpdatePrimaryRegion']);
 
-/** Pending import: footnote [5] for these. */
-const REFUSED_WHEN_PENDING_IMPORT = new Set([...CRYPTOGRAPHIC, 'CreateGrant', 'EnableKey', 'DisableKey', 'RotateKeyOnDemand']);
+/** Pending import: footnote [5] for these (ReplicateKey and UpdatePrimaryRegion included). */
+const REFUSED_WHEN_PENDING_IMPORT = new Set([...CRYPTOGRAPHIC, 'CreateGrant', 'EnableKey', 'DisableKey', 'RotateKeyOnDemand', 'ReplicateKey', 'UpdatePrimaryRegion']);
+
+/** Creating: the key cannot be used, granted, enabled, disabled or given imported material yet. */
+const REFUSED_WHEN_CREATING = new Set([
+  ...CRYPTOGRAPHIC,
+  'CreateGrant',
+  'EnableKey',
+  'DisableKey',
+  'GetParametersForImport',
+  'ImportKeyMaterial',
+  'DeleteImportedKeyMaterial',
+]);
+
+/**
+ * Updating (a multi-Region key while its primary Region changes): the table lets cryptographic
+ * operations and CreateGrant through; only another change of the key's Regions must wait. The
+ * table is silent on the other management operations, which we let through.
+ */
+const REFUSED_WHEN_UPDATING = new Set(['ReplicateKey', 'UpdatePrimaryRegion']);
 
 /** Pending deletion: footnote [3] for these (cryptographic operations included). */
 const REFUSED_WHEN_PENDING_DELETION = new Set([
@@ -90,9 +108,9 @@ export function checkKeyState(state: KeyState, operation: string, keyArn: string
     case 'Unavailable':
       return REFUSED_WHEN_UNAVAILABLE.has(operation) ? invalid() : undefined;
     case 'Creating':
+      return REFUSED_WHEN_CREATING.has(operation) ? invalid() : undefined;
     case 'Updating':
-      // A key still being created or updated cannot be used or granted yet.
-      return CRYPTOGRAPHIC.has(operation) || operation === 'CreateGrant' ? invalid() : undefined;
+      return REFUSED_WHEN_UPDATING.has(operation) ? invalid() : undefined;
     default:
       return invalid();
   }

@@ -2,7 +2,7 @@
 // principal, action, resource and conditions all match, and if not, the first that did not.
 import type { CallerIdentity } from './callerIdentity';
 import { evaluateCondition } from './conditionOperators';
-import type { NormalizedPolicy, NormalizedStatement } from './policyDocument';
+import type { NormalizedPolicy, NormalizedStatement, PrincipalSpec } from './policyDocument';
 import { substituteVariables } from './policyVariables';
 import { describePrincipal, matchPrincipal, type PrincipalMatch } from './principalMatcher';
 import type { RequestContext } from './requestContext';
@@ -74,7 +74,7 @@ function evaluateStatement(statement: NormalizedStatement, shape: PolicyShape, i
         };
       }
     } else if (statement.notPrincipal) {
-      const excluded = matchPrincipal(statement.notPrincipal, input.caller);
+      const excluded = excludedByNotPrincipal(statement.notPrincipal, input.caller);
       // "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
       // permissions boundary policy attached, regardless of the values specified in the NotPrincipal
       // element." (IAM User Guide, "Permissions boundaries for IAM entities")
@@ -139,4 +139,14 @@ export function evaluatePolicy(policy: NormalizedPolicy, shape: PolicyShape, inp
     }
   }
   return { statements, allows, denies, problems: policy.problems };
+}
+
+/**
+ * Whether a NotPrincipal element leaves the caller out. A role's ARN does not name its sessions
+ * here: "you must specify the assumed-role session ARN" to exclude a role session, as the IAM
+ * User Guide's NotPrincipal page shows by listing the session, the role and the account.
+ */
+function excludedByNotPrincipal(spec: PrincipalSpec, caller: CallerIdentity): PrincipalMatch | undefined {
+  if (caller.kind !== 'assumed-role' || spec.wildcard) return matchPrincipal(spec, caller);
+  return spec.aws.includes(caller.arn) ? { kind: 'direct', entry: caller.arn, namesSessionOrUser: true } : undefined;
 }
