@@ -189,3 +189,13 @@ export function keyStoreKey(region: string, keyId: string): string {
 export function aliasStoreKey(account: string, region: string, aliasName: string): string {
   return `${account}/${region}/${aliasName}`;
 }
+
+/** Makes `target` hold what `source` holds, keeping the object every part of the engine shares. */
+export function replaceStateContents(target: EngineState, source: EngineState): void {
+  for (const collection of ['keys', 'aliases', 'clusters', 'customKeyStores'] as const) {
+    const map = target[collection] as Record<string, unknown>;
+    for (const name of Object.keys(map)) delete map[name];
+    Object.assign(map, source[collection]);
+  }
+  target.seededKeys.splice(0, target.seededKeys.length, ...source.seededKeys);
+}

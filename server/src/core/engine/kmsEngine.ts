@@ -18,6 +18,7 @@ import type { EngineAuthorizer } from './engineAuthorizer';
 import type { EnginePersistence } from './enginePersistence';
 import type { EngineState, KeyRecord } from './engineState';
 import { internalFailure } from './engineErrors';
+import { describeStoreFailure, StateRolledBackError, StoreUnavailableError } from './enginePersistence';
 import { keyLifecycleOperations } from './keyLifecycleOperations';
 import { readSecret } from './keyMaterialAccess';
 import { keyPolicyOperations } from './keyPolicyOperations';
@@ -53,6 +54,13 @@ const KMS_OPERATIONS: OperationTable = {
 };
 
 const CLOUDHSM_OPERATIONS: OperationTable = cloudHsmOperations;
+
+/** The answer to a request whose change (or one it rested on) could not be made durable. */
+function storeFailure(error: unknown): KmsServiceError {
+  if (error instanceof KmsServiceError) return error;
+  if (error instanceof StateRolledBackError || error instanceof StoreUnavailableError) return internalFailure(error.message);
+  return internalFailure(`The change could not be written to the engine store (${describeStoreFailure(error)}); nothing was changed.`);
+}
 
 /** Every KMS operation the engine serves (X-Amz-Target suffixes of `TrentService`). */
 export const KMS_OPERATION_NAMES: readonly string[] = Object.keys(KMS_OPERATIONS);
@@ -157,10 +165,7 @@ export class KmsEngine implements KmsEngineService {
   /** Applies whatever the clock has made due; called after the user advances the clock. */
   async refresh(): Promise<void> {
     if (this.closed) return;
-    if (this.applyDue(this.clock.now().getTime())) {
-      await this.persistence.commit();
-      this.emitChange();
-    }
+    if (this.applyDue(this.clock.now().getTime())) await this.afterChange(this.persistence.begin());
   }
 
   /** Runs `cleanup` when the engine closes. */
@@ -178,18 +183,28 @@ export class KmsEngine implements KmsEngineService {
 
   /**
    * Runs one operation. Most operations (every cryptographic one) neither wait for key
-   * generation nor write the store, and their answer comes back at once, so a caller can answer
-   * in one go; the others answer with a promise. A failure is always a rejected promise.
+   * generation nor write the store, and their answer comes back at once when no change is
+   * waiting for the disk, so a caller can answer in one go; the others answer with a promise.
+   * No answer is given before every change made until then is durable (a client must never hold
+   * a ciphertext under a key or material a crash could take away). A failure is always a
+   * rejected promise.
    */
   private run(operation: string, handler: OperationTable[string], input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
-    let changed = false;
+    const epoch = this.persistence.epoch;
+    let ticket: number | undefined;
+    const markChanged = () => {
+      ticket ??= this.persistence.begin();
+      this.services.authorizer.stateChanged();
+    };
     try {
       if (this.closed) throw internalFailure('The engine has been closed.');
+      this.persistence.assertUsable();
       if (!input || typeof input !== 'object' || Array.isArray(input)) {
         throw new KmsServiceError('SerializationException', 'The request body must be a JSON object.');
       }
       const now = this.clock.now().getTime();
-      changed = this.applyDue(now);
+      // What the clock made due is written on its own, not held back with this operation.
+      if (this.applyDue(now)) void this.afterChange(this.persistence.begin()).catch(() => undefined);
       const context: OperationContext = {
         operation,
         state: this.state,
@@ -198,48 +213,78 @@ export class KmsEngine implements KmsEngineService {
         now,
         scope: { partition: this.environment.partition, region: caller.region, account: caller.accountId },
         services: this.services,
-        changed: () => {
-          changed = true;
-          this.services.authorizer.stateChanged();
-        },
+        changed: markChanged,
       };
       const result = handler(context);
-      if (result instanceof Promise) return this.finish(operation, result, () => changed);
-      return changed ? this.afterChange().then(() => result) : result;
+      if (result instanceof Promise) return this.finish(operation, result, () => ticket, epoch);
+      if (ticket !== undefined) return this.afterChange(ticket, epoch).then(() => result);
+      const wait = this.persistence.whenSettled(epoch);
+      return wait ? this.answerWhenSettled(wait, result) : result;
     } catch (error) {
-      return this.fail(operation, error, changed);
+      return this.fail(operation, error, ticket, epoch);
     }
   }
 
-  private async finish(operation: string, pending: Promise<JsonObject>, changed: () => boolean): Promise<JsonObject> {
+  private async answerWhenSettled(wait: Promise<void>, result: JsonObject): Promise<JsonObject> {
+    try {
+      await wait;
+    } catch (error) {
+      throw storeFailure(error);
+    }
+    return result;
+  }
+
+  private async finish(operation: string, pending: Promise<JsonObject>, ticket: () => number | undefined, epoch: number): Promise<JsonObject> {
     let result: JsonObject;
     try {
       result = await pending;
     } catch (error) {
-      return this.fail(operation, error, changed());
+      return this.fail(operation, error, ticket(), epoch);
     }
-    if (changed()) await this.afterChange();
+    const changed = ticket();
+    if (changed !== undefined) await this.afterChange(changed, epoch);
+    else {
+      const wait = this.persistence.whenSettled(epoch);
+      if (wait) await this.answerWhenSettled(wait, result);
+    }
     return result;
   }
 
-  private async fail(operation: string, error: unknown, changed: boolean): Promise<never> {
-    // A handler that changed state before failing still has its change made durable.
-    if (changed) await this.afterChange();
+  private async fail(operation: string, error: unknown, ticket: number | undefined, epoch: number): Promise<never> {
+    // A handler that changed state before failing still has its change made durable, and an
+    // error is no more given early than an answer is.
+    if (ticket !== undefined) await this.afterChange(ticket, epoch);
+    else {
+      const wait = this.persistence.whenSettled(epoch);
+      if (wait) await wait.catch((failure: unknown) => Promise.reject(storeFailure(failure)));
+    }
     if (error instanceof KmsServiceError) throw error;
-    throw internalFailure(`The engine failed to run ${operation}: ${error instanceof Error ? error.message : String(error)}`);
+    throw internalFailure(`The engine failed to run ${operation}: ${error instanceof Error ? describeStoreFailure(error) : String(error)}`);
   }
 
-  private async afterChange(): Promise<void> {
+  private async afterChange(ticket: number, epoch?: number): Promise<void> {
     // Also here: a handler may change more after it first said so.
     this.services.authorizer.stateChanged();
     this.nextEventAt = nextEventTime(this.state);
     this.scheduleTimer();
     try {
-      await this.persistence.commit();
+      await this.persistence.commit(ticket);
+      const wait = epoch === undefined ? undefined : this.persistence.whenSettled(epoch);
+      if (wait) await wait;
     } catch (error) {
-      throw internalFailure(`The change could not be written to the store: ${error instanceof Error ? error.message : String(error)}`);
+      // The state is back to what is durable: forget what was derived from the discarded one.
+      this.afterRollBack();
+      throw storeFailure(error);
+    } finally {
+      this.emitChange();
     }
-    this.emitChange();
+  }
+
+  private afterRollBack(): void {
+    this.secretCache.clear();
+    this.services.authorizer.stateChanged();
+    this.nextEventAt = nextEventTime(this.state);
+    this.scheduleTimer();
   }
 
   private applyDue(now: number): boolean {

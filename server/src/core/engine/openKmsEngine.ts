@@ -5,9 +5,9 @@ import { simulateAccess } from '../access/simulateAccess';
 import type { Environment } from '../environment/environmentModel';
 import { AdjustableClock, systemClock } from './engineClock';
 import { EngineAuthorizer, type AccessDecider } from './engineAuthorizer';
-import { EnginePersistence } from './enginePersistence';
+import { describeStoreFailure, EnginePersistence } from './enginePersistence';
 import { decryptSnapshot, EngineStoreError } from './engineSnapshot';
-import { emptyEngineState, type EngineState } from './engineState';
+import { emptyEngineState, replaceStateContents, type EngineState } from './engineState';
 import { seedEnvironmentKeys } from './environmentSeeding';
 import { seedEnvironmentClusters } from './environmentClusters';
 import type { Clock, EngineStoreBackend } from './kmsEngineApi';
@@ -48,7 +48,11 @@ export async function openKmsEngine(options: OpenKmsEngineOptions): Promise<KmsE
     throw error;
   }
   const rootKey = options.rootKey ?? randomBytes(32);
-  const persistence = new EnginePersistence(options.store, rootKey, () => state);
+  const store = options.store;
+  const persistence = new EnginePersistence(store, rootKey, state, async () => {
+    const bytes = store ? await store.read() : undefined;
+    replaceStateContents(state, bytes ? decryptSnapshot(bytes, rootKey, where) : emptyEngineState());
+  });
   let seeded: boolean;
   try {
     const seededClusters = seedEnvironmentClusters(state, options.environment, clock.now().getTime());
@@ -69,7 +73,14 @@ export async function openKmsEngine(options: OpenKmsEngineOptions): Promise<KmsE
       onDemandRotationLimit: options.onDemandRotationLimit ?? 25,
     },
   );
-  if (seeded) await persistence.commit();
+  if (seeded) {
+    try {
+      await persistence.commit(persistence.begin());
+    } catch (error) {
+      await engine.close();
+      throw new EngineStoreError(`${where} could not be written (${describeStoreFailure(error)}).`);
+    }
+  }
   // Advancing an adjustable clock applies what became due at once, so listeners see it.
   if (clock instanceof AdjustableClock) {
     const unsubscribe = clock.onDidAdvance(() => void engine.refresh().catch(() => undefined));
