@@ -129,4 +129,19 @@ describe('who can use this key', () => {
     assert.equal(partner.cells[0].decision, 'Allow');
     assert.equal(partner.cells[0].via, 'key policy + IAM');
   });
+
+  it('Who Can Use derives the encryption context an Allow needs from every policy that could allow it, and only for operations that take one', () => {
+    const examples = join(import.meta.dirname, '../../../examples');
+    const example = loadEnvironment(readFileSync(join(examples, 'kms-environment.json'), 'utf8'), { readFile: (ref) => readFileSync(join(examples, ref), 'utf8') });
+    const table = whoCanUseKey(example, 'alias/demo-app')!;
+    const app = table.rows.find((r) => r.principal === 'arn:aws:iam::111122223333:role/AppRole')!;
+    for (const action of ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt']) {
+      const cell = app.cells.find((c) => c.action === action)!;
+      assert.equal(cell.decision, 'Allow', action);
+      // The role's policy asks kms:EncryptionContext:team to equal its principal tag team=billing.
+      assert.equal(cell.note, 'only with encryption context team=billing', action);
+    }
+    // DescribeKey carries no encryption context, so no Allow can depend on one.
+    for (const row of table.rows) assert.equal(row.cells.find((c) => c.action === 'kms:DescribeKey')?.note, undefined, row.principal);
+  });
 });

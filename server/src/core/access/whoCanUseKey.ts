@@ -5,8 +5,15 @@
 // policy, the IAM policies of the accounts it names, and the grants.
 import type { Environment, EnvironmentKey } from '../environment/environmentModel';
 import { buildScenarioFromEnvironment, keyArnOf } from '../environment/scenarioBuilder';
+import { kmsCatalog } from '../catalog/kmsCatalog';
+import { parseCaller } from './callerIdentity';
+import { parseOperator } from './conditionOperators';
 import { normalizePolicy } from './policyDocument';
-import type { Decision } from './scenario';
+import { unwrapPolicy } from './policySource';
+import { substituteVariables } from './policyVariables';
+import { buildRequestContext } from './requestContext';
+import type { AccessScenario, Decision } from './scenario';
+import { actionMatches } from './wildcardMatcher';
 import type { AllowPath } from './simulationResult';
 import { simulateAccess } from './simulateAccess';
 
@@ -74,6 +81,56 @@ function principalsNamedByKey(key: EnvironmentKey): string[] {
   return [...names];
 }
 
+const ENCRYPTION_CONTEXT_KEY = 'kms:EncryptionContext:${EncryptionContextKey}';
+
+/** Whether requests for the action carry an encryption context (the Service Authorization Reference lists the key for it). */
+function takesEncryptionContext(action: string): boolean {
+  return kmsCatalog().action(action)?.conditionKeys.includes(ENCRYPTION_CONTEXT_KEY) ?? false;
+}
+
+const CONTEXT_PREFIX = 'kms:encryptioncontext:';
+
+/**
+ * The encryption contexts worth trying for a denied request: for every Allow statement that
+ * could allow the action (key policy, identity policies, boundary, session policy), the pairs its
+ * String conditions on `kms:EncryptionContext:<k>` ask for, with policy variables such as
+ * `${aws:PrincipalTag/team}` resolved for this caller; and every grant's constraint.
+ */
+function candidateContexts(scenario: AccessScenario, key: EnvironmentKey, action: string): Record<string, string>[] {
+  const context = buildRequestContext(scenario, parseCaller(scenario.request.principal));
+  const candidates: Record<string, string>[] = [];
+  const seen = new Set<string>();
+  const add = (pairs: Record<string, string>) => {
+    const id = JSON.stringify(Object.entries(pairs).sort());
+    if (Object.keys(pairs).length && !seen.has(id)) {
+      seen.add(id);
+      candidates.push(pairs);
+    }
+  };
+  const documents = [scenario.keyPolicy, ...(scenario.identityPolicies ?? []), scenario.permissionBoundary, scenario.sessionPolicy];
+  for (const raw of documents) {
+    if (raw == null) continue;
+    for (const statement of normalizePolicy(unwrapPolicy(raw).document).statements) {
+      if (statement.effect !== 'Allow' || (statement.action && !statement.action.some((a) => actionMatches(a, action)))) continue;
+      const pairs: Record<string, string> = {};
+      for (const clause of statement.conditions) {
+        const operator = parseOperator(clause.operator);
+        if (!operator || !['StringEquals', 'StringEqualsIgnoreCase', 'StringLike'].includes(operator.base)) continue;
+        if (!clause.key.toLowerCase().startsWith(CONTEXT_PREFIX) || !clause.values.length) continue;
+        const value = substituteVariables(clause.values[0]!, context);
+        if (value !== undefined && !/[*?]/.test(value)) pairs[clause.key.slice(CONTEXT_PREFIX.length)] = value;
+      }
+      add(pairs);
+    }
+  }
+  const operation = action.slice(4);
+  for (const grant of key.grants) {
+    const pairs = grant.constraints?.encryptionContextEquals ?? grant.constraints?.encryptionContextSubset;
+    if (pairs && grant.operations.includes(operation)) add({ ...pairs });
+  }
+  return candidates;
+}
+
 function findKey(environment: Environment, keyRef: string): EnvironmentKey | undefined {
   return environment.keys.find(
     (k) => k.keyId === keyRef || keyArnOf(environment, k) === keyRef || k.aliases.includes(keyRef) || k.aliases.some((a) => keyRef.endsWith(`:${a}`) && keyRef.includes(`:${k.account}:`)),
@@ -98,13 +155,12 @@ export function whoCanUseKey(environment: Environment, keyRef: string, options: 
       };
       let result = ask();
       let note: string | undefined;
-      if (result && result.decision !== 'Allow') {
-        // A grant with an encryption-context constraint allows only with that context: say so.
-        const operation = action.slice(4);
-        for (const grant of key.grants) {
-          const pairs = grant.constraints?.encryptionContextEquals ?? grant.constraints?.encryptionContextSubset;
-          if (!pairs || !grant.operations.includes(operation)) continue;
-          const retry = ask({ ...pairs });
+      if (result && result.decision !== 'Allow' && takesEncryptionContext(action)) {
+        // An allow may hang on the encryption context: try each context a policy or grant that
+        // could allow this action asks for, and say exactly which one the Allow needs.
+        const built = buildScenarioFromEnvironment(environment, { principalArn: principal, action, keyRef: keyArn });
+        for (const pairs of built.ok ? candidateContexts(built.scenario, key, action) : []) {
+          const retry = ask(pairs);
           if (retry?.decision === 'Allow') {
             result = retry;
             note = `only with encryption context ${Object.entries(pairs).map(([k, v]) => `${k}=${v}`).join(', ')}`;
