@@ -55,6 +55,23 @@ describe('simulate access against the environment file', () => {
     assert.equal(answer.trace.grants.find((g) => g.deciding)?.grantId, '0c7a6b5e4d3c2b1a0f9e8d7c6b5a49382716050f4e3d2c1b0a99887766554433');
   });
 
+  it('Simulate access from the open key-policy.json decides for the key the environment declares it for (alias/demo-app), as the CLI does', async () => {
+    const policyUri = pathToFileURL(join(examples, 'key-policy.json')).toString();
+    const principal = 'arn:aws:iam::444455556666:role/PartnerReader';
+    const answer = (await connection.sendRequest('kmsPolicyStudio/simulate', { scenario: { request: { principal, action: 'kms:Decrypt' } }, policyUri })) as Answer & { summary: string; result: { request: { resource: string } } };
+    assert.equal(answer.decision, 'Allow');
+    assert.equal(answer.result.request.resource, KEY_ARN);
+    assert.doesNotMatch(answer.summary, /hypothetical/);
+    const cli = await simulate({ principal, action: 'kms:Decrypt', resource: KEY_ARN });
+    assert.equal(cli.decision, answer.decision);
+  });
+
+  it('a key policy no key of the environment uses is decided for a key the result calls hypothetical', async () => {
+    const policyUri = pathToFileURL(join(examples, 'organization-wide-key-policy.json')).toString();
+    const answer = (await connection.sendRequest('kmsPolicyStudio/simulate', { scenario: { request: { principal: 'arn:aws:iam::111122223333:root', action: 'kms:Decrypt' } }, policyUri })) as Answer & { summary: string };
+    assert.match(answer.summary, /hypothetical key/);
+  });
+
   it('the key policy in the trace links to its file next to the environment file', async () => {
     const answer = await simulate({ principal: 'arn:aws:iam::111122223333:user/alice', action: 'kms:Decrypt', resource: KEY_ARN });
     assert.equal(answer.decision, 'ImplicitDeny');

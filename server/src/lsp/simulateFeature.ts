@@ -23,7 +23,7 @@ import { explainSimulation } from '../core/access/simulationExplainer';
 import type { PolicyTrace, SimulationResult } from '../core/access/simulationResult';
 import { formatWhoCanUseKey, whoCanUseKey } from '../core/access/whoCanUseKey';
 import { parseEnvironment } from '../core/environment/environmentLoader';
-import { defaultEnvironment, type Environment } from '../core/environment/environmentModel';
+import { defaultEnvironment, type Environment, type EnvironmentKey } from '../core/environment/environmentModel';
 import {
   assembleScenario,
   buildScenarioFromEnvironment,
@@ -189,11 +189,13 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
       const name = params.policyUri.split('/').pop() ?? 'key policy';
       const keyPolicy: NamedPolicy = { name: `key policy (${decodeURIComponent(name)})`, document: model.value, sourceText: text, source: params.policyUri };
       const region = typeof request.region === 'string' ? request.region : environment.defaultRegion;
-      const envKey = keyRef ? findEnvironmentKey(environment, keyRef, callerAccount, region) : undefined;
+      // The key the request names, else the key whose policy file this is (as the environment declares it).
+      const envKey = keyRef ? findEnvironmentKey(environment, keyRef, callerAccount, region) : keyDeclaringPolicy(environment, file, toFsPath(params.policyUri));
       const key = envKey ? scenarioKey(environment, envKey) : keyForPolicy(environment, request, model.value, callerAccount, region);
       const grants = envKey ? scenarioGrants(environment, envKey) : [];
       const scenario = assembleScenario(environment, requestInput(request, keyRef ?? key.arn), key, keyPolicy, grants);
-      return toResponse(withSourceUris(simulateAccess(scenario), file));
+      const result = withSourceUris(simulateAccess(scenario), file);
+      return toResponse(envKey || keyRef ? result : asHypotheticalKey(result, key.arn));
     }
 
     if (!keyRef) throw invalid('scenario.request.resource: give the key (key ARN, key id, alias name or alias ARN), or simulate from an open key policy');
@@ -301,6 +303,23 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   });
 
   return { codeLensProvider: { resolveProvider: false } };
+}
+
+/** The environment's key whose `keyPolicyFile` is this file, if any. */
+function keyDeclaringPolicy(environment: Environment, environmentFile: string | undefined, policyPath: string): EnvironmentKey | undefined {
+  if (!environmentFile) return undefined;
+  const base = dirname(environmentFile);
+  return environment.keys.find((k) => k.keyPolicySource && resolve(base, k.keyPolicySource.path) === resolve(policyPath));
+}
+
+/** No key of the environment uses this policy: the result says the key it was decided against is made up. */
+function asHypotheticalKey(result: SimulationResult, keyArn: string): SimulationResult {
+  const detail = `no key of the environment file uses this policy, so it was decided for a hypothetical key ${keyArn} (declare the key with "keyPolicyFile" to use its grants, tags and aliases)`;
+  return {
+    ...result,
+    summary: `${result.summary} (hypothetical key: no key of the environment file uses this policy)`,
+    trace: { ...result.trace, steps: [{ step: 'key', outcome: 'info', detail }, ...result.trace.steps] },
+  };
 }
 
 function statementLenses(document: TextDocument): CodeLens[] {
