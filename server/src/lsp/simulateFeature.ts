@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JsonIssue } from '../core/access/jsonSchemaIssues';
+import { accountOfPrincipal, isPrincipalName } from '../core/arn/awsArn';
 import { parseScenarioText, validateScenario } from '../core/access/scenarioParser';
 import type { AccessScenario, NamedPolicy, ScenarioKey, ScenarioRequest } from '../core/access/scenario';
 import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
@@ -50,8 +51,6 @@ import { runSafelyAsync } from './runSafely';
 import type { ServerContext } from './serverContext';
 
 const DIAGNOSTIC_SOURCE = 'kms-scenario';
-/** The callers a scenario can name (as schemas/scenario.schema.json says). */
-const PRINCIPAL = /^(arn:aws[a-z-]*:(iam|sts)::\d{12}:.+|[a-z0-9.-]+\.amazonaws\.com(\.cn)?)$/;
 /** Later than the key-policy diagnostics' push, so scenario findings are the last word for scenario files. */
 const PUSH_DELAY_MS = 250;
 
@@ -174,14 +173,14 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     }
     const request = isObject(raw.request) ? raw.request : undefined;
     if (!request) throw invalid('scenario.request: is required');
-    if (typeof request.principal !== 'string' || !PRINCIPAL.test(request.principal)) {
+    if (typeof request.principal !== 'string' || !isPrincipalName(request.principal)) {
       throw invalid('scenario.request.principal: must be an IAM or STS ARN such as "arn:aws:iam::111122223333:role/AppRole", or a service principal such as "s3.amazonaws.com"');
     }
     if (typeof request.action !== 'string' || !/^kms:[A-Za-z]+$/.test(request.action)) throw invalid('scenario.request.action: must be a string like "kms:Decrypt"');
 
     const { environment, file } = loadEnvironment();
     const keyRef = typeof request.keyIdAsGiven === 'string' ? request.keyIdAsGiven : typeof request.resource === 'string' ? request.resource : undefined;
-    const callerAccount = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(request.principal)?.[1];
+    const callerAccount = accountOfPrincipal(request.principal);
 
     if (params.policyUri) {
       const text = textOf(params.policyUri);

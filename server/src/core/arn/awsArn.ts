@@ -46,3 +46,17 @@ export function accountIdOf(accountOrArn: string): string | undefined {
 export function accountRootArnOf(account: string, partition = 'aws'): string {
   return `arn:${partition}:iam::${account}:root`;
 }
+
+/** An IAM or STS principal ARN (`arn:aws:iam::111122223333:role/App`) or an AWS service principal (`s3.amazonaws.com`). */
+const PRINCIPAL_NAME = /^(arn:aws[a-z-]*:(iam|sts)::\d{12}:.+|[a-z0-9.-]+\.amazonaws\.com(\.cn)?)$/;
+
+/** Whether the text names a principal a policy, a grant or a request can name. */
+export function isPrincipalName(text: string): boolean {
+  return PRINCIPAL_NAME.test(text);
+}
+
+/** The account of a principal ARN (IAM or STS), undefined for service principals and other text. */
+export function accountOfPrincipal(text: string): string | undefined {
+  const arn = parseArn(text);
+  return arn && (arn.service === 'iam' || arn.service === 'sts') ? accountOfArn(text) : undefined;
+}

@@ -2,6 +2,7 @@
 // is live as soon as it is created (its token is honoured at once); the access evaluator
 // considers every grant on the key when it decides a request.
 import { randomBytes } from 'node:crypto';
+import { accountOfPrincipal, isPrincipalName } from '../arn/awsArn';
 import { constraintViolation, enumViolation, notFound, validation } from './engineErrors';
 import type { GrantRecord, KeyRecord } from './engineState';
 import { readGrantTokens } from './grantTokens';
@@ -77,11 +78,22 @@ function grantJson(grant: GrantRecord): JsonObject {
   };
 }
 
+/** The model's pattern for principal members (PrincipalIdType). */
+const PRINCIPAL_ID_PATTERN = /^[\w+=,.@:/-]+$/;
+
 function createGrant(context: OperationContext) {
   const { input, caller, now } = context;
   const keyId = input.requiredString('KeyId', { min: 1, max: 2048 });
   const grantee = input.requiredString('GranteePrincipal', { min: 1, max: 256 });
   const retiring = input.optionalString('RetiringPrincipal', { min: 1, max: 256 });
+  // "To specify the principal, use the Amazon Resource Name (ARN) of an Amazon Web Services
+  // principal. Valid principals include Amazon Web Services accounts, IAM users, IAM roles,
+  // federated users, and assumed role users" (API Reference, CreateGrant GranteePrincipal).
+  for (const [member, value] of [['granteePrincipal', grantee], ['retiringPrincipal', retiring]] as const) {
+    if (value === undefined) continue;
+    if (!PRINCIPAL_ID_PATTERN.test(value)) throw constraintViolation(value, member, 'Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$');
+    if (!isPrincipalName(value)) throw validation(`${value} is not a valid principal: use the ARN of an AWS account, IAM user, IAM role, federated user or assumed role user, or an AWS service principal.`);
+  }
   const operations = input.optionalStringList('Operations');
   if (!operations) throw constraintViolation(null, 'operations', 'Member must not be null');
   for (const op of operations) if (!GRANT_OPERATIONS.includes(op)) throw enumViolation(op, 'operations', GRANT_OPERATIONS);
@@ -137,7 +149,11 @@ function listRetirableGrants(context: OperationContext) {
   const limit = input.optionalInteger('Limit', { min: 1, max: 100 }) ?? 50;
   const marker = input.optionalString('Marker', { min: 1, max: 1024 });
   context.services.authorizer.authorizeAccountAction(caller, 'kms:ListRetirableGrants');
-  const grants = Object.values(state.keys)
+  // "You must specify a principal in your Amazon Web Services account" (API Reference,
+  // ListRetirableGrants): naming another account's principal lists nothing. The reference does
+  // not say which error, if any, AWS answers then; an empty list reveals nothing.
+  const ownPrincipal = accountOfPrincipal(retiring) === caller.accountId;
+  const grants = !ownPrincipal ? [] : Object.values(state.keys)
     .filter((k) => k.region === caller.region)
     .flatMap((k) => k.grants.filter((g) => g.retiringPrincipal === retiring));
   const page = paginate(grants.map(grantJson), limit, marker);

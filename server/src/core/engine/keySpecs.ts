@@ -27,11 +27,13 @@ export const KEY_SPECS: Readonly<Record<string, KeySpecInfo>> = {
   HMAC_512: { usages: ['GENERATE_VERIFY_MAC'], family: 'hmac', secretBytes: 64 },
 };
 
-/** The enum as AWS's recorded validation message prints it (the model's order). */
-export const KEY_SPEC_ENUM = [
+/** The recorded validation message's order, then every spec of the table it predates (ECC_NIST_EDWARDS25519). */
+const RECORDED_KEY_SPEC_ORDER = [
   'RSA_2048', 'ECC_NIST_P384', 'ECC_NIST_P256', 'ECC_NIST_P521', 'HMAC_384', 'RSA_3072',
   'ECC_SECG_P256K1', 'RSA_4096', 'SYMMETRIC_DEFAULT', 'HMAC_256', 'HMAC_224', 'HMAC_512',
 ];
+/** The enum a KeySpec validation message lists: exactly the specs of KEY_SPECS. */
+export const KEY_SPEC_ENUM = [...RECORDED_KEY_SPEC_ORDER.filter((spec) => spec in KEY_SPECS), ...Object.keys(KEY_SPECS).filter((spec) => !RECORDED_KEY_SPEC_ORDER.includes(spec))];
 export const KEY_USAGE_ENUM = ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'];
 
 export const ENCRYPTION_ALGORITHMS = ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'];
