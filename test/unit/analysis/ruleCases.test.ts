@@ -65,6 +65,8 @@ const CASES: Readonly<Record<string, RuleCase>> = {
     clean: [
       withRoot(stmt({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:EncryptionContext:app': 'x' } } })),
       withRoot(stmt({ Action: 'kms:DescribeKey', Condition: { StringEqualsIfExists: { 'kms:EncryptionContext:app': 'x' } } })),
+      // kms:KeyOrigin applies to "CreateKey, KMS key resource operations"; AWS's example uses it with GenerateDataKey.
+      withRoot(stmt({ Action: 'kms:GenerateDataKey', Condition: { StringEquals: { 'kms:KeyOrigin': 'AWS_KMS', 'kms:KeySpec': 'SYMMETRIC_DEFAULT', 'kms:MultiRegion': 'false' } } })),
     ],
   },
   INVALID_CONDITION_OPERATOR: {
@@ -152,7 +154,12 @@ const CASES: Readonly<Record<string, RuleCase>> = {
   },
   KMS_CROSS_ACCOUNT_INEFFECTIVE_ACTION: {
     triggers: [withRoot(stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:ScheduleKeyDeletion'] }))],
-    clean: [withRoot(stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'] })), withRoot(stmt({ Action: 'kms:ScheduleKeyDeletion' }))],
+    clean: [
+      withRoot(stmt({ Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant'] })),
+      withRoot(stmt({ Action: 'kms:ScheduleKeyDeletion' })),
+      // kms:ValidTo "is a timestamp in Unix time"; AWS's own example compares it with NumericLessThanEquals.
+      withRoot(stmt({ Action: 'kms:ImportKeyMaterial', Condition: { NumericLessThanEquals: { 'kms:ValidTo': '1712174400' } } })),
+    ],
   },
   KMS_CREATEGRANT_UNRESTRICTED: {
     triggers: [withRoot(stmt({ Action: 'kms:CreateGrant' })), withRoot(stmt({ Action: ['kms:Create*', 'kms:Describe*'] }))],
@@ -160,6 +167,9 @@ const CASES: Readonly<Record<string, RuleCase>> = {
       withRoot(stmt({ Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } })),
       withRoot(stmt({ Action: 'kms:CreateGrant', Condition: { 'ForAllValues:StringEquals': { 'kms:GrantOperations': ['Decrypt'] } } })),
       withRoot(stmt({ Action: ['kms:Create*', 'kms:Put*'] })),
+      // AWS lists kms:RetiringPrincipal and kms:GrantConstraintType among the keys that limit grant creation.
+      withRoot(stmt({ Action: 'kms:CreateGrant', Condition: { StringEquals: { 'kms:RetiringPrincipal': 'arn:aws:iam::111122223333:role/Retirer' } } })),
+      withRoot(stmt({ Action: 'kms:CreateGrant', Condition: { StringEquals: { 'kms:GrantConstraintType': 'EncryptionContextEquals' } } })),
     ],
   },
   KMS_INVALID_GRANT_OPERATION: {
@@ -168,7 +178,12 @@ const CASES: Readonly<Record<string, RuleCase>> = {
   },
   KMS_REPLICATE_WITHOUT_REGION_LIMIT: {
     triggers: [withRoot(stmt({ Action: 'kms:ReplicateKey' })), withRoot(stmt({ Action: 'kms:Replicate*' }))],
-    clean: [withRoot(stmt({ Action: 'kms:ReplicateKey', Condition: { StringEquals: { 'kms:ReplicaRegion': ['us-west-2', 'eu-west-1'] } } })), defaultPolicy],
+    clean: [
+      withRoot(stmt({ Action: 'kms:ReplicateKey', Condition: { StringEquals: { 'kms:ReplicaRegion': ['us-west-2', 'eu-west-1'] } } })),
+      defaultPolicy,
+      // AWS's default key policy for multi-Region keys gives key administrators kms:ReplicateKey.
+      withRoot(stmt({ Action: ['kms:Create*', 'kms:Describe*', 'kms:Put*', 'kms:ReplicateKey', 'kms:UpdatePrimaryRegion'] })),
+    ],
   },
   KMS_INVALID_REGION: {
     triggers: [
@@ -185,6 +200,36 @@ const CASES: Readonly<Record<string, RuleCase>> = {
   KMS_BYPASS_LOCKOUT_CONDITION_MISUSE: {
     triggers: [withRoot(stmt({ Action: 'kms:PutKeyPolicy', Condition: { Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } } })), withRoot({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*', Condition: { StringEquals: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } } })],
     clean: [withRoot({ Effect: 'Deny', Principal: '*', Action: 'kms:PutKeyPolicy', Resource: '*', Condition: { Bool: { 'kms:BypassPolicyLockoutSafetyCheck': 'true' } } })],
+  },
+  SET_OPERATOR_ON_SINGLE_VALUED_KEY: {
+    triggers: [
+      withRoot(stmt({ Condition: { 'ForAllValues:StringEquals': { 'kms:EncryptionContext:team': 'billing' } } })),
+      withRoot(stmt({ Condition: { 'ForAnyValue:StringEquals': { 'kms:CallerAccount': '111122223333' } } })),
+    ],
+    clean: [withRoot(stmt({ Condition: { StringEquals: { 'kms:EncryptionContext:team': 'billing' }, 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['team'] } } }))],
+  },
+  ACCOUNT_VALUE_NOT_ACCOUNT_ID: {
+    triggers: [
+      withRoot(stmt({ Condition: { StringEquals: { 'kms:CallerAccount': 'arn:aws:iam::111122223333:root' } } })),
+      withRoot(stmt({ Condition: { StringEquals: { 'aws:SourceAccount': '11112222333' } } })),
+      withRoot(stmt({ Condition: { StringEquals: { 'aws:PrincipalAccount': 'prod' } } })),
+    ],
+    clean: [withRoot(stmt({ Condition: { StringEquals: { 'kms:CallerAccount': ['111122223333', '444455556666'], 'aws:SourceAccount': '${aws:PrincipalAccount}' }, StringLike: { 'aws:ResourceAccount': '1111*' } } }))],
+  },
+  SERVICE_PRINCIPAL_WITHOUT_SOURCE: {
+    triggers: [withRoot(stmt({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*' }))],
+    clean: [
+      withRoot(stmt({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } })),
+      withRoot(stmt({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*' } } })),
+      withRoot(stmt({ Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: 'kms:Encrypt*', Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:111122223333:*' } } })),
+    ],
+  },
+  DUPLICATE_JSON_KEY: {
+    triggers: [
+      '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root", "AWS": "arn:aws:iam::111122223333:role/App"}, "Action": "kms:*", "Resource": "*"}]}',
+      '{"Version": "2012-10-17", "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}',
+    ],
+    clean: [defaultPolicy],
   },
   KMS_ADMIN_CAN_ESCALATE: {
     triggers: [withRoot(stmt({ Action: 'kms:PutKeyPolicy' })), withRoot(stmt({ Action: 'kms:TagResource' }))],

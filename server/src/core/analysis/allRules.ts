@@ -1,4 +1,8 @@
 // Every rule, in the order their findings are listed. Codes are stable: users suppress by them.
+import { accountValueNotAccountIdRule } from './rules/accountValueNotAccountIdRule';
+import { duplicateJsonKeyRule } from './rules/duplicateJsonKeyRule';
+import { servicePrincipalWithoutSourceRule } from './rules/servicePrincipalWithoutSourceRule';
+import { setOperatorOnSingleValuedKeyRule } from './rules/setOperatorOnSingleValuedKeyRule';
 import type { Rule } from './rule';
 import { jsonSyntaxRule } from './rules/jsonSyntaxRule';
 import { missingVersionRule } from './rules/missingVersionRule';
@@ -47,6 +51,7 @@ export const ALL_RULES: readonly Rule[] = [
   missingPrincipalRule,
   missingResourceRule,
   duplicateSidRule,
+  duplicateJsonKeyRule,
   unknownElementRule,
   invalidElementValueRule,
   policyTooLargeRule,
@@ -57,6 +62,8 @@ export const ALL_RULES: readonly Rule[] = [
   invalidConditionOperatorRule,
   conditionValueTypeMismatchRule,
   missingSetOperatorRule,
+  setOperatorOnSingleValuedKeyRule,
+  accountValueNotAccountIdRule,
   nullWithIfExistsRule,
   invalidPrincipalRule,
   notPrincipalWithAllowRule,
@@ -65,6 +72,7 @@ export const ALL_RULES: readonly Rule[] = [
   singleAdminPrincipalRule,
   resourceNotStarRule,
   wildcardPrincipalRule,
+  servicePrincipalWithoutSourceRule,
   iamOnlyActionRule,
   crossAccountIneffectiveActionRule,
   createGrantUnrestrictedRule,

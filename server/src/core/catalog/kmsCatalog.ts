@@ -3,6 +3,7 @@
 // here; curated facts the reference does not carry live in kmsCuratedFacts.ts.
 import generated from './generated/kmsCatalog.json';
 import { wildcardMatches } from './wildcardMatch';
+import { CONDITION_KEY_TYPE_CORRECTIONS, KEY_RESOURCE_CONDITION_KEYS } from './kmsCuratedFacts';
 
 export type ConditionKeyType = 'String' | 'ArrayOfString' | 'Numeric' | 'Bool' | 'Date' | 'ARN' | 'IPAddress' | 'Binary';
 
@@ -73,12 +74,13 @@ export class KmsCatalog {
       conditionKeys: a.conditionKeys,
     }));
     for (const action of this.actions) this.actionsByLowerName.set(action.name.toLowerCase(), action);
+    const keyResourceActions = this.actions.filter((a) => a.resourceTypes.includes('key')).map((a) => a.name);
     const keys: ConditionKeyInfo[] = [
       ...catalog.conditionKeys.map((k) => ({
         key: k.key,
-        type: k.type as ConditionKeyType,
+        type: (CONDITION_KEY_TYPE_CORRECTIONS[k.key.toLowerCase()] ?? k.type) as ConditionKeyType,
         description: k.description,
-        actions: k.actions,
+        actions: KEY_RESOURCE_CONDITION_KEYS.has(k.key.toLowerCase()) ? [...new Set([...k.actions, ...keyResourceActions])] : k.actions,
         global: false,
         prefix: variablePrefix(k.key),
       })),

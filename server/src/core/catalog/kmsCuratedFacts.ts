@@ -123,6 +123,20 @@ export const ENUMERATED_CONDITION_VALUES: Readonly<Record<string, readonly strin
 export const REGION_VALUED_KEYS: ReadonlySet<string> = new Set(['kms:replicaregion', 'kms:primaryregion', 'aws:requestedregion']);
 
 /** AWS documentation pages the rules and hovers link to. */
+/**
+ * Condition keys the AWS KMS Developer Guide lists for "CreateKey, KMS key resource operations"
+ * (and uses kms:KeyOrigin with GenerateDataKey in its example), where the Service Authorization
+ * Reference lists CreateKey alone: they are in the context of every operation on a key.
+ */
+export const KEY_RESOURCE_CONDITION_KEYS: ReadonlySet<string> = new Set(['kms:keyorigin', 'kms:keyspec', 'kms:keyusage', 'kms:multiregion', 'kms:multiregionkeytype']);
+
+/**
+ * Types the Service Authorization Reference gets wrong. kms:ValidTo: "The value is a timestamp in
+ * Unix time", compared with NumericLessThanEquals in AWS's own example (AWS KMS Developer Guide,
+ * kms:ValidTo).
+ */
+export const CONDITION_KEY_TYPE_CORRECTIONS: Readonly<Record<string, 'Numeric'>> = { 'kms:validto': 'Numeric' };
+
 export const DOCS = {
   keyPolicyElements: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html',
   defaultKeyPolicy: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html',
@@ -145,5 +159,7 @@ export const DOCS = {
   conditionOperators: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
   multivaluedKeys: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
   globalKeys: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
+  confusedDeputy: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
+  policyGrammar: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
   kmsActions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html',
 } as const;

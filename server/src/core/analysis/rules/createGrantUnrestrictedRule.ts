@@ -3,13 +3,14 @@ import { addConditionEdit } from '../policyEdits';
 import { isAccountPrincipalOnly } from '../policyFacts';
 import type { Rule } from '../rule';
 
-export const GRANT_LIMITING_KEYS = ['kms:grantisforawsresource', 'kms:grantoperations', 'kms:granteeprincipal', 'kms:viaservice'];
+/** The condition keys AWS lists as limiting the grants a principal can create. */
+export const GRANT_LIMITING_KEYS = ['kms:grantisforawsresource', 'kms:grantoperations', 'kms:granteeprincipal', 'kms:retiringprincipal', 'kms:grantconstrainttype', 'kms:viaservice'];
 
 export const createGrantUnrestrictedRule: Rule = {
   code: 'KMS_CREATEGRANT_UNRESTRICTED',
   severity: 'warning',
   docUrl: DOCS.grantConditions,
-  awsSays: 'A grant can give permissions that the principal creating it could not use otherwise ... Use the kms:GrantIsForAWSResource, kms:GrantOperations, kms:GranteePrincipal or kms:ViaService condition keys to limit the grants that principals can create.',
+  awsSays: 'A grant can give permissions that the principal creating it could not use otherwise ... Use the kms:GrantIsForAWSResource, kms:GrantOperations, kms:GranteePrincipal, kms:RetiringPrincipal, kms:GrantConstraintType or kms:ViaService condition keys to limit the grants that principals can create.',
   check(ctx) {
     for (const s of ctx.facts.statements) {
       if (s.effect !== 'Allow' || !s.coveredActions.has('CreateGrant') || isAccountPrincipalOnly(s)) continue;
@@ -21,7 +22,7 @@ export const createGrantUnrestrictedRule: Rule = {
       const edit = addConditionEdit(ctx.model, s.statement, 'Bool', 'kms:GrantIsForAWSResource', 'true');
       ctx.report(
         entry.written.range,
-        `${entry.written.value === 'kms:CreateGrant' ? 'kms:CreateGrant' : `'${entry.written.value}' includes kms:CreateGrant, which`} lets these principals create grants for any grantee with any operations, passing on access to this key beyond this policy. Limit it with kms:GrantIsForAWSResource, kms:GrantOperations, kms:GranteePrincipal or kms:ViaService.`,
+        `${entry.written.value === 'kms:CreateGrant' ? 'kms:CreateGrant' : `'${entry.written.value}' includes kms:CreateGrant, which`} lets these principals create grants for any grantee with any operations, passing on access to this key beyond this policy. Limit it with kms:GrantIsForAWSResource, kms:GrantOperations, kms:GranteePrincipal, kms:RetiringPrincipal, kms:GrantConstraintType or kms:ViaService.`,
         edit ? [{ title: 'Allow grants only for AWS services (kms:GrantIsForAWSResource)', isPreferred: true, edits: [edit] }] : undefined,
       );
     }

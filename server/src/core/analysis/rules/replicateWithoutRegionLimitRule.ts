@@ -12,6 +12,9 @@ export const replicateWithoutRegionLimitRule: Rule = {
     for (const s of ctx.facts.statements) {
       if (s.effect !== 'Allow' || !s.coveredActions.has('ReplicateKey') || isAccountPrincipalOnly(s)) continue;
       if (s.conditionKeys.has('kms:replicaregion') || s.usesNotAction) continue;
+      // Key administrators can rewrite the policy anyway; AWS's default key policy for
+      // multi-Region keys gives them kms:ReplicateKey ("Allow access for Key Administrators").
+      if (s.coveredActions.has('PutKeyPolicy')) continue;
       // Full-access grants (kms:*, *) are about administration as a whole; name the action to be told.
       const entry = s.actionEntries.find((e) => e.matches.some((a) => a.name === 'ReplicateKey') && e.matches.length < ctx.catalog.actions.length);
       if (!entry) continue;
