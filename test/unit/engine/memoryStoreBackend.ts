@@ -1,6 +1,6 @@
 // An engine store in memory whose disk can be slowed, filled or lost: writes can be held back
 // (a slow fsync), made to fail (ENOSPC, EROFS), and a crash keeps only what was durable.
-import type { EngineStoreBackend } from '../../../server/src/core/engine/kmsEngineApi';
+import type { EngineStoreBackend, StoredEngineRecords } from '../../../server/src/core/engine/kmsEngineApi';
 
 interface HeldWrite {
   readonly apply: () => void;
@@ -9,26 +9,36 @@ interface HeldWrite {
 }
 
 export class MemoryStoreBackend implements EngineStoreBackend {
-  /** What a crash leaves: the bytes of every write that completed. */
-  durable: Uint8Array | undefined;
+  /** What a crash leaves: the records of every write that completed. */
+  durable: Uint8Array[];
   private held: HeldWrite[] | undefined;
   private failure: (() => Error) | undefined;
   writes = 0;
 
-  constructor(durable?: Uint8Array) {
+  constructor(durable: Uint8Array[] = []) {
     this.durable = durable;
   }
 
-  async read(): Promise<Uint8Array | undefined> {
-    return this.durable;
+  async read(): Promise<StoredEngineRecords | undefined> {
+    return this.durable.length ? { records: [...this.durable] } : undefined;
   }
 
-  write(bytes: Uint8Array): Promise<void> {
+  append(record: Uint8Array): Promise<void> {
+    return this.write(() => {
+      this.durable = [...this.durable, record];
+    });
+  }
+
+  replace(snapshot: readonly Uint8Array[]): Promise<void> {
+    const record = Buffer.concat(snapshot);
+    return this.write(() => {
+      this.durable = [record];
+    });
+  }
+
+  private write(apply: () => void): Promise<void> {
     this.writes++;
     if (this.failure) return Promise.reject(this.failure());
-    const apply = () => {
-      this.durable = bytes;
-    };
     if (!this.held) {
       apply();
       return Promise.resolve();

@@ -36,7 +36,8 @@ import {
 } from './kmsEngineApi';
 import { OperationInput } from './operationInput';
 import type { EngineServices, EngineSettings, OperationContext, OperationTable } from './operationContext';
-import { applyDueEvents, nextEventTime } from './scheduledEvents';
+import { applyDueEvents, nextEventTime, nextEventTimeOf } from './scheduledEvents';
+import { TrackedState } from './stateTracking';
 
 const KMS_OPERATIONS: OperationTable = {
   ...keyLifecycleOperations,
@@ -165,7 +166,8 @@ export class KmsEngine implements KmsEngineService {
   /** Applies whatever the clock has made due; called after the user advances the clock. */
   async refresh(): Promise<void> {
     if (this.closed) return;
-    if (this.applyDue(this.clock.now().getTime())) await this.afterChange(this.persistence.begin());
+    const due = this.applyDue(this.clock.now().getTime());
+    if (due) await this.afterChange(this.persistence.begin(), due);
   }
 
   /** Runs `cleanup` when the engine closes. */
@@ -191,6 +193,8 @@ export class KmsEngine implements KmsEngineService {
    */
   private run(operation: string, handler: OperationTable[string], input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
     const epoch = this.persistence.epoch;
+    // The entries this operation reaches are the ones its write carries.
+    const view = new TrackedState(this.state);
     let ticket: number | undefined;
     const markChanged = () => {
       ticket ??= this.persistence.begin();
@@ -204,10 +208,11 @@ export class KmsEngine implements KmsEngineService {
       }
       const now = this.clock.now().getTime();
       // What the clock made due is written on its own, not held back with this operation.
-      if (this.applyDue(now)) void this.afterChange(this.persistence.begin()).catch(() => undefined);
+      const due = this.applyDue(now);
+      if (due) void this.afterChange(this.persistence.begin(), due).catch(() => undefined);
       const context: OperationContext = {
         operation,
-        state: this.state,
+        state: view,
         caller,
         input: new OperationInput(input),
         now,
@@ -216,12 +221,12 @@ export class KmsEngine implements KmsEngineService {
         changed: markChanged,
       };
       const result = handler(context);
-      if (result instanceof Promise) return this.finish(operation, result, () => ticket, epoch);
-      if (ticket !== undefined) return this.afterChange(ticket, epoch).then(() => result);
+      if (result instanceof Promise) return this.finish(operation, result, () => ticket, view, epoch);
+      if (ticket !== undefined) return this.afterChange(ticket, view.touched, epoch).then(() => result);
       const wait = this.persistence.whenSettled(epoch);
       return wait ? this.answerWhenSettled(wait, result) : result;
     } catch (error) {
-      return this.fail(operation, error, ticket, epoch);
+      return this.fail(operation, error, ticket, view, epoch);
     }
   }
 
@@ -234,15 +239,15 @@ export class KmsEngine implements KmsEngineService {
     return result;
   }
 
-  private async finish(operation: string, pending: Promise<JsonObject>, ticket: () => number | undefined, epoch: number): Promise<JsonObject> {
+  private async finish(operation: string, pending: Promise<JsonObject>, ticket: () => number | undefined, view: TrackedState, epoch: number): Promise<JsonObject> {
     let result: JsonObject;
     try {
       result = await pending;
     } catch (error) {
-      return this.fail(operation, error, ticket(), epoch);
+      return this.fail(operation, error, ticket(), view, epoch);
     }
     const changed = ticket();
-    if (changed !== undefined) await this.afterChange(changed, epoch);
+    if (changed !== undefined) await this.afterChange(changed, view.touched, epoch);
     else {
       const wait = this.persistence.whenSettled(epoch);
       if (wait) await this.answerWhenSettled(wait, result);
@@ -250,10 +255,10 @@ export class KmsEngine implements KmsEngineService {
     return result;
   }
 
-  private async fail(operation: string, error: unknown, ticket: number | undefined, epoch: number): Promise<never> {
+  private async fail(operation: string, error: unknown, ticket: number | undefined, view: TrackedState, epoch: number): Promise<never> {
     // A handler that changed state before failing still has its change made durable, and an
     // error is no more given early than an answer is.
-    if (ticket !== undefined) await this.afterChange(ticket, epoch);
+    if (ticket !== undefined) await this.afterChange(ticket, view.touched, epoch);
     else {
       const wait = this.persistence.whenSettled(epoch);
       if (wait) await wait.catch((failure: unknown) => Promise.reject(storeFailure(failure)));
@@ -262,13 +267,18 @@ export class KmsEngine implements KmsEngineService {
     throw internalFailure(`The engine failed to run ${operation}: ${error instanceof Error ? describeStoreFailure(error) : String(error)}`);
   }
 
-  private async afterChange(ticket: number, epoch?: number): Promise<void> {
+  private async afterChange(ticket: number, entries: ReadonlySet<string>, epoch?: number): Promise<void> {
     // Also here: a handler may change more after it first said so.
     this.services.authorizer.stateChanged();
-    this.nextEventAt = nextEventTime(this.state);
-    this.scheduleTimer();
+    // Only the entries reached can have gained an event; one that lost its event makes the
+    // engine wake up early once, find nothing due, and look at everything again.
+    const next = nextEventTimeOf(this.state, entries);
+    if (next < this.nextEventAt) {
+      this.nextEventAt = next;
+      this.scheduleTimer();
+    }
     try {
-      await this.persistence.commit(ticket);
+      await this.persistence.commit(ticket, entries);
       const wait = epoch === undefined ? undefined : this.persistence.whenSettled(epoch);
       if (wait) await wait;
     } catch (error) {
@@ -287,13 +297,15 @@ export class KmsEngine implements KmsEngineService {
     this.scheduleTimer();
   }
 
-  private applyDue(now: number): boolean {
-    if (now < this.nextEventAt) return false;
-    const changed = applyDueEvents(this.state, now, this.services);
+  /** Applies what is due; answers the entries it reached when it changed anything. */
+  private applyDue(now: number): ReadonlySet<string> | undefined {
+    if (now < this.nextEventAt) return undefined;
+    const view = new TrackedState(this.state);
+    const changed = applyDueEvents(view, now, this.services);
     if (changed) this.services.authorizer.stateChanged();
     this.nextEventAt = nextEventTime(this.state);
     this.scheduleTimer();
-    return changed;
+    return changed ? view.touched : undefined;
   }
 
   /** Wakes up for the next due event so listeners (a key explorer) see it without a call. */

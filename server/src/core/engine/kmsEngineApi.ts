@@ -84,15 +84,25 @@ export type EngineScenarioRequest = Pick<
   'principalArn' | 'action' | 'keyRef' | 'region' | 'encryptionContext' | 'grantTokens' | 'context'
 >;
 
+/** What a store holds: its records in order, the first being the snapshot. */
+export interface StoredEngineRecords {
+  readonly records: readonly Uint8Array[];
+  /** The store is a whole-state file of an earlier format: one record, to be rewritten. */
+  readonly legacy?: boolean;
+}
+
 /**
- * Durable storage of the engine's state, implemented outside core (a file with a lock and
- * atomic replace in server/src/node, memory in tests). The engine encrypts before writing.
+ * Durable storage of the engine's state, implemented outside core (a file with a lock in
+ * server/src/node, memory in tests). The engine encrypts every record before handing it over;
+ * the store keeps them in order and says which of them are durable.
  */
 export interface EngineStoreBackend {
-  /** The last durably written snapshot, or undefined for a new store. */
-  read(): Promise<Uint8Array | undefined>;
-  /** Durably replaces the snapshot (write to a temporary file, fsync, rename, fsync the folder). */
-  write(bytes: Uint8Array): Promise<void>;
+  /** Every durable record in order (a torn last record, from a write never acknowledged, left out), or undefined for a new store. */
+  read(): Promise<StoredEngineRecords | undefined>;
+  /** Durably appends one record (fsync) after the others; when it fails, nothing of it remains. */
+  append(record: Uint8Array): Promise<void>;
+  /** Durably and atomically replaces every record with one snapshot record given in parts. */
+  replace(snapshot: readonly Uint8Array[]): Promise<void>;
   /** Releases the lock. */
   close(): Promise<void>;
 }

@@ -5,9 +5,10 @@ import { simulateAccess } from '../access/simulateAccess';
 import type { Environment } from '../environment/environmentModel';
 import { AdjustableClock, systemClock } from './engineClock';
 import { EngineAuthorizer, type AccessDecider } from './engineAuthorizer';
-import { describeStoreFailure, EnginePersistence } from './enginePersistence';
-import { decryptSnapshot, EngineStoreError } from './engineSnapshot';
-import { emptyEngineState, replaceStateContents, type EngineState } from './engineState';
+import { describeStoreFailure, EnginePersistence, type StorePosition } from './enginePersistence';
+import { openRecords } from './engineJournal';
+import { EngineStoreError } from './engineSnapshot';
+import { replaceStateContents, type EngineState } from './engineState';
 import { seedEnvironmentKeys } from './environmentSeeding';
 import { seedEnvironmentClusters } from './environmentClusters';
 import type { Clock, EngineStoreBackend } from './kmsEngineApi';
@@ -38,20 +39,27 @@ export async function openKmsEngine(options: OpenKmsEngineOptions): Promise<KmsE
     await options.store.close();
     throw new EngineStoreError(`${where} needs a 32-byte root key to encrypt its state.`);
   }
+  const store = options.store;
+  const rootKey = options.rootKey ?? randomBytes(32);
+  const load = async (): Promise<{ state: EngineState; position: StorePosition }> => {
+    const stored = store ? await store.read() : undefined;
+    const opened = openRecords(stored?.records ?? [], rootKey, where, stored?.legacy);
+    const { sequence, snapshotBytes, journalBytes } = opened;
+    return { state: opened.state, position: { sequence, snapshotBytes, journalBytes, needsSnapshot: !stored?.records.length || stored.legacy === true } };
+  };
   let state: EngineState;
+  let position: StorePosition;
   try {
-    const bytes = options.store ? await options.store.read() : undefined;
-    state = bytes ? decryptSnapshot(bytes, options.rootKey as Uint8Array, where) : emptyEngineState();
+    ({ state, position } = await load());
   } catch (error) {
     // Release the lock; the file stays exactly as it was.
-    await options.store?.close();
+    await store?.close();
     throw error;
   }
-  const rootKey = options.rootKey ?? randomBytes(32);
-  const store = options.store;
-  const persistence = new EnginePersistence(store, rootKey, state, async () => {
-    const bytes = store ? await store.read() : undefined;
-    replaceStateContents(state, bytes ? decryptSnapshot(bytes, rootKey, where) : emptyEngineState());
+  const persistence = new EnginePersistence(store, rootKey, state, position, async () => {
+    const durable = await load();
+    replaceStateContents(state, durable.state);
+    return durable.position;
   });
   let seeded: boolean;
   try {
@@ -73,7 +81,7 @@ export async function openKmsEngine(options: OpenKmsEngineOptions): Promise<KmsE
       onDemandRotationLimit: options.onDemandRotationLimit ?? 25,
     },
   );
-  if (seeded) {
+  if (seeded || (store && position.needsSnapshot)) {
     try {
       await persistence.commit(persistence.begin());
     } catch (error) {

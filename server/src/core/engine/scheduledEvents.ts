@@ -1,7 +1,7 @@
 // What the clock makes happen: a scheduled deletion at its date, automatic rotation when its
 // date passes, imported material expiring at ValidTo, and transient states (Creating,
 // Updating, CONNECTING, cluster and HSM provisioning) ending after their delay.
-import type { EngineState, KeyRecord } from './engineState';
+import type { ClusterRecord, EngineState, KeyRecord } from './engineState';
 import { keyStoreKey } from './engineState';
 import type { EngineServices } from './operationContext';
 import { rotateKeyMaterial } from './keyRotation';
@@ -9,23 +9,52 @@ import { settleClusters } from './clusterLifecycle';
 
 const DAY_MS = 86_400_000;
 
+function earliest(times: Iterable<number | undefined>): number {
+  let next = Infinity;
+  for (const t of times) if (t !== undefined && t < next) next = t;
+  return next;
+}
+
+function* keyEventTimes(key: KeyRecord): Generator<number | undefined> {
+  yield key.transientUntil;
+  if (key.state === 'PendingDeletion') yield key.deletionDate;
+  // A disabled key does not rotate; EnableKey reschedules, and an overdue rotation happens then.
+  if (key.rotation.enabled && key.state === 'Enabled') yield key.rotation.nextRotationAt;
+  for (const material of key.materials) if (material.secret && material.validTo !== undefined) yield material.validTo;
+}
+
+function clusterEventTime(cluster: ClusterRecord): number {
+  return Math.min(cluster.transientUntil ?? Infinity, earliest(cluster.hsms.map((hsm) => hsm.transientUntil)));
+}
+
 /** The earliest time anything becomes due (Infinity when nothing is scheduled). */
 export function nextEventTime(state: EngineState): number {
   let next = Infinity;
-  const consider = (t: number | undefined): void => {
-    if (t !== undefined && t < next) next = t;
-  };
-  for (const key of Object.values(state.keys)) {
-    consider(key.transientUntil);
-    if (key.state === 'PendingDeletion') consider(key.deletionDate);
-    // A disabled key does not rotate; EnableKey reschedules, and an overdue rotation happens then.
-    if (key.rotation.enabled && key.state === 'Enabled') consider(key.rotation.nextRotationAt);
-    for (const material of key.materials) if (material.secret && material.validTo !== undefined) consider(material.validTo);
-  }
-  for (const store of Object.values(state.customKeyStores)) consider(store.transientUntil);
-  for (const cluster of Object.values(state.clusters)) {
-    consider(cluster.transientUntil);
-    for (const hsm of cluster.hsms) consider(hsm.transientUntil);
+  for (const key of Object.values(state.keys)) next = Math.min(next, earliest(keyEventTimes(key)));
+  for (const store of Object.values(state.customKeyStores)) next = Math.min(next, store.transientUntil ?? Infinity);
+  for (const cluster of Object.values(state.clusters)) next = Math.min(next, clusterEventTime(cluster));
+  return next;
+}
+
+/**
+ * The earliest time anything in these entries (ids of engineJournal's `entryId`) becomes due:
+ * after a change, only the entries it reached can have gained an event.
+ */
+export function nextEventTimeOf(state: EngineState, entries: Iterable<string>): number {
+  let next = Infinity;
+  for (const id of entries) {
+    const split = id.indexOf('\u0000');
+    const collection = id.slice(0, split);
+    const name = id.slice(split + 1);
+    if (collection === 'keys') {
+      const key = state.keys[name];
+      if (key) next = Math.min(next, earliest(keyEventTimes(key)));
+    } else if (collection === 'customKeyStores') {
+      next = Math.min(next, state.customKeyStores[name]?.transientUntil ?? Infinity);
+    } else if (collection === 'clusters') {
+      const cluster = state.clusters[name];
+      if (cluster) next = Math.min(next, clusterEventTime(cluster));
+    }
   }
   return next;
 }
