@@ -1,9 +1,11 @@
 // The CLI's root key, which encrypts the engine store at rest: from KMS_POLICY_ROOT_KEY (64 hex
 // characters) when set, otherwise from a `root-key` file in the store directory, created with
-// owner-only permissions (0600) on first use and refused if others can read it.
+// owner-only permissions (0600) on first use and refused if others can read it. A store that
+// already holds state but has lost its key file is refused, never given a new key.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { SNAPSHOT_FILE } from './fileEngineStore';
 
 export const ROOT_KEY_ENV = 'KMS_POLICY_ROOT_KEY';
 export const ROOT_KEY_FILE = 'root-key';
@@ -20,6 +22,19 @@ export interface RootKeySource {
   readonly from: string;
 }
 
+/** Whether the file is an engine store (its magic), whatever its format version. */
+async function holdsEngineState(path: string): Promise<boolean> {
+  const handle = await fs.open(path, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const magic = Buffer.alloc(9);
+    await handle.read(magic, 0, magic.length, 0);
+    return magic.toString('latin1') === 'KMSPSTATE';
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function loadRootKey(storeDirectory: string, env: NodeJS.ProcessEnv = process.env): Promise<RootKeySource> {
   const fromEnv = env[ROOT_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return { key: parseHexKey(fromEnv, `The ${ROOT_KEY_ENV} environment variable`), from: ROOT_KEY_ENV };
@@ -29,6 +44,13 @@ export async function loadRootKey(storeDirectory: string, env: NodeJS.ProcessEnv
   // half-written key, and two processes starting together agree on one key.
   const pending = join(storeDirectory, `${ROOT_KEY_FILE}.${process.pid}.tmp`);
   const exists = await fs.access(path).then(() => true, () => false);
+  // A new key cannot open state encrypted under the old one: say so rather than make one.
+  if (!exists && (await holdsEngineState(join(storeDirectory, SNAPSHOT_FILE)))) {
+    throw new Error(
+      `The engine store ${storeDirectory} holds encrypted state (${SNAPSHOT_FILE}) but its root key file ${path} is missing. ` +
+        `Put the root key file back, or give the key in ${ROOT_KEY_ENV}; a new key could not decrypt the state, so none was made.`,
+    );
+  }
   if (!exists) try {
     const handle = await fs.open(pending, 'w', 0o600);
     try {

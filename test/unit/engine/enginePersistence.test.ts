@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
-import { EngineStoreError } from '../../../server/src/core/engine/engineSnapshot';
-import { EngineStoreLockedError, openFileEngineStore, SNAPSHOT_FILE, LOCK_FILE } from '../../../server/src/node/fileEngineStore';
+import { encryptSnapshot, EngineStoreError } from '../../../server/src/core/engine/engineSnapshot';
+import { emptyEngineState, type EngineState } from '../../../server/src/core/engine/engineState';
+import { EngineStoreLockedError, EngineStoreRolledBackError, GENERATION_FILE, openFileEngineStore, SNAPSHOT_FILE, LOCK_FILE } from '../../../server/src/node/fileEngineStore';
 import { loadRootKey, ROOT_KEY_FILE } from '../../../server/src/node/rootKeyFile';
 import { b64, ROOT, testEnvironment } from './engineHarness';
 
@@ -162,6 +163,110 @@ test('the root key comes from KMS_POLICY_ROOT_KEY or an owner-only file, never a
     assert.deepEqual(again.key, first.key);
     chmodSync(join(dir, ROOT_KEY_FILE), 0o644);
     await assert.rejects(loadRootKey(dir, {}), /can be read by other users \(mode 644\); run: chmod 600/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a torn last record (a write never acknowledged) is cut off on open; every acknowledged key is there', async () => {
+  const dir = tempStore();
+  try {
+    const engine = await openAt(dir);
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(((await engine.execute('CreateKey', {}, ROOT)) as Record<string, Record<string, string>>).KeyMetadata.KeyId);
+    await engine.close();
+    const path = join(dir, SNAPSHOT_FILE);
+    const intact = readFileSync(path);
+    // A kill mid-append: a frame header that promises more than was written, then a zero-filled page.
+    const torn = Buffer.concat([intact, Buffer.from([0x00, 0x04, 0x00, 0x00, 1, 2, 3, 4]), Buffer.alloc(100, 7)]);
+    writeFileSync(path, torn);
+    const reopened = await openAt(dir);
+    const { Keys } = await reopened.execute('ListKeys', {}, ROOT) as { Keys: Array<{ KeyId: string }> };
+    assert.deepEqual(Keys.map((k) => k.KeyId).sort(), [...ids].sort());
+    await reopened.execute('CreateKey', {}, ROOT);
+    await reopened.close();
+    assert.equal((await openAt(dir).then(async (e) => {
+      const listed = await e.execute('ListKeys', {}, ROOT) as { Keys: unknown[] };
+      await e.close();
+      return listed.Keys.length;
+    })), 9, 'the next write went where the torn one began');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a damaged record followed by intact ones is refused as corruption, not cut off as a torn write', async () => {
+  const dir = tempStore();
+  try {
+    const engine = await openAt(dir);
+    for (let i = 0; i < 8; i++) await engine.execute('CreateKey', {}, ROOT);
+    await engine.close();
+    const path = join(dir, SNAPSHOT_FILE);
+    const bytes = readFileSync(path);
+    // The records are appended after the snapshot: damage one in the middle of the file's tail.
+    bytes[bytes.length - 1500] ^= 0xff;
+    writeFileSync(path, bytes);
+    await assert.rejects(openAt(dir), (error: Error) => error instanceof EngineStoreError && /corrupt/.test(error.message));
+    assert.deepEqual(readFileSync(path), bytes, 'left untouched');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an older copy of the state file put back is refused instead of opening with fewer keys', async () => {
+  const dir = tempStore();
+  try {
+    let engine = await openAt(dir);
+    await engine.execute('CreateKey', { Description: 'first' }, ROOT);
+    await engine.close();
+    const path = join(dir, SNAPSHOT_FILE);
+    const backup = readFileSync(path);
+    engine = await openAt(dir);
+    await engine.execute('CreateKey', { Description: 'second' }, ROOT);
+    await engine.close();
+    writeFileSync(path, backup);
+    await assert.rejects(openAt(dir), (error: Error) => error instanceof EngineStoreRolledBackError && /older state than it last acknowledged/.test(error.message) && error.message.includes(GENERATION_FILE));
+    assert.deepEqual(readFileSync(path), backup, 'left untouched');
+    // Deleting the generation file is how a user says the older state is what they want.
+    rmSync(join(dir, GENERATION_FILE));
+    engine = await openAt(dir);
+    const { Keys } = await engine.execute('ListKeys', {}, ROOT) as { Keys: unknown[] };
+    assert.equal(Keys.length, 1);
+    await engine.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a store whose root key file is missing is refused, and no new key is made', async () => {
+  const dir = tempStore();
+  try {
+    const engine = await openAt(dir);
+    await engine.execute('CreateKey', {}, ROOT);
+    await engine.close();
+    rmSync(join(dir, ROOT_KEY_FILE));
+    await assert.rejects(loadRootKey(dir, {}), /holds encrypted state .* but its root key file .* is missing/);
+    assert.equal(existsSync(join(dir, ROOT_KEY_FILE)), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a store of the earlier whole-file format opens, and is rewritten as records on open', async () => {
+  const dir = tempStore();
+  try {
+    const { key } = await loadRootKey(dir, {});
+    const state = emptyEngineState();
+    const seeded = await openKmsEngine({ environment: testEnvironment(), transientStateDelayMs: 0 });
+    const { KeyMetadata } = await seeded.execute('CreateKey', { Description: 'from v1' }, ROOT) as Record<string, Record<string, string>>;
+    Object.assign(state.keys, (seeded as unknown as { state: EngineState }).state.keys);
+    await seeded.close();
+    writeFileSync(join(dir, SNAPSHOT_FILE), encryptSnapshot(state, key), { mode: 0o600 });
+    const engine = await openAt(dir);
+    const described = await engine.execute('DescribeKey', { KeyId: KeyMetadata.KeyId }, ROOT) as Record<string, Record<string, string>>;
+    assert.equal(described.KeyMetadata.Description, 'from v1');
+    await engine.close();
+    assert.equal(readFileSync(join(dir, SNAPSHOT_FILE))[9], 2, 'rewritten in the record format');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

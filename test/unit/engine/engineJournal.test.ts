@@ -1,0 +1,96 @@
+// The store's records hold exactly what the engine holds: after every operation of a long mixed
+// run, reopening the records gives the state in memory, entry for entry. Each write carries only
+// the entries its operation reached, so a change that escaped that tracking would show here.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openKmsEngine, AdjustableClock } from '../../../server/src/core/engine/openKmsEngine';
+import { openRecords } from '../../../server/src/core/engine/engineJournal';
+import type { EngineState } from '../../../server/src/core/engine/engineState';
+import type { KmsEngine } from '../../../server/src/core/engine/kmsEngine';
+import type { JsonObject } from '../../../server/src/core/engine/kmsEngineApi';
+import { b64, ROOT, testEnvironment, type Reply } from './engineHarness';
+import { MemoryStoreBackend } from './memoryStoreBackend';
+
+const ROOT_KEY = new Uint8Array(32).fill(9);
+const DAY = 86_400_000;
+
+function plain(state: EngineState): unknown {
+  return JSON.parse(JSON.stringify(state));
+}
+
+function stateOf(engine: KmsEngine): EngineState {
+  return (engine as unknown as { state: EngineState }).state;
+}
+
+test('after every operation of a mixed run, the records reopen to exactly the state in memory', async (t) => {
+  const store = new MemoryStoreBackend();
+  const clock = new AdjustableClock();
+  const engine = await openKmsEngine({ environment: testEnvironment(), store, rootKey: ROOT_KEY, clock, transientStateDelayMs: 0 });
+  let appends = 0;
+  let snapshots = 0;
+  const call = async (operation: string, input: JsonObject = {}, caller = ROOT): Promise<Reply> => {
+    const before = store.durable.length;
+    const reply = await engine.execute(operation, input, caller) as Reply;
+    if (store.durable.length === before + 1) appends++;
+    else if (store.durable.length === 1) snapshots++;
+    const reopened = openRecords(store.durable, ROOT_KEY, 'store');
+    assert.deepStrictEqual(plain(reopened.state), plain(stateOf(engine)), `after ${operation} the store differs from memory`);
+    return reply;
+  };
+  // Enough keys that most writes are appended records, not snapshots.
+  const keys: string[] = [];
+  for (let i = 0; i < 12; i++) keys.push((await call('CreateKey', { Description: `key ${i}` })).KeyMetadata.KeyId);
+  const [a, b, c, d] = keys as [string, string, string, string];
+  await call('CreateAlias', { AliasName: 'alias/one', TargetKeyId: a });
+  await call('UpdateAlias', { AliasName: 'alias/one', TargetKeyId: b });
+  await call('CreateAlias', { AliasName: 'alias/two', TargetKeyId: c });
+  await call('DeleteAlias', { AliasName: 'alias/two' });
+  await call('TagResource', { KeyId: a, Tags: [{ TagKey: 'team', TagValue: 'blue' }] });
+  await call('UntagResource', { KeyId: a, TagKeys: ['team'] });
+  await call('UpdateKeyDescription', { KeyId: b, Description: 'renamed' });
+  await call('DisableKey', { KeyId: c });
+  await call('EnableKey', { KeyId: c });
+  await call('EnableKeyRotation', { KeyId: d, RotationPeriodInDays: 90 });
+  await call('RotateKeyOnDemand', { KeyId: a });
+  const grant = await call('CreateGrant', { KeyId: a, GranteePrincipal: 'arn:aws:iam::111122223333:role/app', Operations: ['Decrypt'] });
+  await call('RetireGrant', { GrantToken: grant.GrantToken });
+  const grant2 = await call('CreateGrant', { KeyId: b, GranteePrincipal: 'arn:aws:iam::111122223333:role/app', Operations: ['Encrypt'] });
+  await call('RevokeGrant', { KeyId: b, GrantId: grant2.GrantId });
+  const policy = (await call('GetKeyPolicy', { KeyId: c, PolicyName: 'default' })).Policy as string;
+  await call('PutKeyPolicy', { KeyId: c, PolicyName: 'default', Policy: policy.replace('Enable IAM User Permissions', 'Root') });
+  const primary = (await call('CreateKey', { MultiRegion: true })).KeyMetadata.KeyId as string;
+  await call('ReplicateKey', { KeyId: primary, ReplicaRegion: 'us-west-2' });
+  await call('CreateAlias', { AliasName: 'alias/doomed', TargetKeyId: keys[5] });
+  await call('ScheduleKeyDeletion', { KeyId: keys[5], PendingWindowInDays: 7 });
+  await call('ScheduleKeyDeletion', { KeyId: keys[6], PendingWindowInDays: 7 });
+  await call('CancelKeyDeletion', { KeyId: keys[6] });
+  // The clock passes the deletion date and a rotation date: what it makes due is written too.
+  clock.advance(8 * DAY);
+  await call('ListKeys', {});
+  clock.advance(91 * DAY);
+  await call('Encrypt', { KeyId: d, Plaintext: b64('x') });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepStrictEqual(plain(openRecords(store.durable, ROOT_KEY, 'store').state), plain(stateOf(engine)));
+  assert.equal(stateOf(engine).keys[`us-east-1/${keys[5]}`], undefined, 'the key was deleted at its date');
+  t.diagnostic(`${appends} writes appended as records, ${snapshots} as snapshots, ${store.durable.length} records in the store`);
+  assert.ok(appends > 20, 'most writes were appended records');
+  await engine.close();
+});
+
+test('records that outgrow the snapshot are folded into a new one', async () => {
+  const store = new MemoryStoreBackend();
+  const engine = await openKmsEngine({ environment: testEnvironment(), store, rootKey: ROOT_KEY, transientStateDelayMs: 0 });
+  const { KeyMetadata } = await engine.execute('CreateKey', {}, ROOT) as Reply;
+  for (let i = 0; i < 30; i++) await engine.execute('CreateKey', {}, ROOT);
+  const description = 'd'.repeat(8000);
+  // Each description update is an 8 KB record; the snapshot is about 40 KB: past 4 MB of records it compacts.
+  let compacted = false;
+  for (let i = 0; i < 700 && !compacted; i++) {
+    const before = store.durable.length;
+    await engine.execute('UpdateKeyDescription', { KeyId: KeyMetadata.KeyId, Description: `${i}${description}` }, ROOT);
+    compacted = store.durable.length < before;
+  }
+  assert.ok(compacted, 'the records were folded into a snapshot');
+  assert.deepStrictEqual(plain(openRecords(store.durable, ROOT_KEY, 'store').state), plain(stateOf(engine)));
+  await engine.close();
+});
