@@ -24,7 +24,7 @@ const common = {
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
-  { entryPoints: ['server/src/node/serverMain.ts'], outfile: 'dist/server/serverMain.js' },
+  { entryPoints: ['server/src/lsp/serverMain.ts'], outfile: 'dist/server/serverMain.js' },
   {
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli/kms-policy.js',

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parseScenarioText } from '../core/access/scenarioParser';
 import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
 import { explainSimulation } from '../core/access/simulationExplainer';
-import { formatWhoCanUseKey, whoCanUseKey } from '../core/access/whoCanUseKey';
+import { formatWhoCanUseKey, whoCanUseKey } from '../core/environment/whoCanUseKey';
 import { parseEnvironment } from '../core/environment/environmentLoader';
 import type { Environment } from '../core/environment/environmentModel';
 import { buildScenarioFromEnvironment } from '../core/environment/scenarioBuilder';

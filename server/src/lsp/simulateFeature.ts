@@ -22,7 +22,7 @@ import type { AccessScenario, NamedPolicy, ScenarioKey, ScenarioRequest } from '
 import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
 import { explainSimulation } from '../core/access/simulationExplainer';
 import type { PolicyTrace, SimulationResult } from '../core/access/simulationResult';
-import { formatWhoCanUseKey, whoCanUseKey } from '../core/access/whoCanUseKey';
+import { formatWhoCanUseKey, whoCanUseKey } from '../core/environment/whoCanUseKey';
 import { parseEnvironment } from '../core/environment/environmentLoader';
 import { defaultEnvironment, type Environment, type EnvironmentKey } from '../core/environment/environmentModel';
 import {

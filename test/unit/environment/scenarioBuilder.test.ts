@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { simulateAccess } from '../../../server/src/core/access/simulateAccess';
-import { formatWhoCanUseKey, whoCanUseKey } from '../../../server/src/core/access/whoCanUseKey';
+import { formatWhoCanUseKey, whoCanUseKey } from '../../../server/src/core/environment/whoCanUseKey';
 import { loadEnvironment } from '../../../server/src/core/environment/environmentLoader';
 import { buildScenarioFromEnvironment } from '../../../server/src/core/environment/scenarioBuilder';
 

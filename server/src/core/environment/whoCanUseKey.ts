@@ -3,19 +3,19 @@
 // with the path that allows it: the key policy alone, the key policy plus IAM, or a grant.
 // This follows the KMS Developer Guide's "Determining access to AWS KMS keys": examine the key
 // policy, the IAM policies of the accounts it names, and the grants.
-import type { Environment, EnvironmentKey } from '../environment/environmentModel';
-import { buildScenarioFromEnvironment, keyArnOf } from '../environment/scenarioBuilder';
+import type { Environment, EnvironmentKey } from './environmentModel';
+import { buildScenarioFromEnvironment, keyArnOf } from './scenarioBuilder';
 import { kmsCatalog } from '../catalog/kmsCatalog';
-import { parseCaller } from './callerIdentity';
-import { parseOperator } from './conditionOperators';
-import { normalizePolicy } from './policyDocument';
-import { unwrapPolicy } from './policySource';
-import { substituteVariables } from './policyVariables';
-import { buildRequestContext } from './requestContext';
-import type { AccessScenario, Decision } from './scenario';
-import { actionMatches } from './wildcardMatcher';
-import type { AllowPath } from './simulationResult';
-import { simulateAccess } from './simulateAccess';
+import { parseCaller } from '../access/callerIdentity';
+import { parseOperator } from '../access/conditionOperators';
+import { normalizePolicy } from '../access/policyDocument';
+import { unwrapPolicy } from '../access/policySource';
+import { substituteVariables } from '../access/policyVariables';
+import { buildRequestContext } from '../access/requestContext';
+import type { AccessScenario, Decision } from '../access/scenario';
+import { actionMatches } from '../access/wildcardMatcher';
+import type { AllowPath } from '../access/simulationResult';
+import { simulateAccess } from '../access/simulateAccess';
 
 export interface WhoCanUseKeyCell {
   readonly action: string;

@@ -1,5 +1,5 @@
 // The language server's node entry: a connection over stdio or IPC, as the client chose.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../lsp/startServer';
+import { startServer } from './startServer';
 
 startServer(createConnection(ProposedFeatures.all));
