@@ -1,7 +1,7 @@
 // `kms-policy check` as users and CI run it: the bundled CLI, its outputs and exit codes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -94,6 +94,66 @@ describe('kms-policy check', () => {
     const bad = run('--environment', broken, 'examples/key-policy.json');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /environment '.*broken-environment\.json' has problems:/);
+  });
+
+  it('checks each file of the README\'s `check examples/*.json` as what it is: no finding on scenarios or the environment', () => {
+    const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).map((f) => `examples/${f}`);
+    const all = run(...examples, 'examples/identity-policies/reporting-kms.json', '--format', 'json');
+    const findings = JSON.parse(all.stdout) as { file: string; code: string; severity: string }[];
+    const blocking = findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+    assert.deepEqual([...new Set(blocking.map((f) => f.file))].sort(), ['examples/bad-key-policy.json', 'examples/locked-down-key-policy.json']);
+    assert.ok(blocking.some((f) => f.file === 'examples/bad-key-policy.json' && f.code === 'UNKNOWN_ACTION'));
+    assert.equal(all.status, 1);
+    assert.equal(all.stderr, '');
+    const fine = examples.filter((f) => !/(bad|locked-down)-key-policy/.test(f));
+    const clean = run(...fine, 'examples/identity-policies/reporting-kms.json');
+    assert.equal(clean.status, 0, clean.stdout);
+    assert.match(clean.stdout, /^7 file\(s\) checked \(3 key policies, 1 IAM policy, 2 scenarios, 1 environment\): 0 error\(s\), 0 warning\(s\), \d+ note\(s\)\.\n$/m);
+  });
+
+  it('checks a scenario and an environment with the parsers simulate and the engine use', () => {
+    const scenario = JSON.parse(readFileSync(join(root, 'examples/decrypt-as-app.kms-scenario.json'), 'utf8'));
+    scenario.request.action = 'Decrypt';
+    const badScenario = join(scratch, 'typo.kms-scenario.json');
+    writeFileSync(badScenario, JSON.stringify(scenario, null, 2));
+    const badEnvironment = join(scratch, 'kms-environment.json');
+    writeFileSync(badEnvironment, JSON.stringify({ accounts: [{ id: '111122223333' }], keys: [{ account: '111122223333', keyPolicyFile: 'missing-key-policy.json' }] }, null, 2));
+    const result = run(badScenario, badEnvironment, '--format', 'json');
+    assert.equal(result.status, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as { file: string; code: string; message: string; line: number }[];
+    const scenarioFinding = findings.find((f) => f.file === badScenario)!;
+    assert.equal(scenarioFinding.code, 'SCENARIO_SCHEMA');
+    assert.match(scenarioFinding.message, /^request\.action: must be a string like "kms:Decrypt"/);
+    assert.ok(scenarioFinding.line > 1);
+    const environmentFindings = findings.filter((f) => f.file === badEnvironment);
+    assert.ok(environmentFindings.length > 0);
+    assert.ok(environmentFindings.every((f) => f.code === 'ENVIRONMENT_INVALID'), JSON.stringify(environmentFindings));
+    assert.ok(environmentFindings.some((f) => /missing-key-policy\.json/.test(f.message)), JSON.stringify(environmentFindings));
+  });
+
+  it('checks an IAM identity policy only with the rules that apply to one', () => {
+    const identity = join(scratch, 'app.iam-policy.json');
+    writeFileSync(
+      identity,
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['kms:Decrpyt', 's3:GetObject'], Resource: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }] }, null, 2),
+    );
+    const shaped = join(scratch, 'policy.json');
+    writeFileSync(shaped, JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' } }));
+    const result = run(identity, shaped, '--format', 'json');
+    const findings = JSON.parse(result.stdout) as { file: string; code: string; message: string }[];
+    assert.deepEqual(findings.map((f) => [f.file === identity ? 'named' : 'shaped', f.code]), [['named', 'UNKNOWN_ACTION']]);
+    assert.match(findings[0]!.message, /'kms:Decrpyt' matches no KMS action/);
+    assert.equal(result.status, 1);
+  });
+
+  it('skips a JSON file that is no policy, scenario or environment, saying why on stderr', () => {
+    const other = join(scratch, 'tsconfig.json');
+    writeFileSync(other, JSON.stringify({ compilerOptions: { strict: true } }));
+    const result = run(other, 'examples/key-policy.json', '--format', 'json');
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual((JSON.parse(result.stdout) as { file: string }[]).map((f) => f.file), ['examples/key-policy.json']);
+    assert.match(result.stderr, /^kms-policy check: skipped '.*tsconfig\.json': it is not a key policy, IAM policy, scenario or environment file/);
+    assert.match(run(other).stdout, /^1 file\(s\) checked \(1 skipped\): no problems\.\n$/);
   });
 
   it('reports empty, 1 MB and binary files without crashing', () => {

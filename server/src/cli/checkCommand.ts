@@ -1,14 +1,17 @@
 // `kms-policy check FILES... [--format text|json|sarif] [--disable CODE,...]`
 // Exit 1 when an error or warning is found, 0 otherwise, 2 for bad usage or unreadable files.
 import { createKeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
-import { checkText, CheckInputError, loadCheckEnvironment, readPolicyFile, type CheckEnvironment, type LocatedFinding } from './checkFindings';
+import { checkFile, CheckInputError, type CheckedFile, loadCheckEnvironment, readPolicyFile, type CheckEnvironment, type LocatedFinding } from './checkFindings';
 import { formatJson } from './checkJsonFormat';
 import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
 
 const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]] [--environment FILE]
 
-Checks AWS KMS key-policy files offline.
+Checks AWS KMS key-policy files offline, and each other file as what it is: an IAM identity
+policy (the rules that apply to one), an access scenario (*.kms-scenario.json) or an
+environment file (kms-environment.json), recognised by $schema, file name or shape. A file
+that is none of these is skipped with a note on stderr.
   --format text    one line per finding (default)
   --format json    a JSON array of {file, code, severity, message, line, column}
   --format sarif   SARIF 2.1.0, for GitHub code scanning
@@ -83,10 +86,15 @@ export async function runCheckCommand(args: string[]): Promise<number> {
     }
   }
   const findings: LocatedFinding[] = [];
+  const checked: CheckedFile[] = [];
   let unreadable = false;
   for (const file of options.files) {
     try {
-      findings.push(...checkText(service, file, readPolicyFile(file), options.disabled, environment));
+      const result = checkFile(service, file, readPolicyFile(file), options.disabled, environment);
+      checked.push(result);
+      findings.push(...result.findings);
+      // On stderr, so JSON and SARIF on stdout stay whole.
+      if (result.kind === 'skipped') process.stderr.write(`kms-policy check: skipped '${file}': ${result.because}\n`);
     } catch (error) {
       if (!(error instanceof CheckInputError)) throw error;
       process.stderr.write(`kms-policy check: ${error.message}\n`);
@@ -98,7 +106,7 @@ export async function runCheckCommand(args: string[]): Promise<number> {
       ? formatJson(findings)
       : options.format === 'sarif'
         ? formatSarif(findings, '0.1.0', process.cwd())
-        : formatText(findings, options.files.length);
+        : formatText(findings, checked);
   process.stdout.write(output);
   if (unreadable) return 2;
   return findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;

@@ -1,5 +1,5 @@
-// Checks key-policy files for the CLI: each file read once, parsed once, its findings
-// located by 1-based line and column.
+// Checks files for the CLI as what each is (key policy, identity policy, scenario, environment):
+// each file read once, parsed once, its findings located by 1-based line and column.
 import { readFileSync, statSync } from 'node:fs';
 import type { Finding, Severity } from '../core/analysis/analysisTypes';
 import type { KeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
@@ -7,6 +7,10 @@ import { LineIndex } from '../core/policy/lineIndex';
 import { dirname, relative, resolve } from 'node:path';
 import { documentRoleInEnvironment, type EnvironmentDocumentRole } from '../core/analysis/environment/environmentDocumentRole';
 import { parseEnvironment } from '../core/environment/environmentLoader';
+import { environmentFindings, scenarioFindings } from '../core/analysis/definitionFileFindings';
+import { validateStandaloneIdentityPolicy } from '../core/analysis/identityPolicyValidation';
+import { recognizePolicyFile, type PolicyFileKind } from '../core/analysis/policyFileKind';
+import { kmsCatalog } from '../core/catalog/kmsCatalog';
 import type { Environment } from '../core/environment/environmentModel';
 
 export interface LocatedFinding {
@@ -65,20 +69,52 @@ export interface CheckEnvironment {
   readonly roleOf: (file: string) => EnvironmentDocumentRole | undefined;
 }
 
-export function checkText(
+/** How `check` took a file: the kind it recognised and why, or why it skipped it. */
+export type CheckedFile =
+  | { readonly kind: PolicyFileKind; readonly because: string; readonly findings: LocatedFinding[] }
+  | { readonly kind: 'skipped'; readonly because: string; readonly findings: readonly [] };
+
+/** Checks one file as what it is: a key policy, an identity policy, a scenario or an environment. */
+export function checkFile(
   service: KeyPolicyLanguageService,
   file: string,
   text: string,
   disabledRules: readonly string[] = [],
   environment?: CheckEnvironment,
-): LocatedFinding[] {
-  const model = service.parse(text);
+): CheckedFile {
   const role = environment?.roleOf(file);
-  if (environment && role?.kind === 'identityPolicy') {
-    return locateFindings(file, text, service.doIdentityPolicyValidation(model, environment.environment, role.principalAccounts, disabledRules));
+  // The environment says what its policy files are; otherwise the file's schema, name or shape does.
+  const recognised = role ? { kind: role.kind, because: 'the environment names it' } : recognizePolicyFile(file, text);
+  const disabled = new Set(disabledRules);
+  const enabled = (findings: readonly Finding[]) => findings.filter((f) => !disabled.has(f.code));
+  switch (recognised.kind) {
+    case 'unknown':
+      return { kind: 'skipped', because: recognised.because, findings: [] };
+    case 'scenario':
+      return { ...recognised, findings: locateFindings(file, text, enabled(scenarioFindings(text, file))) };
+    case 'environment': {
+      const dir = dirname(resolve(file));
+      return { ...recognised, findings: locateFindings(file, text, enabled(environmentFindings(text, file, (ref) => readFileSync(resolve(dir, ref), 'utf8')))) };
+    }
+    case 'identityPolicy': {
+      const model = service.parse(text);
+      const own = validateStandaloneIdentityPolicy(model, kmsCatalog(), disabledRules);
+      const againstKeys =
+        environment && role?.kind === 'identityPolicy'
+          ? service.doIdentityPolicyValidation(model, environment.environment, role.principalAccounts, disabledRules).filter((f) => f.code !== 'JSON_SYNTAX')
+          : [];
+      return { ...recognised, findings: locateFindings(file, text, sortByPosition([...own, ...againstKeys])) };
+    }
+    case 'keyPolicy': {
+      const key = role?.kind === 'keyPolicy' ? role.key : undefined;
+      const model = service.parse(text);
+      return { ...recognised, findings: locateFindings(file, text, service.doValidation(model, { disabledRules, keyAccount: key?.account, environment: environment?.environment, environmentKey: key })) };
+    }
   }
-  const key = role?.kind === 'keyPolicy' ? role.key : undefined;
-  return locateFindings(file, text, service.doValidation(model, { disabledRules, keyAccount: key?.account, environment: environment?.environment, environmentKey: key }));
+}
+
+function sortByPosition(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
 }
 
 /** Loads an environment file for `check --environment`; throws CheckInputError listing its problems. */
