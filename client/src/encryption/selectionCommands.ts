@@ -10,6 +10,7 @@ import { showKmsFailure } from '../simulation/deniedCallNotice';
 import { parseEncryptionContextText } from './encryptionContextText';
 import { EnvelopeFormatError, type EncryptionContext } from './kmsEnvelopeFormat';
 import { decryptText, encryptText, keyIdOfEncrypted, looksEncrypted, MAX_DIRECT_PLAINTEXT_BYTES } from './selectionCrypto';
+import { regionOfArn } from '../../../server/src/core/arn/awsArn';
 
 /** Arguments for tests and scripts: skip the key picker and the context prompt. */
 export interface EncryptSelectionArgs {
@@ -171,7 +172,7 @@ interface DecryptFailure extends Error {
 const NOT_MINE = new Set(['InvalidCiphertextException', 'NotFoundException', 'IncorrectKeyException', 'UnrecognizedClientException', 'CredentialsProviderError']);
 
 async function decryptWithAnyBackend(ctx: StudioContext, text: string, context: EncryptionContext, keyId: string | undefined): Promise<string> {
-  const keyRegion = keyId?.startsWith('arn:') ? keyId.split(':')[3] : undefined;
+  const keyRegion = keyId ? regionOfArn(keyId) : undefined;
   let last: DecryptFailure | undefined;
   for (const backend of ctx.backends()) {
     const regions = keyRegion ? [keyRegion] : await backend.regions();

@@ -9,6 +9,7 @@ import type { KmsBackend } from '../kms/kmsBackend';
 import { formatKmsError } from '../kms/kmsErrorMessage';
 import { findKey } from '../kms/keyPicker';
 import { KeyNode } from '../explorer/keyTreeNodes';
+import { parseArn } from '../../../server/src/core/arn/awsArn';
 
 const LIVE_SCHEME = 'kms-live-policy';
 
@@ -49,9 +50,10 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
    * must not depend on the denied principal's own permission to read the policy.
    */
   async fileForEngineKey(keyArn: string): Promise<vscode.Uri | undefined> {
-    const [, , service, region, , resource] = keyArn.split(':');
-    if (service !== 'kms' || !region || !resource?.startsWith('key/')) return undefined;
-    const keyId = resource.slice('key/'.length);
+    const arn = parseArn(keyArn);
+    if (arn?.service !== 'kms' || !arn.region || !arn.resource.startsWith('key/')) return undefined;
+    const { region } = arn;
+    const keyId = arn.resource.slice('key/'.length);
     const backend = this.ctx.embedded;
     try {
       const answer = await (await backend.rootClient(region)).send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));

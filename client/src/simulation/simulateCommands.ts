@@ -9,6 +9,7 @@ import type { StudioContext } from '../studioContext';
 import { KeyNode } from '../explorer/keyTreeNodes';
 import { buildSimulationReport, type SimulationAsked } from './simulationReport';
 import type { SimulationDocuments } from './simulationDocuments';
+import { parseArn, regionOfArn } from '../../../server/src/core/arn/awsArn';
 
 /** Arguments tests and other commands pass to skip the prompts. */
 export interface SimulateAccessArgs {
@@ -79,7 +80,7 @@ export function simulateAccessCommand(docs: SimulationDocuments, keyArnForPolicy
       if (!principal) return undefined;
       const action = args.action ?? (await pickAction(uri ? await statementActions(uri, statementIndex) : []));
       if (!action) return undefined;
-      const region = resource?.startsWith('arn:') ? resource.split(':')[3] : undefined;
+      const region = resource ? regionOfArn(resource) : undefined;
       const scenario = {
         request: {
           principal,
@@ -136,7 +137,7 @@ async function pickPrincipal(ctx: StudioContext): Promise<string | undefined> {
   const typed = '$(edit) Enter a principal ARN…';
   const principals = await ctx.engineInfo().then((i) => i.principals.map((p) => p.arn), () => [] as string[]);
   const choice = await vscode.window.showQuickPick(
-    [...principals.map((arn) => ({ label: arn.split(':').slice(5).join(':') || arn, description: arn, arn })), { label: typed, description: '', arn: '' }],
+    [...principals.map((arn) => ({ label: parseArn(arn)?.resource || arn, description: arn, arn })), { label: typed, description: '', arn: '' }],
     { title: 'Simulate Access: who is calling?', placeHolder: 'A principal of the environment, or any ARN', matchOnDescription: true },
   );
   if (!choice) return undefined;

@@ -13,6 +13,7 @@ import {
 import type { StudioContext } from '../studioContext';
 import { KeyNode } from '../explorer/keyTreeNodes';
 import type { SimulationDocuments } from './simulationDocuments';
+import { regionOfArn } from '../../../server/src/core/arn/awsArn';
 
 const ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'];
 
@@ -52,7 +53,7 @@ async function fromEnvironment(ctx: StudioContext, key: string): Promise<WhoCanU
 async function bySimulation(ctx: StudioContext, keyArn: string): Promise<WhoCanUseKeyAnswer> {
   const client = await ctx.client();
   const principals = (await ctx.engineInfo()).principals.map((p) => p.arn);
-  const region = keyArn.split(':')[3];
+  const region = regionOfArn(keyArn);
   const width = Math.max(...ACTIONS.map((a) => a.length));
   const lines: string[] = [];
   const rows: WhoCanUseKeyAnswer['rows'][number][] = [];

@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JsonIssue } from '../core/access/jsonSchemaIssues';
-import { accountOfPrincipal, isPrincipalName } from '../core/arn/awsArn';
+import { accountOfPrincipal, isPrincipalName, parseArn } from '../core/arn/awsArn';
 import { parseScenarioText, validateScenario } from '../core/access/scenarioParser';
 import type { AccessScenario, NamedPolicy, ScenarioKey, ScenarioRequest } from '../core/access/scenario';
 import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
@@ -148,9 +148,9 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   /** The key a policy being edited belongs to: the one the request names, else one in the account the policy delegates to. */
   const keyForPolicy = (environment: Environment, request: Record<string, unknown>, policyDocument: unknown, callerAccount: string | undefined, region: string): ScenarioKey => {
     const resource = typeof request.resource === 'string' ? request.resource : undefined;
-    const parts = resource?.split(':') ?? [];
-    if (resource && parts[2] === 'kms' && parts[5]?.startsWith('key/')) {
-      return { arn: resource, account: parts[4], region: parts[3], state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
+    const arn = resource ? parseArn(resource) : undefined;
+    if (resource && arn?.service === 'kms' && arn.resource.startsWith('key/')) {
+      return { arn: resource, account: arn.account, region: arn.region, state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
     }
     const rootPrincipal = JSON.stringify(policyDocument ?? {}).match(/arn:aws[\w-]*:iam::(\d{12}):root/);
     const account = rootPrincipal?.[1] ?? callerAccount ?? environment.accounts[0]?.id ?? '111122223333';

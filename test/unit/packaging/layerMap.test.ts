@@ -12,7 +12,7 @@ async function refuses(filePath: string, from: string): Promise<boolean> {
 }
 
 const ROWS: readonly { file: string; allowed: readonly string[]; refused: readonly string[] }[] = [
-  { file: 'client/src/layerProbe.ts', allowed: ['vscode', '../../server/src/protocol', '../../server/src/core/advisor/decisionAdvisor'], refused: ['../../server/src/core/access/simulateAccess', '../../server/src/lsp/startServer', '../../server/src/node/fileEngineStore'] },
+  { file: 'client/src/layerProbe.ts', allowed: ['vscode', '../../server/src/protocol', '../../server/src/core/advisor/decisionAdvisor', '../../server/src/core/arn/awsArn'], refused: ['../../server/src/core/access/simulateAccess', '../../server/src/lsp/startServer', '../../server/src/node/fileEngineStore'] },
   { file: 'server/src/lsp/layerProbe.ts', allowed: ['../core/access/simulateAccess', '../http/servedEngine', '../node/fileEngineStore', '../protocol'], refused: ['../cli/main', 'vscode'] },
   { file: 'server/src/cli/layerProbe.ts', allowed: ['../core/access/simulateAccess', '../http/servedEngine', '../node/fileEngineStore'], refused: ['../lsp/startServer', 'vscode'] },
   { file: 'server/src/http/layerProbe.ts', allowed: ['../core/engine/kmsEngineApi', '../node/fileEngineStore', '../protocol'], refused: ['../lsp/startServer', '../cli/main'] },

@@ -1,5 +1,6 @@
 // Who is calling, read from the caller's ARN: its kind, account and the names the request
 // context and principal matching need (role of a session, user name, service name).
+import { parseArn } from '../arn/awsArn';
 
 export type CallerKind = 'root' | 'user' | 'role' | 'assumed-role' | 'federated-user' | 'service' | 'anonymous' | 'unknown';
 
@@ -36,11 +37,11 @@ function parse(arn: string): Omit<CallerIdentity, 'accountRootArn' | 'rolePrefix
     }
     return { ...base, kind: 'unknown', account: null, principalType: 'Unknown' };
   }
-  const parts = arn.split(':');
-  const partition = parts[1] ?? 'aws';
-  const service = parts[2];
-  const account = parts[4] || null;
-  const resource = parts.slice(5).join(':');
+  const parts = parseArn(arn);
+  const partition = parts?.partition ?? 'aws';
+  const service = parts?.service;
+  const account = parts?.account || null;
+  const resource = parts?.resource ?? '';
   const slash = resource.split('/');
   if (service === 'iam' && resource === 'root') {
     return { ...base, partition, kind: 'root', account, principalType: 'Account' };

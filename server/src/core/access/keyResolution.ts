@@ -2,6 +2,7 @@
 // alias name resolves in the caller's own account and Region, so another account's key can be
 // used only by its ARN ("To specify a KMS key in a different AWS account, you must use its key
 // ARN or alias ARN", AWS KMS API Reference, KeyId parameter).
+import { parseArn } from '../arn/awsArn';
 import type { ScenarioKey } from './scenario';
 
 export type KeyResolution =
@@ -26,15 +27,14 @@ function aliasesOf(key: ScenarioKey): string[] {
 export function resolveKey(key: ScenarioKey, resource: string, given: string | undefined, callerAccount: string | null, region: string): KeyResolution {
   const name = given ?? resource;
   if (name === key.arn) return { found: true, detail: `key ARN ${name}` };
-  const partition = key.arn.split(':')[1] || 'aws';
-  if (name.startsWith('arn:')) {
-    const parts = name.split(':');
-    const resourcePart = parts.slice(5).join(':');
-    if (resourcePart.startsWith('alias/')) {
-      const ok = parts[3] === key.region && parts[4] === key.account && aliasesOf(key).includes(resourcePart);
+  const partition = parseArn(key.arn)?.partition || 'aws';
+  const named = parseArn(name);
+  if (named) {
+    if (named.resource.startsWith('alias/')) {
+      const ok = named.region === key.region && named.account === key.account && aliasesOf(key).includes(named.resource);
       return ok
         ? { found: true, detail: `alias ARN ${name} names ${key.arn}` }
-        : { found: false, message: `Alias ${name} is not found.`, detail: `no alias ${resourcePart} for this key in ${parts[4]} ${parts[3]}` };
+        : { found: false, message: `Alias ${name} is not found.`, detail: `no alias ${named.resource} for this key in ${named.account} ${named.region}` };
     }
     if (name === key.arn) return { found: true, detail: `key ARN ${name}` };
     return { found: false, message: `Key '${name}' does not exist`, detail: `${name} is not the key ${key.arn}` };

@@ -1,6 +1,7 @@
 // Classifies each principal value of a key policy: who it names, which account it belongs
 // to, and what is wrong with it. Follows the IAM Principal element reference:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+import { accountOfArn } from '../arn/awsArn';
 import type { PrincipalEntry } from '../policy/policyModel';
 
 export type PrincipalKind =
@@ -84,7 +85,7 @@ export function classifyPrincipal(entry: PrincipalEntry): ClassifiedPrincipal {
     case 'Federated':
       if (WEB_IDENTITY_PROVIDERS.has(value)) return { entry, kind: 'federated' };
       if (/^arn:[\w-]+:iam::\d{12}:(saml-provider|oidc-provider)\/\S+$/.test(value)) {
-        return { entry, kind: 'federated', account: value.split(':')[4] };
+        return { entry, kind: 'federated', account: accountOfArn(value) };
       }
       return invalid(entry, `'${value}' is not a SAML or OIDC provider ARN nor a known web identity provider.`);
     case 'CanonicalUser':

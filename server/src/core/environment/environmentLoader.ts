@@ -3,6 +3,7 @@
 // policy files it names (`"keyPolicyFile": "key-policy.json"`, `{"policyFile": "..."}`) are read
 // through the reader the caller passes in, so this stays pure. Every problem is reported with
 // the JSON path and, for referenced files, the file.
+import { parseArn } from '../arn/awsArn';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
@@ -174,7 +175,7 @@ export function parseEnvironment(text: string, options: LoadEnvironmentOptions =
   const accessKeyIds = new Map<string, string>();
   ((raw.principals as Raw[] | undefined) ?? []).forEach((p, i) => {
     const arn = p.arn as string;
-    const account = arn.split(':')[4];
+    const account = parseArn(arn)?.account ?? '';
     if (!accountIds.has(account)) issues.push({ path: `principals[${i}].arn`, message: `principals[${i}].arn: account ${account} is not declared in "accounts"` });
     if (principalArns.has(arn)) issues.push({ path: `principals[${i}].arn`, message: `principals[${i}].arn: ${arn} is declared twice` });
     principalArns.add(arn);

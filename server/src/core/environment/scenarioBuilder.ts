@@ -4,7 +4,7 @@
 // key's account, and the caller's tags and organization as condition keys. Simulate and the
 // engine both use it, so they answer alike.
 import type { AccessScenario, NamedPolicy, OrganizationPolicyLevel, PolicyDocument, RequestedGrant, ScenarioGrant, ScenarioKey } from '../access/scenario';
-import { accountOfArn, accountRootArnOf, regionOfArn } from '../arn/awsArn';
+import { accountOfArn, accountRootArnOf, parseArn, regionOfArn } from '../arn/awsArn';
 import type { Environment, EnvironmentAccount, EnvironmentKey, EnvironmentPrincipal, PolicySourceInfo } from './environmentModel';
 
 export interface ScenarioRequestInput {
@@ -47,12 +47,10 @@ export function defaultKeyPolicyDocument(partition: string, account: string): Po
  * Region; ARNs name their own account and Region.
  */
 export function findEnvironmentKey(environment: Environment, keyRef: string, callerAccount: string | undefined, region: string): EnvironmentKey | undefined {
-  if (keyRef.startsWith('arn:')) {
-    const parts = keyRef.split(':');
-    const [keyRegion, account] = [parts[3], parts[4]];
-    const resource = parts.slice(5).join(':');
+  const arn = parseArn(keyRef);
+  if (arn) {
     return environment.keys.find(
-      (k) => k.account === account && k.region === keyRegion && (resource.startsWith('alias/') ? k.aliases.includes(resource) : resource === `key/${k.keyId}`),
+      (k) => k.account === arn.account && k.region === arn.region && (arn.resource.startsWith('alias/') ? k.aliases.includes(arn.resource) : arn.resource === `key/${k.keyId}`),
     );
   }
   const account = callerAccount ?? environment.accounts[0]?.id;

@@ -1,6 +1,7 @@
 // What a workspace file is to the environment: the key policy of a key (keyPolicyFile) or an
 // identity policy of some principals (identityPolicies[].policyFile). Paths are relative to
 // the environment file's folder, as the environment file writes them.
+import { accountOfArn } from '../../arn/awsArn';
 import type { Environment, EnvironmentKey } from '../../environment/environmentModel';
 
 export type EnvironmentDocumentRole =
@@ -23,7 +24,7 @@ export function documentRoleInEnvironment(environment: Environment, relativePath
   if (key) return { kind: 'keyPolicy', key };
   const accounts = environment.principals
     .filter((p) => (p.identityPolicySources ?? []).some((s) => s.path !== undefined && normalize(s.path) === path))
-    .map((p) => p.arn.split(':')[4] ?? '')
-    .filter((a) => /^\d{12}$/.test(a));
+    .map((p) => accountOfArn(p.arn))
+    .filter((a): a is string => a !== undefined);
   return accounts.length ? { kind: 'identityPolicy', principalAccounts: [...new Set(accounts)] } : undefined;
 }

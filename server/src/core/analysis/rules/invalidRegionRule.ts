@@ -1,3 +1,4 @@
+import { regionOfArn } from '../../arn/awsArn';
 import { AWS_REGIONS, DOCS, isKnownRegion, REGION_VALUED_KEYS } from '../../catalog/kmsCuratedFacts';
 import { wildcardMatches } from '../../catalog/wildcardMatch';
 import type { Located, SourceRange } from '../../policy/policyModel';
@@ -22,7 +23,7 @@ function reportRegion(ctx: RuleContext, region: string, range: SourceRange, wher
 
 function checkArn(ctx: RuleContext, value: Located<string | number | boolean>): void {
   if (typeof value.value !== 'string' || !value.value.startsWith('arn:')) return;
-  const region = value.value.split(':')[3];
+  const region = regionOfArn(value.value);
   if (region && !regionValid(region)) reportRegion(ctx, region, value.range, 'this ARN');
 }
 
