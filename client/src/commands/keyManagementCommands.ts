@@ -33,6 +33,7 @@ import { listKeys } from '../kms/keyListing';
 import type { SimulationDocuments } from '../simulation/simulationDocuments';
 import { showKmsFailure } from '../simulation/deniedCallNotice';
 import { aliasProblem, normalizeAlias } from './createKeyCommand';
+import { grantOperationsFor } from '../../../server/src/core/catalog/kmsCuratedFacts';
 
 /** Arguments that name a key without the tree: its id, ARN or alias, and optionally where it lives. */
 export interface KeyCommandArgs {
@@ -129,10 +130,6 @@ function wholeNumber(min: number, max: number) {
   return (v: string) => (/^\d+$/.test(v) && +v >= min && +v <= max ? undefined : `A whole number from ${min} to ${max}.`);
 }
 
-const GRANT_OPERATIONS: GrantOperation[] = [
-  'Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'DescribeKey',
-  'CreateGrant', 'RetireGrant', 'Sign', 'Verify', 'GetPublicKey', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'GenerateMac', 'VerifyMac', 'DeriveSharedSecret',
-];
 
 export function registerKeyManagementCommands(ctx: StudioContext, docs: SimulationDocuments): void {
   const P = 'kmsPolicyStudio.';
@@ -207,7 +204,7 @@ export function registerKeyManagementCommands(ctx: StudioContext, docs: Simulati
     if (!grantee) return undefined;
     const operations =
       t.args?.operations ??
-      (await vscode.window.showQuickPick(GRANT_OPERATIONS.map((op) => ({ label: op, picked: op === 'Decrypt' || op === 'Encrypt' })), { title: `Grant on ${t.label}: operations`, canPickMany: true }))?.map((o) => o.label);
+      (await vscode.window.showQuickPick(grantOperationsFor(t.metadata.KeyUsage, t.metadata.KeySpec).map((op) => ({ label: op, picked: op === 'Decrypt' || op === 'Encrypt' })), { title: `Grant on ${t.label}: operations`, canPickMany: true }))?.map((o) => o.label);
     if (!operations?.length) return undefined;
     const answer = await c.send(new CreateGrantCommand({ KeyId: t.keyId, GranteePrincipal: grantee.trim(), Operations: operations as GrantOperation[] }));
     return `Created grant ${answer.GrantId}.`;

@@ -5,6 +5,7 @@ import { defaultEnvironment } from '../../../server/src/core/environment/environ
 import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
 import type { CallerIdentity } from '../../../server/src/core/engine/kmsEngineApi';
 import { KEY_SPEC_ENUM, KEY_SPECS } from '../../../server/src/core/engine/keySpecs';
+import { GRANT_OPERATIONS, grantOperationsFor } from '../../../server/src/core/catalog/kmsCuratedFacts';
 import { ACCOUNT, openHarness } from './engineHarness';
 
 test('CreateGrant: "Valid principals include Amazon Web Services accounts, IAM users, IAM roles, federated users, and assumed role users": other text is refused', async () => {
@@ -68,5 +69,19 @@ test('an alias name with a character the alias rule refuses quotes the rule it b
   const pattern = /pattern: (.+)$/.exec(error.message)?.[1];
   assert.ok(pattern, error.message);
   assert.equal(new RegExp(pattern).test('alias/has:colon'), false, 'the quoted pattern must refuse the name');
+  await engine.close();
+});
+
+test('"the operations in a grant must be appropriate for the key": the one table the key explorer offers is what CreateGrant accepts', async () => {
+  const { call, fail, engine } = await openHarness();
+  for (const [KeySpec, KeyUsage] of [['SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT'], ['RSA_2048', 'SIGN_VERIFY'], ['HMAC_256', 'GENERATE_VERIFY_MAC'], ['ECC_NIST_P256', 'KEY_AGREEMENT']] as const) {
+    const { KeyMetadata: m } = await call('CreateKey', { KeySpec, KeyUsage });
+    const valid = grantOperationsFor(KeyUsage, KeySpec);
+    await call('CreateGrant', { KeyId: m.KeyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:user/reader`, Operations: [...valid] });
+    for (const op of GRANT_OPERATIONS.filter((o) => !valid.includes(o))) {
+      assert.equal((await fail('CreateGrant', { KeyId: m.KeyId, GranteePrincipal: `arn:aws:iam::${ACCOUNT}:user/reader`, Operations: [op] })).errorName, 'ValidationException', `${op} on ${KeySpec}`);
+    }
+  }
+  assert.ok(!grantOperationsFor('ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT').includes('Sign'));
   await engine.close();
 });

@@ -54,6 +54,29 @@ export const GRANT_OPERATIONS: readonly string[] = [
 ];
 
 /**
+ * Grant operations valid for a key of this usage and spec (AWS KMS Developer Guide, "Grant
+ * operations": "the operations in a grant must be appropriate for the key"). The engine's
+ * CreateGrant, the key explorer's Create Grant picker and the rules read this one table.
+ */
+export function grantOperationsFor(keyUsage: string | undefined, keySpec: string | undefined): readonly string[] {
+  const common = ['CreateGrant', 'RetireGrant', 'DescribeKey'];
+  switch (keyUsage ?? 'ENCRYPT_DECRYPT') {
+    case 'ENCRYPT_DECRYPT':
+      return (keySpec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT'
+        ? ['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', ...common]
+        : ['Decrypt', 'Encrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GetPublicKey', ...common];
+    case 'SIGN_VERIFY':
+      return ['Sign', 'Verify', 'GetPublicKey', ...common];
+    case 'GENERATE_VERIFY_MAC':
+      return ['GenerateMac', 'VerifyMac', ...common];
+    case 'KEY_AGREEMENT':
+      return ['DeriveSharedSecret', 'GetPublicKey', ...common];
+    default:
+      return common;
+  }
+}
+
+/**
  * AWS Regions (commercial, China, GovCloud and the European Sovereign Cloud) where KMS runs.
  * https://docs.aws.amazon.com/general/latest/gr/kms.html
  */

@@ -3,6 +3,7 @@
 // considers every grant on the key when it decides a request.
 import { randomBytes } from 'node:crypto';
 import { accountOfPrincipal, isPrincipalName } from '../arn/awsArn';
+import { GRANT_OPERATIONS, grantOperationsFor } from '../catalog/kmsCuratedFacts';
 import { constraintViolation, enumViolation, notFound, validation } from './engineErrors';
 import type { GrantRecord, KeyRecord } from './engineState';
 import { readGrantTokens } from './grantTokens';
@@ -16,27 +17,9 @@ import type { JsonObject } from './kmsEngineApi';
 import type { OperationContext, OperationTable } from './operationContext';
 import { paginate } from './pagination';
 
-export const GRANT_OPERATIONS = [
-  'Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo',
-  'Sign', 'Verify', 'GetPublicKey', 'CreateGrant', 'RetireGrant', 'DescribeKey', 'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext', 'GenerateMac', 'VerifyMac', 'DeriveSharedSecret',
-];
 
-/** Operations a grant may allow, by the key's usage (AWS KMS Developer Guide, "Grant operations"). */
 function operationsValidFor(key: KeyRecord): Set<string> {
-  const common = ['CreateGrant', 'RetireGrant', 'DescribeKey'];
-  switch (key.keyUsage) {
-    case 'ENCRYPT_DECRYPT':
-      return new Set(key.keySpec === 'SYMMETRIC_DEFAULT'
-        ? [...common, 'Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncryptFrom', 'ReEncryptTo', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext']
-        : [...common, 'Decrypt', 'Encrypt', 'ReEncryptFrom', 'ReEncryptTo', 'GetPublicKey']);
-    case 'SIGN_VERIFY':
-      return new Set([...common, 'Sign', 'Verify', 'GetPublicKey']);
-    case 'GENERATE_VERIFY_MAC':
-      return new Set([...common, 'GenerateMac', 'VerifyMac']);
-    case 'KEY_AGREEMENT':
-      return new Set([...common, 'DeriveSharedSecret', 'GetPublicKey']);
-  }
+  return new Set(grantOperationsFor(key.keyUsage, key.keySpec));
 }
 
 function readConstraints(value: JsonObject | undefined): GrantRecord['constraints'] {
