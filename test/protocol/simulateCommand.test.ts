@@ -2,7 +2,7 @@
 // and its exit codes (0 for any decision, 2 for bad input naming the field).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -77,5 +77,53 @@ describe('kms-policy simulate', () => {
     const answer = JSON.parse(result.stdout) as { decision: string; error: string; errorMessage: string };
     assert.deepEqual(answer.error, 'NotFoundException');
     assert.equal(answer.errorMessage, 'Alias arn:aws:kms:us-east-1:444455556666:alias/demo-app is not found.');
+  });
+
+  it('--expect gates a pipeline: exit 0 when the decision matches, 1 when it differs, 2 for a value that is no decision', () => {
+    const denied = 'examples/alice-decrypt-denied.kms-scenario.json';
+    const match = run(denied, '--expect', 'ImplicitDeny', '--json');
+    assert.equal(match.status, 0, match.stderr);
+    assert.equal((JSON.parse(match.stdout) as { decision: string }).decision, 'ImplicitDeny');
+    const differs = run(denied, '--expect', 'Allow');
+    assert.equal(differs.status, 1);
+    assert.match(differs.stdout, /^Decision: ImplicitDeny \(AccessDeniedException\)\n/);
+    assert.equal(differs.stderr, 'kms-policy simulate: expected Allow, but the decision is ImplicitDeny\n');
+    const viaEnvironment = run('--environment', 'examples/kms-environment.json', '--principal', 'arn:aws:iam::111122223333:user/alice', '--action', 'kms:Decrypt', '--key', 'alias/demo-app', '--encryption-context', 'team=billing', '--expect', 'Allow');
+    assert.equal(viaEnvironment.status, 0, viaEnvironment.stderr);
+    const bad = run(denied, '--expect', 'Deny');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--expect: "Deny" is not a decision; give Allow, ExplicitDeny or ImplicitDeny/);
+    assert.equal(run(denied, '--expect').status, 2);
+  });
+
+  it('a folder of scenarios: one line per scenario with PASS or FAIL, a summary, and the exit code of the worst', () => {
+    const folder = join(scratch, 'scenarios');
+    mkdirSync(folder);
+    copyFileSync(join(root, 'examples/alice-decrypt-denied.kms-scenario.json'), join(folder, 'alice-decrypt-denied.kms-scenario.json'));
+    copyFileSync(join(root, 'examples/decrypt-as-app.kms-scenario.json'), join(folder, 'decrypt-as-app.kms-scenario.json'));
+    writeFileSync(join(folder, 'notes.json'), '{}');
+    const alice = join(folder, 'alice-decrypt-denied.kms-scenario.json');
+    const app = join(folder, 'decrypt-as-app.kms-scenario.json');
+    const width = Math.max(alice.length, app.length);
+    const result = run(folder, '--expect', 'Allow');
+    assert.equal(result.status, 1, result.stderr);
+    assert.equal(
+      result.stdout,
+      `${alice.padEnd(width)}  ImplicitDeny  expected Allow         FAIL\n${app.padEnd(width)}  Allow         expected Allow         PASS\n2 scenario(s): 1 passed, 1 failed\n`,
+    );
+    const plain = run(folder);
+    assert.equal(plain.status, 0);
+    assert.equal(plain.stdout, `${alice.padEnd(width)}  ImplicitDeny\n${app.padEnd(width)}  Allow\n2 scenario(s): 2 simulated\n`);
+    const json = JSON.parse(run(folder, '--expect', 'ImplicitDeny', '--json').stdout) as { file: string; decision: string; pass: boolean }[];
+    assert.deepEqual(json.map((o) => [o.decision, o.pass]), [['ImplicitDeny', true], ['Allow', false]]);
+    writeFileSync(join(folder, 'broken.kms-scenario.json'), '{"request": {}}');
+    const broken = run(folder, '--expect', 'Allow');
+    assert.equal(broken.status, 2);
+    assert.match(broken.stdout, /broken\.kms-scenario\.json +INVALID +\S/);
+    assert.match(broken.stdout, /\n3 scenario\(s\): 1 passed, 1 failed, 1 invalid\n$/);
+    const empty = join(scratch, 'empty-folder');
+    mkdirSync(empty);
+    assert.equal(run(empty).status, 2);
+    assert.match(run(empty).stderr, /has no \*\.kms-scenario\.json files/);
   });
 });

@@ -6,8 +6,9 @@ import { runSimulateCommand } from './simulateCommand';
 const USAGE = `Usage: kms-policy <command> [options]
 
 Commands:
-  check FILES... [--format text|json|sarif]   Check key-policy files
-  simulate FILE [--json] [--explain]          Evaluate an access scenario
+  check FILES... [--format text|json|sarif]   Check key policies, IAM policies, scenarios, environments
+  simulate FILE|FOLDER [--expect DECISION] [--json] [--explain]
+                                              Evaluate access scenarios
   serve [--port N] [--host 127.0.0.1] [--environment FILE] [--store DIR]
                                               Serve the embedded KMS engine over HTTP
 

@@ -1,8 +1,10 @@
 // `kms-policy simulate`: evaluate a scenario file (or a request against an environment file) and
 // print the decision with a readable trace (`--explain`, the default) or as one JSON object
 // (`--json`). Any decision exits 0; only bad input exits 2, with a message naming the field.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// With `--expect DECISION` it gates a pipeline: exit 1 when the decision differs. FILE may be a
+// folder of `*.kms-scenario.json` files, each reported on one line with a summary.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseScenarioText } from '../core/access/scenarioParser';
 import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
 import { explainSimulation } from '../core/access/simulationExplainer';
@@ -14,19 +16,26 @@ import type { AccessScenario } from '../core/access/scenario';
 import type { SimulationResult } from '../core/access/simulationResult';
 
 const USAGE = `Usage:
-  kms-policy simulate FILE [--json | --explain]
+  kms-policy simulate FILE|FOLDER [--expect DECISION] [--json | --explain]
   kms-policy simulate --environment FILE --principal ARN --action kms:ACTION --key KEY
                       [--region REGION] [--encryption-context k=v]... [--context key=value]...
                       [--via-service SERVICE] [--json | --explain]
   kms-policy simulate --environment FILE --who-can-use KEY [--json]
 
-FILE is a *.kms-scenario.json file (request, key, keyPolicy, identityPolicies, grants, ...).
+FILE is a *.kms-scenario.json file (request, key, keyPolicy, identityPolicies, grants, ...);
+a FOLDER runs each *.kms-scenario.json in it, one line per scenario and a summary.
+--expect Allow|ExplicitDeny|ImplicitDeny: exit 1 when a decision differs (each scenario of a
+FOLDER is marked PASS or FAIL), 0 when all match.
 With --environment, the scenario is built from an environment file: KEY is a key id, key ARN,
 alias name or alias ARN, resolved as AWS KMS resolves it for the caller.
 --who-can-use lists every principal of the environment (and those the key policy and grants
 name) with the actions each may perform on the key, and through which path.
 --json prints the decision, error, errorMessage and trace as one JSON object; --explain (the
-default) prints a readable trace. Exit code 0 for any decision, 2 for bad input.`;
+default) prints a readable trace. Exit code 0 for any decision (without --expect), 1 when a
+decision differs from --expect, 2 for bad input.`;
+
+const EXPECTABLE = ['Allow', 'ExplicitDeny', 'ImplicitDeny'] as const;
+type ExpectedDecision = (typeof EXPECTABLE)[number];
 
 class UsageError extends Error {}
 
@@ -40,6 +49,7 @@ interface SimulateArgs {
   region?: string;
   viaService?: string;
   whoCanUse?: string;
+  expect?: ExpectedDecision;
   encryptionContext: Record<string, string>;
   context: Record<string, string>;
 }
@@ -86,6 +96,13 @@ function parseArgs(args: readonly string[]): SimulateArgs | 'help' {
       case '--via-service':
         out.viaService = value(i++, arg);
         break;
+      case '--expect': {
+        const given = value(i++, arg);
+        const decision = EXPECTABLE.find((d) => d.toLowerCase() === given.toLowerCase());
+        if (!decision) throw new UsageError(`--expect: "${given}" is not a decision; give Allow, ExplicitDeny or ImplicitDeny`);
+        out.expect = decision;
+        break;
+      }
       case '--who-can-use':
         out.whoCanUse = value(i++, arg);
         break;
@@ -121,6 +138,57 @@ function scenarioFromFile(file: string): AccessScenario {
   const { scenario, issues } = parseScenarioText(readText(file), file);
   if (!scenario) throw new UsageError(`${file} is not a valid scenario:\n${issues.map((i) => `  ${i.message}`).join('\n')}`);
   return scenario;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // readText names a missing file
+  }
+}
+
+interface ScenarioOutcome {
+  readonly file: string;
+  readonly decision?: string;
+  readonly error?: string | null;
+  readonly expected?: ExpectedDecision;
+  readonly pass?: boolean;
+  /** Why the file could not be simulated. */
+  readonly invalid?: string;
+}
+
+/** Every `*.kms-scenario.json` of a folder: one line each, then a summary; exit 1 on a mismatch, 2 on an invalid scenario. */
+function runScenarioFolder(folder: string, args: SimulateArgs): number {
+  const files = readdirSync(folder)
+    .filter((name) => name.endsWith('.kms-scenario.json'))
+    .sort()
+    .map((name) => join(folder, name));
+  if (!files.length) throw new UsageError(`${folder} has no *.kms-scenario.json files`);
+  const outcomes: ScenarioOutcome[] = files.map((file) => {
+    const { scenario, issues } = parseScenarioText(readText(file), file);
+    if (!scenario) return { file, invalid: issues[0]?.message ?? 'not a valid scenario' };
+    const result = simulateAccess(scenario);
+    return { file, decision: result.decision, error: result.error, ...(args.expect ? { expected: args.expect, pass: result.decision === args.expect } : {}) };
+  });
+  const invalid = outcomes.filter((o) => o.invalid).length;
+  const failed = outcomes.filter((o) => o.pass === false).length;
+  if (args.json) {
+    process.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
+  } else {
+    const width = Math.max(...files.map((f) => f.length));
+    const lines = outcomes.map((o) => {
+      const file = o.file.padEnd(width);
+      if (o.invalid) return `${file}  INVALID  ${o.invalid}`;
+      const decision = o.decision!.padEnd(12);
+      return args.expect ? `${file}  ${decision}  expected ${o.expected!.padEnd(12)}  ${o.pass ? 'PASS' : 'FAIL'}` : `${file}  ${o.decision}`;
+    });
+    const parts = args.expect ? [`${outcomes.length - failed - invalid} passed`, `${failed} failed`] : [`${outcomes.length - invalid} simulated`];
+    if (invalid) parts.push(`${invalid} invalid`);
+    lines.push(`${outcomes.length} scenario(s): ${parts.join(', ')}`);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return invalid ? 2 : failed ? 1 : 0;
 }
 
 function environmentOf(envFile: string): Environment {
@@ -161,15 +229,21 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
     if (!args.file && !args.environment) throw new UsageError('give a scenario FILE or --environment FILE');
     if (args.file && args.environment) throw new UsageError('give either a scenario FILE or --environment, not both');
     if (args.whoCanUse) {
+      if (args.expect) throw new UsageError('--expect applies to a decision, not to --who-can-use');
       if (!args.environment) throw new UsageError('--who-can-use needs --environment FILE');
       const table = whoCanUseKey(environmentOf(args.environment), args.whoCanUse);
       if (!table) throw new UsageError(`--who-can-use: ${args.whoCanUse} is not a key of ${args.environment} (give its key id, key ARN, alias name or alias ARN)`);
       process.stdout.write(args.json ? JSON.stringify(table, null, 2) + '\n' : formatWhoCanUseKey(table));
       return 0;
     }
+    if (args.file && isFolder(args.file)) return runScenarioFolder(args.file, args);
     const scenario = args.file ? scenarioFromFile(args.file) : scenarioFromEnvironment(args);
     const result = 'decision' in scenario ? scenario : simulateAccess(scenario);
     process.stdout.write(args.json ? JSON.stringify(result, null, 2) + '\n' : explainSimulation(result));
+    if (args.expect && result.decision !== args.expect) {
+      process.stderr.write(`kms-policy simulate: expected ${args.expect}, but the decision is ${result.decision}\n`);
+      return 1;
+    }
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
