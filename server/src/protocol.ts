@@ -69,6 +69,8 @@ export interface EngineInfoResult {
   readonly principals: readonly { readonly arn: string; readonly accessKeyId: string; readonly secretAccessKey: string }[];
   /** The loopback endpoint, when the server started one (`http://127.0.0.1:PORT`). */
   readonly endpoint?: string;
+  /** The endpoint's admin token (`Authorization: Bearer TOKEN` on `/_studio/` routes), new each start; never logged. */
+  readonly endpointAdminToken?: string;
 }
 
 /** Client -> server: evaluate a scenario (the format of `kms-policy simulate`). */

@@ -122,6 +122,29 @@ describe('the editor bridge to the embedded engine (language server over stdio)'
     overHttp.destroy();
   });
 
+  it('guards its loopback endpoint like serve: admin routes need the token, other host names and web pages are refused', async () => {
+    const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
+    const clockUrl = `${info.endpoint}/_studio/clock`;
+    const page = await fetch(clockUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"advance":"31d"}' });
+    assert.equal(page.status, 401);
+    assert.match(info.endpointAdminToken ?? '', /^[A-Za-z0-9_-]{43}$/);
+    const admin = { authorization: `Bearer ${info.endpointAdminToken}` };
+    const fromPage = await fetch(clockUrl, { method: 'POST', headers: { ...admin, 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"advance":"1s"}' });
+    assert.equal(fromPage.status, 403);
+    const state = (await (await fetch(clockUrl, { headers: admin })).json()) as { offsetMs: number };
+    assert.equal(state.offsetMs, 0, 'nothing moved the clock');
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) =>
+      request(info.endpoint!, { method: 'POST', headers: { host: `evil.example:${new URL(info.endpoint!).port}`, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'TrentService.ListKeys' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end('{}'),
+    );
+    assert.equal(status, 403);
+  });
+
   it('checks signatures on forwarded requests like the endpoint does', async () => {
     await expectKmsError(bridgeKms(client, { accessKeyId: 'test', secretAccessKey: 'wrong' }).send(new ListKeysCommand({})), 'InvalidSignatureException');
     await expectKmsError(bridgeKms(client, { accessKeyId: 'nobody', secretAccessKey: 'x' }).send(new ListKeysCommand({})), 'UnrecognizedClientException');

@@ -7,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateKeyCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { NodeSha256 } from '../unit/http/signedRequest';
 import { expectKmsError, httpTransport, ROOT_CREDENTIALS, type KmsTransport } from './support/kmsTransports';
-import type { ServeProcess } from './support/serveProcess';
+import { adminFetch, type ServeProcess } from './support/serveProcess';
 
 interface RawAnswer {
   readonly status: number;
@@ -32,19 +32,37 @@ describe('wire failures against kms-policy serve', () => {
   }
 
   /** A request signed for this endpoint with the root user's test/test credentials. */
-  async function signed(target: string, body: string, contentType = 'application/x-amz-json-1.1') {
-    const { hostname, port, host } = new URL(url);
+  async function signed(target: string, body: string, contentType = 'application/x-amz-json-1.1', options: { host?: string; unsigned?: string[] } = {}) {
+    const { hostname, port } = new URL(url);
+    const host = options.host ?? new URL(url).host;
     const signer = new SignatureV4({ service: 'kms', region: 'us-east-1', sha256: NodeSha256, credentials: ROOT_CREDENTIALS });
-    const request = await signer.sign({
-      method: 'POST',
-      protocol: 'http:',
-      hostname,
-      port: Number(port),
-      path: '/',
-      headers: { host, 'content-type': contentType, 'x-amz-target': target },
-      body,
-    });
+    const request = await signer.sign(
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname,
+        port: Number(port),
+        path: '/',
+        headers: { host, 'content-type': contentType, 'x-amz-target': target },
+        body,
+      },
+      options.unsigned ? { unsignableHeaders: new Set(options.unsigned) } : {},
+    );
     return request.headers as Record<string, string>;
+  }
+
+  /** Sends with the Host header as given (fetch would put the URL's own host there). */
+  async function rawTo(headers: Record<string, string>, body: string): Promise<RawAnswer> {
+    const { request } = await import('node:http');
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, errorType: (res.headers['x-amzn-errortype'] as string | undefined) ?? null, body: JSON.parse(text) as RawAnswer['body'] }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   function client(options: Partial<ConstructorParameters<typeof KMSClient>[0]> = {}) {
@@ -113,6 +131,48 @@ describe('wire failures against kms-policy serve', () => {
     assert.equal(error.$metadata?.httpStatusCode, 413);
     assert.ok((await kms.send(new ListKeysCommand({}))).Keys);
     kms.destroy();
+  });
+
+  it('a signed request addressed to another host name (DNS rebinding): 403 before its signature is checked', async () => {
+    const evil = `evil.example:${new URL(url).port}`;
+    const answer = await rawTo(await signed('TrentService.CreateKey', '{}', undefined, { host: evil }), '{}');
+    assert.equal(answer.status, 403);
+    assert.equal(answer.errorType, 'AccessDeniedException');
+    assert.match(answer.body.message!, /answers only requests addressed to .*localhost:\d+.*not 'evil\.example:\d+'/);
+  });
+
+  it('a captured ListAliases re-targeted to CreateKey (X-Amz-Target unsigned): InvalidSignatureException, no key made', async () => {
+    const kms = client();
+    const before = (await kms.send(new ListKeysCommand({}))).Keys?.length ?? 0;
+    const headers = await signed('TrentService.ListAliases', '{}', undefined, { unsigned: ['x-amz-target'] });
+    const answer = await raw({ ...headers, 'x-amz-target': 'TrentService.CreateKey' }, '{}');
+    assert.equal(answer.status, 400);
+    assert.equal(answer.errorType, 'InvalidSignatureException');
+    assert.equal(answer.body.message, "'x-amz-target' must be a 'SignedHeader' in the AWS Authorization.");
+    assert.equal((await kms.send(new ListKeysCommand({}))).Keys?.length ?? 0, before);
+    kms.destroy();
+  });
+
+  it('POST /_studio/clock as a web page can send it (text/plain, no token, or with an Origin): refused, the clock unmoved', async () => {
+    const serve = transport.serve;
+    const { offsetMs } = (await (await adminFetch(serve, '/_studio/clock')).json()) as { offsetMs: number };
+    const page = await fetch(`${url}/_studio/clock`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"advance":"31d"}' });
+    assert.equal(page.status, 401);
+    const withOrigin = await fetch(`${url}/_studio/clock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.adminToken}`, 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: '{"advance":"31d"}',
+    });
+    assert.equal(withOrigin.status, 403);
+    const form = await fetch(`${url}/_studio/clock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.adminToken}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"advance":"31d"}',
+    });
+    assert.equal(form.status, 415);
+    assert.equal((await fetch(`${url}/_studio/clock`)).status, 401, 'reading the clock needs the token too');
+    const after = (await (await adminFetch(serve, '/_studio/clock')).json()) as { offsetMs: number };
+    assert.ok(after.offsetMs === offsetMs, `the clock moved by ${after.offsetMs - offsetMs} ms`);
   });
 
   it('keeps serving many concurrent clients after all of the above', async () => {

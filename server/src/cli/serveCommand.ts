@@ -5,7 +5,9 @@ import { loadRootKey } from '../node/rootKeyFile';
 import { EngineStoreLockedError } from '../node/fileEngineStore';
 import { parseClockAdvance } from '../core/engine/engineClock';
 import { startKmsHttpServer } from '../http/kmsHttpServer';
-import { openServedEngine, servedPrincipals } from '../http/servedEngine';
+import { isLoopbackHost } from '../http/localServerGuard';
+import { networkExposureProblem, openServedEngine, readEnvironmentFile, servedPrincipals } from '../http/servedEngine';
+import { defaultEnvironment } from '../core/environment/environmentModel';
 import { msUntil, createStudioAdminRoute } from '../http/studioAdminRoutes';
 import { parseServeArguments, SERVE_USAGE, type ServeOptions } from '../http/serveOptions';
 
@@ -20,6 +22,24 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (options.help) {
     process.stdout.write(`${SERVE_USAGE}\n`);
     return 0;
+  }
+
+  // Beyond loopback, the access keys are the only guard: refuse to start when anyone could guess one.
+  if (!isLoopbackHost(options.host)) {
+    let problem: string | undefined;
+    try {
+      problem = networkExposureProblem(options.environmentFile ? readEnvironmentFile(options.environmentFile) : defaultEnvironment());
+    } catch (error) {
+      process.stderr.write(`kms-policy serve: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (problem) {
+      process.stderr.write(
+        `kms-policy serve: refusing to listen on ${options.host}, where other machines can reach it: ${problem}. ` +
+          'Give --environment with principals whose access keys are your own, or bind 127.0.0.1.\n',
+      );
+      return 2;
+    }
   }
 
   let served;
@@ -54,6 +74,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
       host: options.host,
       port: options.port,
       maxBodyBytes: options.maxBodyBytes,
+      allowedHosts: options.allowedHosts,
       adminRoute: createStudioAdminRoute(clock),
       onExchange: options.log
         ? (exchange) =>
@@ -92,10 +113,11 @@ export async function runServeCommand(args: string[]): Promise<number> {
   if (clock.offset) process.stdout.write(`Engine clock: ${clock.now().toISOString()}\n`);
   process.stdout.write(
     `Try: aws kms create-key --endpoint-url ${server.url} --region ${engine.defaultRegion}\n` +
-      `Move the engine clock: curl -X POST ${server.url}/_studio/clock -d '{"advance":"30d"}'\n` +
+      `Admin token (for /_studio/ routes, new each start): ${server.adminToken}\n` +
+      `Move the engine clock: curl -X POST -H 'Authorization: Bearer ${server.adminToken}' -H 'Content-Type: application/json' ${server.url}/_studio/clock -d '{"advance":"30d"}'\n` +
       'Stop with Ctrl-C.\n',
   );
-  if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
+  if (!isLoopbackHost(options.host)) {
     process.stderr.write(`kms-policy serve: warning: listening on ${options.host}, reachable beyond this machine.\n`);
   }
 

@@ -1,12 +1,16 @@
 // The loopback KMS endpoint: node:http in front of the wire protocol. Binds 127.0.0.1 unless
 // told otherwise, caps body size and request time, keeps connections alive for SDK clients,
-// and answers every failure with a KMS-shaped error instead of dropping the connection.
+// and answers every failure with a KMS-shaped error instead of dropping the connection. Any web
+// page the user opens can reach it, so before anything else it checks the Host (DNS rebinding),
+// refuses requests sent by pages (Origin), requires the admin token on `/_studio/`, and closes
+// connections that stay silent.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { KmsServiceError, type KmsEngineService } from '../core/engine/kmsEngineApi';
 import type { RawWireRequest, RawWireResponse } from './rawWireMessage';
 import { handleRawWireRequest, type WireHandlerOptions } from './wireRequestHandler';
 import { errorResponse, WireErrors } from './wireErrors';
+import { LocalServerGuard, newAdminToken, type Refusal } from './localServerGuard';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bodies declared larger than this are refused at once instead of drained. */
@@ -19,9 +23,16 @@ export interface KmsHttpServerOptions extends WireHandlerOptions {
   readonly maxBodyBytes?: number;
   /** Time allowed to receive a whole request; the socket is closed after it. */
   readonly requestTimeoutMs?: number;
+  /** Time a connection may stay silent with no request in progress (one that never sends a byte too). */
+  readonly idleTimeoutMs?: number;
   /**
-   * Extra routes under `/_studio/` (e.g. the clock), answered only for loopback callers.
-   * Return undefined to fall through to a 404.
+   * Host header values accepted besides the loopback names with the bound port: `name` (the
+   * server's port is implied) or `name:port`, IPv6 addresses in brackets.
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Extra routes under `/_studio/` (e.g. the clock), answered only for loopback callers that
+   * send the server's admin token. Return undefined to fall through to a 404.
    */
   readonly adminRoute?: (request: RawWireRequest) => Promise<RawWireResponse | undefined>;
   /** Told about every KMS/CloudHSM exchange once answered, e.g. for `serve --log`. */
@@ -44,6 +55,8 @@ export interface RunningKmsHttpServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The secret `/_studio/` routes require as `Authorization: Bearer TOKEN`; new for each server. */
+  readonly adminToken: string;
   close(): Promise<void>;
 }
 
@@ -54,6 +67,11 @@ export async function startKmsHttpServer(
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const idleTimeout = options.idleTimeoutMs ?? 10_000;
+  /** Set once listening: the Host it accepts depends on the port the system picked. */
+  const started: { guard?: LocalServerGuard } = {};
+  /** Sockets with a request being answered: the idle timeout leaves them alone. */
+  const busy = new Set<unknown>();
   const server = createServer({
     requestTimeout,
     headersTimeout: Math.min(requestTimeout, 10_000),
@@ -63,8 +81,29 @@ export async function startKmsHttpServer(
     connectionsCheckingInterval: Math.min(1_000, requestTimeout),
   });
 
+  // Node's headersTimeout and requestTimeout only start with a request's first byte; a connection
+  // that never sends one would be held forever. The socket timeout closes it, and any connection
+  // silent that long between requests.
+  server.setTimeout(idleTimeout);
+  server.on('timeout', (socket: Socket) => {
+    if (!busy.has(socket)) socket.destroy();
+  });
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     res.on('error', () => undefined);
+    const socket = req.socket;
+    busy.add(socket);
+    res.on('close', () => busy.delete(socket));
+    const isAdmin = (req.url ?? '').startsWith('/_studio/');
+    // Refused before the body is read or the signature checked: no engine work for a page's request.
+    const guard = started.guard;
+    const refusal = guard
+      ? (guard.refuseRequest(req.headers) ?? (isAdmin ? guard.refuseAdminRequest(req.method ?? 'GET', req.headers) : undefined))
+      : { statusCode: 503, message: 'The server is starting.' };
+    if (refusal) {
+      send(res, isAdmin ? adminRefusal(refusal) : errorResponse(new KmsServiceError('AccessDeniedException', refusal.message, refusal.statusCode)), true);
+      return;
+    }
     readBody(req, maxBodyBytes).then(
       async (body) => {
         if (body === 'too-large') {
@@ -134,10 +173,13 @@ export async function startKmsHttpServer(
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const adminToken = newAdminToken();
+  started.guard = new LocalServerGuard(host, port, options.allowedHosts ?? [], adminToken);
   return {
     url: `http://${urlHost}:${port}`,
     host,
     port,
+    adminToken,
     close: () => closeServer(server),
   };
 }
@@ -174,6 +216,12 @@ function send(res: ServerResponse, response: RawWireResponse, closeAfter = false
   if (closeAfter) headers['connection'] = 'close';
   res.writeHead(response.statusCode, headers);
   res.end(response.body);
+}
+
+function adminRefusal(refusal: Refusal): RawWireResponse {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (refusal.statusCode === 401) headers['www-authenticate'] = 'Bearer';
+  return { statusCode: refusal.statusCode, headers, body: Buffer.from(JSON.stringify({ error: refusal.message }) + '\n', 'utf8') };
 }
 
 function normalizeIp(address: string | undefined): string | undefined {

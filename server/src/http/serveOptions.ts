@@ -5,6 +5,8 @@ import { parseClockAdvance } from '../core/engine/engineClock';
 export interface ServeOptions {
   readonly host: string;
   readonly port: number;
+  /** Host header values accepted besides the loopback names (`--allowed-host`, repeatable). */
+  readonly allowedHosts: readonly string[];
   readonly environmentFile?: string;
   /** Folder of the encrypted store; undefined with `--memory`. */
   readonly storeDir?: string;
@@ -26,7 +28,10 @@ or the AWS CLI can use it with an endpoint URL.
 
 Options:
   --port N              Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDRESS        Address to bind (default 127.0.0.1, loopback only)
+  --host ADDRESS        Address to bind (default 127.0.0.1, loopback only). Any other address
+                        needs an environment file whose access keys are not test/test
+  --allowed-host NAME   Accept requests addressed to NAME (or NAME:PORT) besides localhost,
+                        127.0.0.1 and [::1]; repeatable. Others are refused (DNS rebinding)
   --environment FILE    Environment file: accounts, principals with access keys, keys, grants
                         (default: account 111122223333, whose root user has credentials test/test)
   --store DIR           Folder of the encrypted, durable store (default ${DEFAULT_STORE_DIR})
@@ -39,12 +44,15 @@ Options:
 The root key encrypting the store comes from KMS_POLICY_ROOT_KEY (64 hex characters) or from
 a key file with owner-only permissions created beside the store.
 
-While serving, the engine clock can be moved forward from loopback:
-  curl -X POST http://127.0.0.1:${DEFAULT_PORT}/_studio/clock -d '{"advance":"30d"}'
-  curl http://127.0.0.1:${DEFAULT_PORT}/_studio/clock`;
+While serving, the engine clock can be moved forward from loopback with the admin token that
+serve prints when it starts (new each time; web pages cannot send it):
+  curl -X POST -H "Authorization: Bearer TOKEN" -H 'Content-Type: application/json' \\
+    http://127.0.0.1:${DEFAULT_PORT}/_studio/clock -d '{"advance":"30d"}'
+  curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:${DEFAULT_PORT}/_studio/clock`;
 
 export function parseServeArguments(args: readonly string[]): ServeOptions {
   let host = '127.0.0.1';
+  const allowedHosts: string[] = [];
   let port = DEFAULT_PORT;
   let environmentFile: string | undefined;
   let storeDir: string | undefined = DEFAULT_STORE_DIR;
@@ -73,6 +81,14 @@ export function parseServeArguments(args: readonly string[]): ServeOptions {
       case '--host':
         host = value();
         break;
+      case '--allowed-host': {
+        const text = value();
+        if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(text)) {
+          throw new Error(`--allowed-host takes a host name or address, optionally with :PORT (IPv6 in brackets), not '${text}'.`);
+        }
+        allowedHosts.push(text);
+        break;
+      }
       case '--environment':
         environmentFile = value();
         break;
@@ -104,7 +120,7 @@ export function parseServeArguments(args: readonly string[]): ServeOptions {
     }
   }
   if (memory && storeGiven) throw new Error('Give either --store DIR or --memory, not both.');
-  return { host, port, environmentFile, storeDir: memory ? undefined : storeDir, clock, maxBodyBytes, log, help };
+  return { host, port, allowedHosts, environmentFile, storeDir: memory ? undefined : storeDir, clock, maxBodyBytes, log, help };
 }
 
 function parseClockOption(text: string): ServeOptions['clock'] {

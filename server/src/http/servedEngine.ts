@@ -69,3 +69,17 @@ export function servedPrincipals(environment: Environment): ServedPrincipal[] {
     principal.accessKeys.slice(0, 1).map((key) => ({ arn: principal.arn, accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey })),
   );
 }
+
+/**
+ * Why this environment must not be served beyond this machine, or undefined when it may be: it
+ * must give access keys, and none may be the well-known test/test of the default environment
+ * (every emulator documents it, so it guards nothing on a network).
+ */
+export function networkExposureProblem(environment: Environment): string | undefined {
+  const keys = environment.principals.flatMap((principal) => principal.accessKeys);
+  if (keys.length === 0) return 'the environment gives no access keys';
+  const wellKnown = keys.filter((key) => key.secretAccessKey === 'test' || key.accessKeyId === 'test');
+  if (wellKnown.length) return `the environment accepts the well-known credentials ${wellKnown.map((key) => key.accessKeyId).join(', ')} (secret 'test')`;
+  return undefined;
+}
+

@@ -80,7 +80,7 @@ export class EngineBridge {
       accountId: engine.defaultAccountId,
       region: engine.defaultRegion,
       principals: servedPrincipals(environment),
-      ...(bridge.endpoint ? { endpoint: bridge.endpoint.url } : {}),
+      ...(bridge.endpoint ? { endpoint: bridge.endpoint.url, endpointAdminToken: bridge.endpoint.adminToken } : {}),
     };
   }
 

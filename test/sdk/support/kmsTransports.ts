@@ -12,7 +12,7 @@ import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
 import { defaultEnvironment } from '../../../server/src/core/environment/environmentModel';
 import { readEnvironmentFile } from '../../../server/src/http/servedEngine';
 import { InProcessRequestHandler } from './inProcessRequestHandler';
-import { startServe, type ServeProcess } from './serveProcess';
+import { adminFetch, startServe, type ServeProcess } from './serveProcess';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -60,7 +60,7 @@ export async function httpTransport(extraArgs: readonly string[] = ['--memory'])
     kms: (options = {}) => track(clients, new KMSClient(clientConfig(options, { endpoint: serve.url }))),
     hsm: (options = {}) => track(clients, new CloudHSMV2Client(clientConfig(options, { endpoint: serve.url }))),
     advanceClock: async (ms) => {
-      const response = await fetch(`${serve.url}/_studio/clock`, { method: 'POST', body: JSON.stringify({ advance: `${ms}ms` }) });
+      const response = await adminFetch(serve, '/_studio/clock', { advance: `${ms}ms` });
       if (!response.ok) throw new Error(`advancing the clock failed: ${await response.text()}`);
     },
     close: async () => {

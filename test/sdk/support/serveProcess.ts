@@ -9,6 +9,8 @@ export const CLI = join(REPO_ROOT, 'dist', 'cli', 'kms-policy.js');
 
 export interface ServeProcess {
   readonly url: string;
+  /** The admin token serve printed, for `/_studio/` routes. */
+  readonly adminToken: string;
   readonly child: ChildProcess;
   /** Everything printed so far on stdout and stderr. */
   output(): string;
@@ -50,6 +52,7 @@ export function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {},
         clearTimeout(timer);
         resolve({
           url: match[1]!,
+          adminToken: /Admin token[^:]*: (\S+)/.exec(output)?.[1] ?? '',
           child,
           output: () => output,
           exited,
@@ -87,5 +90,14 @@ export function runServeToExit(args: readonly string[], env: NodeJS.ProcessEnv =
       clearTimeout(timer);
       resolve({ code: signal ?? code ?? 1, output });
     });
+  });
+}
+
+/** Calls an admin route of a running serve as its user would: with the admin token and a JSON body. */
+export function adminFetch(serve: ServeProcess, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${serve.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${serve.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }

@@ -7,6 +7,7 @@ describe('parseServeArguments', () => {
     assert.deepEqual(parseServeArguments([]), {
       host: '127.0.0.1',
       port: DEFAULT_PORT,
+      allowedHosts: [],
       environmentFile: undefined,
       storeDir: DEFAULT_STORE_DIR,
       clock: undefined,
@@ -27,6 +28,7 @@ describe('parseServeArguments', () => {
     assert.deepEqual(parseServeArguments(['--clock', '2030-01-01T00:00:00Z']).clock, { to: '2030-01-01T00:00:00Z' });
     assert.equal(parseServeArguments(['--memory']).storeDir, undefined);
     assert.equal(parseServeArguments(['--log']).log, true);
+    assert.deepEqual(parseServeArguments(['--allowed-host', 'kms.test', '--allowed-host=[::1]:8080']).allowedHosts, ['kms.test', '[::1]:8080']);
   });
 
   it('names the option in every mistake', () => {
@@ -37,6 +39,7 @@ describe('parseServeArguments', () => {
     assert.throws(() => parseServeArguments(['--clock', 'tomorrow']), /--clock takes a duration/);
     assert.throws(() => parseServeArguments(['--clock', '+7 weeks']), /Cannot read "7 weeks" as a duration/);
     assert.throws(() => parseServeArguments(['--store', 'x', '--memory']), /either --store DIR or --memory/);
+    assert.throws(() => parseServeArguments(['--allowed-host', 'http://x/']), /--allowed-host takes a host name/);
     assert.throws(() => parseServeArguments(['--verbose']), /Unknown option '--verbose'/);
   });
 });

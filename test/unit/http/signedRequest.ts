@@ -16,6 +16,8 @@ export interface SignOptions {
   readonly sessionToken?: string;
   readonly contentType?: string;
   readonly path?: string;
+  /** The Host header (`name:port`) the request is addressed and signed to; default 127.0.0.1:4599. */
+  readonly host?: string;
   readonly query?: Record<string, string>;
   /** Headers sent but left out of the signature (lower case), as a careless or hostile client would. */
   readonly unsignedHeaders?: readonly string[];
@@ -48,12 +50,12 @@ export async function signedRequest(options: SignOptions = {}): Promise<RawWireR
   const request = {
     method: 'POST',
     protocol: 'http:',
-    hostname: '127.0.0.1',
-    port: 4599,
+    hostname: (options.host ?? '127.0.0.1:4599').replace(/:\d+$/, ''),
+    port: Number(/:(\d+)$/.exec(options.host ?? '127.0.0.1:4599')?.[1] ?? 80),
     path: options.path ?? '/',
     query: options.query,
     headers: {
-      host: '127.0.0.1:4599',
+      host: options.host ?? '127.0.0.1:4599',
       'content-type': options.contentType ?? 'application/x-amz-json-1.1',
       'x-amz-target': options.target ?? 'TrentService.ListKeys',
       'content-length': String(Buffer.byteLength(body)),
