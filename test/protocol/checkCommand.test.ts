@@ -46,6 +46,14 @@ describe('kms-policy check', () => {
     assert.equal(sarif.version, '2.1.0');
     const run0 = sarif.runs[0];
     assert.equal(run0.tool.driver.name, 'kms-policy');
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(run0.tool.driver.version, version);
+    assert.equal(spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' }).stdout, `${version}\n`);
+    for (const r of run0.tool.driver.rules as { id: string; shortDescription: { text: string }; helpUri: string }[]) {
+      assert.ok(r.shortDescription.text && /^https:\/\//.test(r.helpUri), r.id);
+    }
+    // Every code a result can carry has its rule, the scenario and environment ones too.
+    for (const code of ['SCENARIO_SCHEMA', 'ENVIRONMENT_INVALID', 'KMS_IDENTITY_ALLOW_INEFFECTIVE']) assert.ok(run0.tool.driver.rules.some((r: { id: string }) => r.id === code), code);
     const rule = run0.tool.driver.rules.find((r: { id: string }) => r.id === 'KMS_RESOURCE_NOT_STAR');
     assert.equal(rule.defaultConfiguration.level, 'error');
     assert.match(rule.helpUri, /^https:\/\/docs\.aws\.amazon\.com\//);

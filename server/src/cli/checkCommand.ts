@@ -2,6 +2,7 @@
 // Exit 1 when an error or warning is found, 0 otherwise, 2 for bad usage or unreadable files.
 import { createKeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
 import { checkFile, CheckInputError, type CheckedFile, loadCheckEnvironment, readPolicyFile, type CheckEnvironment, type LocatedFinding } from './checkFindings';
+import { CLI_VERSION } from './cliVersion';
 import { formatJson } from './checkJsonFormat';
 import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
@@ -105,7 +106,7 @@ export async function runCheckCommand(args: string[]): Promise<number> {
     options.format === 'json'
       ? formatJson(findings)
       : options.format === 'sarif'
-        ? formatSarif(findings, '0.1.0', process.cwd())
+        ? formatSarif(findings, CLI_VERSION, process.cwd())
         : formatText(findings, checked);
   process.stdout.write(output);
   if (unreadable) return 2;

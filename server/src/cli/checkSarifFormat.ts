@@ -2,6 +2,7 @@
 // (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
 import { relative, isAbsolute } from 'node:path';
 import { ALL_RULES } from '../core/analysis/allRules';
+import { DEFINITION_FILE_RULES } from '../core/analysis/definitionFileFindings';
 import { ENVIRONMENT_RULES } from '../core/analysis/environment/environmentRules';
 import type { Severity } from '../core/analysis/analysisTypes';
 import type { LocatedFinding } from './checkFindings';
@@ -14,7 +15,7 @@ function artifactUri(file: string, cwd: string): string {
 }
 
 export function formatSarif(findings: readonly LocatedFinding[], version: string, cwd: string): string {
-  const rules = [...ALL_RULES, ...ENVIRONMENT_RULES];
+  const rules = [...ALL_RULES, ...ENVIRONMENT_RULES, ...DEFINITION_FILE_RULES];
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -25,6 +26,7 @@ export function formatSarif(findings: readonly LocatedFinding[], version: string
           driver: {
             name: 'kms-policy',
             informationUri: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
+            version,
             semanticVersion: version,
             rules: rules.map((r) => ({
               id: r.code,

@@ -1,5 +1,6 @@
 // The `kms-policy` command line: check, simulate, serve. Each command lives in its own file.
 import { runCheckCommand } from './checkCommand';
+import { CLI_VERSION } from './cliVersion';
 import { runServeCommand } from './serveCommand';
 import { runSimulateCommand } from './simulateCommand';
 
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return 0;
     case '--version':
-      process.stdout.write('0.1.0\n');
+      process.stdout.write(`${CLI_VERSION}\n`);
       return 0;
     default:
       process.stderr.write(`${command ? `Unknown command '${command}'.` : 'No command given.'}\n\n${USAGE}\n`);
