@@ -140,3 +140,18 @@ describe('defensive parsing', () => {
     assert.equal(simulateAccess(scenario({ keyPolicy })).decision, 'Allow');
   });
 });
+
+describe('the one wildcard matcher', () => {
+  it('policy text never becomes a backtracking RegExp: a pattern of many `*` against a long value answers', { timeout: 10_000 }, () => {
+    const pattern = `${'a*'.repeat(40)}b`;
+    assert.equal(actionMatches(pattern, 'a'.repeat(5000)), false);
+    assert.equal(arnMatches(`arn:aws:iam::111122223333:role/${'x*'.repeat(40)}y`, `arn:aws:iam::111122223333:role/${'x'.repeat(5000)}`), false);
+  });
+  it('`?` is one character (even outside the BMP), `${*}` and `${?}` are literal, and case counts where IAM says it does', () => {
+    assert.equal(arnMatches('arn:aws:iam::111122223333:user/?', 'arn:aws:iam::111122223333:user/\u{1F511}'), true);
+    assert.equal(arnMatches('arn:aws:iam::111122223333:user/\uE000', 'arn:aws:iam::111122223333:user/*'), true);
+    assert.equal(arnMatches('arn:aws:iam::111122223333:user/\uE000', 'arn:aws:iam::111122223333:user/alice'), false);
+    assert.equal(actionMatches('KMS:decrypt', 'kms:Decrypt'), true);
+    assert.equal(arnMatches('arn:aws:iam::111122223333:user/Alice', 'arn:aws:iam::111122223333:user/alice'), false);
+  });
+});

@@ -1,30 +1,8 @@
 // Wildcard matching for actions, resources and String/ArnLike conditions: `*` matches any run
-// of characters and `?` exactly one. Compiled patterns are cached, because the engine asks the
-// same questions of the same policies on every request. U+E000 and U+E001 stand for a
-// literal `*` and `?` (from the policy variables `${*}` and `${?}`).
-
-const MAX_CACHE = 4096;
-const sensitiveCache = new Map<string, RegExp>();
-const insensitiveCache = new Map<string, RegExp>();
-
-function compile(pattern: string, ignoreCase: boolean): RegExp {
-  const cache = ignoreCase ? insensitiveCache : sensitiveCache;
-  let regex = cache.get(pattern);
-  if (!regex) {
-    let source = '^';
-    for (const ch of pattern) {
-      if (ch === '*') source += '.*';
-      else if (ch === '?') source += '.';
-      else if (ch === '\uE000') source += '\\*';
-      else if (ch === '\uE001') source += '\\?';
-      else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
-    }
-    regex = new RegExp(source + '$', ignoreCase ? 'is' : 's');
-    if (cache.size >= MAX_CACHE) cache.clear();
-    cache.set(pattern, regex);
-  }
-  return regex;
-}
+// of characters and `?` exactly one, by the catalog's linear-time matcher (never a RegExp built
+// from policy text). U+E000 and U+E001 stand for a literal `*` and `?` (from the policy
+// variables `${*}` and `${?}`).
+import { wildcardMatches } from '../catalog/wildcardMatch';
 
 /** True when `value` matches `pattern` with `*` and `?` wildcards. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
@@ -32,7 +10,7 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('\uE000') < 0 && pattern.indexOf('\uE001') < 0) {
     return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   }
-  return compile(pattern, ignoreCase).test(value);
+  return wildcardMatches(pattern, value, ignoreCase);
 }
 
 /**
