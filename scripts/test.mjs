@@ -5,6 +5,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSupportedNode } from './nodeVersion.mjs';
+
+// First: an older Node re-runs this under .tools/'s Node 24 or stops here, before any work.
+ensureSupportedNode(fileURLToPath(import.meta.url), 'test');
 
 const NODE_TIERS = ['unit', 'protocol', 'sdk'];
 const HOST_TIERS = { integration: 'test/integration/runIntegration.ts', e2e: 'test/e2e/runE2e.ts' };
