@@ -73,6 +73,21 @@ export interface EngineInfoResult {
   readonly endpointAdminToken?: string;
 }
 
+/**
+ * Client -> server, after the embedded engine denied a Decrypt (or ReEncrypt): which key the
+ * ciphertext names, so *Why?* can simulate the denied request. AWS's message does not say.
+ */
+export const CiphertextKeyRequest = { method: 'kmsPolicyStudio/ciphertextKey' } as const;
+export interface CiphertextKeyParams {
+  readonly ciphertextBase64: string;
+  /** The Region the call went to (replicas of a multi-Region key share its id). */
+  readonly region: string;
+}
+export interface CiphertextKeyResult {
+  /** Undefined when the ciphertext is not one the embedded engine made. */
+  readonly keyArn?: string;
+}
+
 /** Client -> server: evaluate a scenario (the format of `kms-policy simulate`). */
 export const SimulateRequest = { method: 'kmsPolicyStudio/simulate' } as const;
 export interface SimulateParams {

@@ -12,10 +12,12 @@ import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient, ListKeysCo
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   AdvanceEngineClockRequest,
+  CiphertextKeyRequest,
   EngineChangedNotification,
   EngineInfoRequest,
   KmsWireRequest,
   type AdvanceEngineClockResult,
+  type CiphertextKeyResult,
   type EngineInfoResult,
   type ServerInitializationOptions,
   type WireRequest,
@@ -111,6 +113,17 @@ describe('the editor bridge to the embedded engine (language server over stdio)'
     const deadline = Date.now() + 3000;
     while (client.changes === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.ok(client.changes > before, 'engineChanged was sent');
+  });
+
+  it('names the key of a ciphertext, so Why? can explain a denied Decrypt whose message names no key', async () => {
+    const kms = bridgeKms(client);
+    const key = await kms.send(new CreateKeyCommand({ Description: 'why decrypt' }));
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyMetadata!.KeyId, Plaintext: te.encode('secret') }));
+    const ciphertextBase64 = Buffer.from(enc.CiphertextBlob!).toString('base64');
+    const answer = (await client.connection.sendRequest(CiphertextKeyRequest.method, { ciphertextBase64, region: 'us-east-1' })) as CiphertextKeyResult;
+    assert.equal(answer.keyArn, key.KeyMetadata!.Arn);
+    const foreign = (await client.connection.sendRequest(CiphertextKeyRequest.method, { ciphertextBase64: Buffer.from('not ours').toString('base64'), region: 'us-east-1' })) as CiphertextKeyResult;
+    assert.equal(foreign.keyArn, undefined);
   });
 
   it('serves the same engine on its loopback endpoint', async () => {

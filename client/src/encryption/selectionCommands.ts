@@ -149,6 +149,7 @@ export function decryptSelectionCommand(docs: SimulationDocuments) {
                 action: 'kms:Decrypt',
                 resource: keyId,
                 encryptionContext: { ...context },
+                ...(keyId ? {} : { ciphertextBase64: texts[i]!.trim() }),
               });
             }
             return false;

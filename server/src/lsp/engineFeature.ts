@@ -15,11 +15,14 @@ import { handleWireRequest } from '../http/wireRequestHandler';
 import { EngineStoreLockedError } from '../node/fileEngineStore';
 import {
   AdvanceEngineClockRequest,
+  CiphertextKeyRequest,
   EngineChangedNotification,
   EngineInfoRequest,
   KmsWireRequest,
   type AdvanceEngineClockParams,
   type AdvanceEngineClockResult,
+  type CiphertextKeyParams,
+  type CiphertextKeyResult,
   type EngineInfoResult,
   type KmsWireRequestParams,
   type KmsWireRequestResult,
@@ -40,6 +43,7 @@ export function registerEngineFeature(ctx: ServerContext): Partial<ServerCapabil
   ctx.connection.onRequest(KmsWireRequest.method, (params: KmsWireRequestParams) => bridge.kmsRequest(params));
   ctx.connection.onRequest(EngineInfoRequest.method, () => bridge.info());
   ctx.connection.onRequest(AdvanceEngineClockRequest.method, (params: AdvanceEngineClockParams) => bridge.advanceClock(params));
+  ctx.connection.onRequest(CiphertextKeyRequest.method, (params: CiphertextKeyParams) => bridge.ciphertextKey(params));
   // Open the engine as soon as the client is ready, so the first request does not wait for it.
   ctx.connection.onInitialized(() => void bridge.running().catch(() => undefined));
   ctx.connection.onShutdown(() => bridge.close());
@@ -82,6 +86,15 @@ export class EngineBridge {
       principals: servedPrincipals(environment),
       ...(bridge.endpoint ? { endpoint: bridge.endpoint.url, endpointAdminToken: bridge.endpoint.adminToken } : {}),
     };
+  }
+
+  async ciphertextKey(params: CiphertextKeyParams): Promise<CiphertextKeyResult> {
+    const { engine } = (await this.runningOrResponseError()).served;
+    if (typeof params?.ciphertextBase64 !== 'string' || typeof params.region !== 'string') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'ciphertextBase64 and region: must be strings');
+    }
+    const keyArn = engine.keyArnOfCiphertext?.(Buffer.from(params.ciphertextBase64, 'base64'), params.region);
+    return keyArn ? { keyArn } : {};
   }
 
   async advanceClock(params: AdvanceEngineClockParams): Promise<AdvanceEngineClockResult> {

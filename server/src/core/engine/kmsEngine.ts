@@ -38,6 +38,7 @@ import { OperationInput } from './operationInput';
 import type { EngineServices, EngineSettings, OperationContext, OperationTable } from './operationContext';
 import { applyDueEvents, nextEventTime, nextEventTimeOf } from './scheduledEvents';
 import { TrackedState } from './stateTracking';
+import { ciphertextKeyId } from './ciphertextLookup';
 
 const KMS_OPERATIONS: OperationTable = {
   ...keyLifecycleOperations,
@@ -112,6 +113,14 @@ export class KmsEngine implements KmsEngineService {
 
   findAccessKey(accessKeyId: string): AccessKeyRecord | undefined {
     return this.accessKeys.get(accessKeyId);
+  }
+
+  keyArnOfCiphertext(ciphertext: Uint8Array, region: string): string | undefined {
+    const keyId = ciphertextKeyId(Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength));
+    if (!keyId) return undefined;
+    // Replicas of a multi-Region key share its id: prefer the one in the Region asked about.
+    const keys = Object.values(this.state.keys).filter((k) => k.keyId === keyId);
+    return (keys.find((k) => k.region === region) ?? keys[0])?.arn;
   }
 
   scenarioFor(request: EngineScenarioRequest): AccessScenario | undefined {

@@ -74,6 +74,11 @@ export interface KmsEngineService extends KmsOperationHandler, CloudHsmOperation
    * does not resolve.
    */
   scenarioFor?(request: EngineScenarioRequest): AccessScenario | undefined;
+  /**
+   * The ARN of the key an engine ciphertext names (AWS's AccessDenied for Decrypt does not say),
+   * so a denied Decrypt can be explained; undefined when the blob is not the engine's.
+   */
+  keyArnOfCiphertext?(ciphertext: Uint8Array, region: string): string | undefined;
   /** Flushes and releases the store. */
   close(): Promise<void>;
 }
