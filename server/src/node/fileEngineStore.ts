@@ -9,7 +9,8 @@
 // Durability: a record is appended at the end of the last good one and fdatasynced before the
 // write is acknowledged; a kill during an append leaves a torn last frame (short, or failing its
 // checksum), which the next open cuts off: it was never acknowledged. A good frame after a bad
-// one is corruption, never a torn write, and is refused. Compaction writes the new snapshot to a
+// one is corruption, never a torn write, and is refused; so is a bad last frame that the
+// generation file counts as acknowledged. Compaction writes the new snapshot to a
 // temporary file that is fsynced, renamed over the state file, and then the directory is
 // fsynced, so the state file is always either the old or the new one. A failed append is cut
 // off again, so nothing of it remains.
@@ -134,14 +135,37 @@ function frameHeader(parts: readonly Uint8Array[]): Buffer {
   return header;
 }
 
-/** A whole, intact frame at `offset`: its record and where the next frame starts. */
-function frameAt(file: Buffer, offset: number): { record: Buffer; end: number } | undefined {
+/**
+ * A whole, intact frame at `offset`: its record and where the next frame starts. The snapshot
+ * (the first frame) is only ever written whole, by rename: its checksum is left to the
+ * engine's authentication tag, which a damaged byte fails as surely, instead of being computed
+ * over tens of megabytes on every open.
+ */
+function frameAt(file: Buffer, offset: number, checksum = true): { record: Buffer; end: number } | undefined {
   if (offset + FRAME_BYTES > file.length) return undefined;
   const length = file.readUInt32LE(offset);
   const end = offset + FRAME_BYTES + length;
   if (length < MIN_RECORD_BYTES || end > file.length) return undefined;
   const record = file.subarray(offset + FRAME_BYTES, end);
-  return crc32(record) === file.readUInt32LE(offset + 4) ? { record, end } : undefined;
+  return !checksum || crc32(record) === file.readUInt32LE(offset + 4) ? { record, end } : undefined;
+}
+
+/** The whole file in as few reads as the kernel allows (readFile goes 512 KB at a time). */
+async function readWhole(path: string): Promise<Buffer> {
+  const file = await fs.open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await file.read(bytes, filled, size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return bytes.subarray(0, filled);
+  } finally {
+    await file.close();
+  }
 }
 
 interface Position {
@@ -222,7 +246,7 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
       const recorded = await readRecordedPosition();
       let file: Buffer;
       try {
-        file = await fs.readFile(snapshotPath);
+        file = await readWhole(snapshotPath);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         refuseOlder({ generation: 0, frames: 0 }, recorded);
@@ -243,7 +267,7 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
       }
       const records: Buffer[] = [];
       let offset = HEADER_BYTES;
-      for (let frame = frameAt(file, offset); frame; frame = frameAt(file, offset)) {
+      for (let frame = frameAt(file, offset, false); frame; frame = frameAt(file, offset)) {
         records.push(frame.record);
         offset = frame.end;
       }
@@ -258,6 +282,10 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
         }
       }
       position = { generation: file.readUInt32LE(12), frames: records.length };
+      if (offset < file.length && recorded && olderThan(position, recorded)) {
+        // The bad frame is one whose write was acknowledged: damage, not a torn write.
+        throw new EngineStoreError(`The engine store ${snapshotPath} is corrupt: record ${records.length + 1} was acknowledged but fails its checksum; it was left untouched.`);
+      }
       refuseOlder(position, recorded);
       if (offset < file.length) {
         // Cut off the torn frame of a write that was never acknowledged.

@@ -10,7 +10,8 @@
 //
 // Snapshot plaintext: JSON lines, `{"formatVersion":1}` first, then one
 // `[collection, name, value]` line per entry (no single string holds the whole state, whatever
-// its size). Changes plaintext: one JSON array of `[collection, name, value | null]` (null:
+// its size); a key's line names its policy by number, `[..., value, n]`, after a
+// `["policy", "", text]` line gave the text once. Changes plaintext: one JSON array of `[collection, name, value | null]` (null:
 // removed). The collection `seededKeys` has one entry named "".
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { freshRandomBytes } from './randomSource';
@@ -26,6 +27,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Lines are handed to the cipher in pieces of about this size. */
 const CHUNK_CHARS = 1 << 16;
+/** A snapshot is decrypted in pieces of this size. */
+const DECRYPT_CHUNK = 1 << 18;
 
 export const ENTRY_COLLECTIONS = ['keys', 'aliases', 'clusters', 'customKeyStores'] as const;
 export type EntryCollection = (typeof ENTRY_COLLECTIONS)[number] | 'seededKeys';
@@ -71,7 +74,21 @@ function sealParts(kind: number, sequence: number, rootKey: Uint8Array, plaintex
 export function sealSnapshot(state: EngineState, sequence: number, rootKey: Uint8Array): Uint8Array[] {
   return sealParts(SNAPSHOT, sequence, rootKey, (write) => {
     write(`{"formatVersion":${state.formatVersion}}\n`);
+    // Most keys of an account carry the same (default) key policy: each text is written once,
+    // as a `["policy", "", text]` line, and keys after it name it by its number.
+    const policies = new Map<string, number>();
+    for (const name in state.keys) {
+      const key = state.keys[name]!;
+      let policy = policies.get(key.policy);
+      if (policy === undefined) {
+        policy = policies.size;
+        policies.set(key.policy, policy);
+        write(`${JSON.stringify(['policy', '', key.policy])}\n`);
+      }
+      write(`${JSON.stringify(['keys', name, { ...key, policy: undefined }, policy])}\n`);
+    }
     for (const collection of ENTRY_COLLECTIONS) {
+      if (collection === 'keys') continue;
       const map = state[collection] as Record<string, unknown>;
       for (const name in map) write(`${JSON.stringify([collection, name, map[name]])}\n`);
     }
@@ -99,22 +116,78 @@ export function entryCount(state: EngineState): number {
   return count;
 }
 
-function open(record: Uint8Array, rootKey: Uint8Array, where: string): { kind: number; sequence: number; plaintext: Buffer } {
+function recordParts(record: Uint8Array, where: string): { kind: number; sequence: number; iv: Buffer; tag: Buffer; body: Buffer } {
   const bytes = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
   if (bytes.length < PREFIX + IV_BYTES + TAG_BYTES || (bytes[0] !== SNAPSHOT && bytes[0] !== CHANGES)) {
     throw new EngineStoreError(`${where} holds a record of an unknown kind: it is corrupt; it was left untouched.`);
   }
-  const kind = bytes[0]!;
-  const sequence = Number(bytes.readBigUInt64BE(1));
+  return {
+    kind: bytes[0]!,
+    sequence: Number(bytes.readBigUInt64BE(1)),
+    iv: bytes.subarray(PREFIX, PREFIX + IV_BYTES),
+    tag: bytes.subarray(PREFIX + IV_BYTES, PREFIX + IV_BYTES + TAG_BYTES),
+    body: bytes.subarray(PREFIX + IV_BYTES + TAG_BYTES),
+  };
+}
+
+function undecryptable(where: string): EngineStoreError {
+  return new EngineStoreError(`${where} cannot be decrypted: it is corrupt or was encrypted under a different root key; it was left untouched.`);
+}
+
+/**
+ * Decrypts a record piece by piece, handing each whole line to `line` as it comes: a large
+ * snapshot never exists as one plaintext buffer or string. Nothing read is trusted until the
+ * tag checks at the end, and the caller discards what it built if it throws.
+ */
+function decryptLines(record: ReturnType<typeof recordParts>, rootKey: Uint8Array, where: string, line: (text: string) => void): void {
+  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(rootKey), record.iv);
+  decipher.setAAD(aad(record.kind, record.sequence));
+  decipher.setAuthTag(record.tag);
+  let carry: Buffer | undefined;
+  // The first line that fails; decryption goes on to check the tag, which decides the message.
+  let failure: unknown;
+  const give = (text: string): void => {
+    if (failure !== undefined) return;
+    try {
+      line(text);
+    } catch (error) {
+      failure = error;
+    }
+  };
+  const take = (plain: Buffer): void => {
+    let start = 0;
+    for (let end = plain.indexOf(0x0a); end !== -1; end = plain.indexOf(0x0a, start)) {
+      if (carry) {
+        give(Buffer.concat([carry, plain.subarray(0, end)]).toString('utf8'));
+        carry = undefined;
+      } else {
+        give(plain.toString('utf8', start, end));
+      }
+      start = end + 1;
+    }
+    if (start < plain.length) carry = carry ? Buffer.concat([carry, plain.subarray(start)]) : Buffer.from(plain.subarray(start));
+  };
   try {
-    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(rootKey), bytes.subarray(PREFIX, PREFIX + IV_BYTES));
-    decipher.setAAD(aad(kind, sequence));
-    decipher.setAuthTag(bytes.subarray(PREFIX + IV_BYTES, PREFIX + IV_BYTES + TAG_BYTES));
-    const plaintext = decipher.update(bytes.subarray(PREFIX + IV_BYTES + TAG_BYTES));
-    decipher.final();
-    return { kind, sequence, plaintext };
+    for (let offset = 0; offset < record.body.length; offset += DECRYPT_CHUNK) take(decipher.update(record.body.subarray(offset, offset + DECRYPT_CHUNK)));
+    take(decipher.final());
   } catch {
-    throw new EngineStoreError(`${where} cannot be decrypted: it is corrupt or was encrypted under a different root key; it was left untouched.`);
+    throw undecryptable(where);
+  }
+  if (carry) give(carry.toString('utf8'));
+  if (failure instanceof EngineStoreError) throw failure;
+  if (failure !== undefined) throw new EngineStoreError(`${where} decrypted but does not hold valid engine state; it was left untouched.`);
+}
+
+function decryptWhole(record: ReturnType<typeof recordParts>, rootKey: Uint8Array, where: string): Buffer {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(rootKey), record.iv);
+    decipher.setAAD(aad(record.kind, record.sequence));
+    decipher.setAuthTag(record.tag);
+    const plaintext = decipher.update(record.body);
+    decipher.final();
+    return plaintext;
+  } catch {
+    throw undecryptable(where);
   }
 }
 
@@ -124,10 +197,24 @@ function apply(state: EngineState, collection: unknown, name: unknown, value: un
     state.seededKeys = value as string[];
     return;
   }
-  if (typeof name !== 'string' || !(ENTRY_COLLECTIONS as readonly unknown[]).includes(collection)) {
-    throw new EngineStoreError(`${where} decrypted but holds an entry of an unknown kind; it was left untouched.`);
+  let map: Record<string, unknown>;
+  switch (collection) {
+    case 'keys':
+      map = state.keys;
+      break;
+    case 'aliases':
+      map = state.aliases;
+      break;
+    case 'clusters':
+      map = state.clusters;
+      break;
+    case 'customKeyStores':
+      map = state.customKeyStores;
+      break;
+    default:
+      throw new EngineStoreError(`${where} decrypted but holds an entry of an unknown kind; it was left untouched.`);
   }
-  const map = state[collection as (typeof ENTRY_COLLECTIONS)[number]] as Record<string, unknown>;
+  if (typeof name !== 'string') throw new EngineStoreError(`${where} decrypted but holds an entry of an unknown kind; it was left untouched.`);
   if (value === null) delete map[name];
   else map[name] = value;
 }
@@ -148,34 +235,40 @@ export interface OpenedStore {
 export function openRecords(records: readonly Uint8Array[], rootKey: Uint8Array, where: string, legacy = false): OpenedStore {
   if (!records.length) return { state: emptyEngineState(), sequence: 0, snapshotBytes: 0, journalBytes: 0 };
   if (legacy) return { state: decryptSnapshot(records[0]!, rootKey, where), sequence: 0, snapshotBytes: records[0]!.length, journalBytes: Infinity };
-  const first = open(records[0]!, rootKey, where);
+  const first = recordParts(records[0]!, where);
   if (first.kind !== SNAPSHOT) throw new EngineStoreError(`${where} does not begin with a snapshot: it is corrupt; it was left untouched.`);
   const state = emptyEngineState();
-  const text = first.plaintext;
-  let start = text.indexOf(0x0a) + 1;
-  try {
-    const header = JSON.parse(text.toString('utf8', 0, start)) as { formatVersion?: unknown };
-    if (header.formatVersion !== 1) throw new EngineStoreError(`${where} holds engine state of an unknown version; it was left untouched.`);
-    while (start < text.length) {
-      const end = text.indexOf(0x0a, start);
-      const [collection, name, value] = JSON.parse(text.toString('utf8', start, end)) as unknown[];
-      apply(state, collection, name, value, where);
-      start = end + 1;
+  const policies: string[] = [];
+  let header = true;
+  decryptLines(first, rootKey, where, (text) => {
+    if (header) {
+      header = false;
+      const { formatVersion } = JSON.parse(text) as { formatVersion?: unknown };
+      if (formatVersion !== 1) throw new EngineStoreError(`${where} holds engine state of an unknown version; it was left untouched.`);
+      return;
     }
-  } catch (error) {
-    if (error instanceof EngineStoreError) throw error;
-    throw new EngineStoreError(`${where} decrypted but does not hold valid engine state; it was left untouched.`);
-  }
+    const [collection, name, value, policy] = JSON.parse(text) as unknown[];
+    if (collection === 'policy') {
+      policies.push(value as string);
+      return;
+    }
+    if (typeof policy === 'number') {
+      if (policies[policy] === undefined) throw new EngineStoreError(`${where} decrypted but names a key policy it does not hold; it was left untouched.`);
+      (value as { policy: string }).policy = policies[policy];
+    }
+    apply(state, collection, name, value, where);
+  });
   let sequence = first.sequence;
   let journalBytes = 0;
   for (let i = 1; i < records.length; i++) {
-    const record = open(records[i]!, rootKey, where);
+    const record = recordParts(records[i]!, where);
     if (record.kind !== CHANGES || record.sequence !== sequence + 1) {
       throw new EngineStoreError(`${where} has a record out of order (expected write ${sequence + 1}, found ${record.sequence}): it is corrupt; it was left untouched.`);
     }
+    const plaintext = decryptWhole(record, rootKey, where);
     let changes: unknown;
     try {
-      changes = JSON.parse(record.plaintext.toString('utf8'));
+      changes = JSON.parse(plaintext.toString('utf8'));
     } catch {
       throw new EngineStoreError(`${where} decrypted but holds a malformed record; it was left untouched.`);
     }

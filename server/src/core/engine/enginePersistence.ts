@@ -24,6 +24,8 @@ const COMPACT_RATIO = 2;
 const COMPACT_MIN_BYTES = 4 << 20;
 /** A write that reached more than this share of all entries is written as a snapshot. */
 const SNAPSHOT_SHARE = 0.25;
+/** ...when it reached more than this many entries (a small store just appends). */
+const SNAPSHOT_MIN_ENTRIES = 64;
 
 interface Waiter {
   readonly promise: Promise<void>;
@@ -205,7 +207,9 @@ export class EnginePersistence {
   /** Serializes now: every change made to these entries before this point is in this write. */
   private async write(backend: EngineStoreBackend, entries: Set<string> | undefined): Promise<void> {
     const position = this.position;
-    if (!entries || position.needsSnapshot || entries.size > SNAPSHOT_SHARE * entryCount(this.state)) {
+    // Counting the entries costs a walk over them: only worth it when this write is large.
+    const large = entries !== undefined && entries.size > SNAPSHOT_MIN_ENTRIES && entries.size > SNAPSHOT_SHARE * entryCount(this.state);
+    if (!entries || position.needsSnapshot || large) {
       const parts = sealSnapshot(this.state, position.sequence + 1, this.rootKey);
       await backend.replace(parts);
       position.snapshotBytes = parts.reduce((total, part) => total + part.length, 0);

@@ -9,28 +9,27 @@ import { settleClusters } from './clusterLifecycle';
 
 const DAY_MS = 86_400_000;
 
-function earliest(times: Iterable<number | undefined>): number {
-  let next = Infinity;
-  for (const t of times) if (t !== undefined && t < next) next = t;
+/** The earliest event of one key (Infinity when none); a plain loop, as it runs over every key. */
+function keyEventTime(key: KeyRecord): number {
+  let next = key.transientUntil ?? Infinity;
+  if (key.state === 'PendingDeletion' && key.deletionDate !== undefined && key.deletionDate < next) next = key.deletionDate;
+  // A disabled key does not rotate; EnableKey reschedules, and an overdue rotation happens then.
+  const rotation = key.rotation;
+  if (rotation.enabled && key.state === 'Enabled' && rotation.nextRotationAt !== undefined && rotation.nextRotationAt < next) next = rotation.nextRotationAt;
+  for (const material of key.materials) if (material.secret && material.validTo !== undefined && material.validTo < next) next = material.validTo;
   return next;
 }
 
-function* keyEventTimes(key: KeyRecord): Generator<number | undefined> {
-  yield key.transientUntil;
-  if (key.state === 'PendingDeletion') yield key.deletionDate;
-  // A disabled key does not rotate; EnableKey reschedules, and an overdue rotation happens then.
-  if (key.rotation.enabled && key.state === 'Enabled') yield key.rotation.nextRotationAt;
-  for (const material of key.materials) if (material.secret && material.validTo !== undefined) yield material.validTo;
-}
-
 function clusterEventTime(cluster: ClusterRecord): number {
-  return Math.min(cluster.transientUntil ?? Infinity, earliest(cluster.hsms.map((hsm) => hsm.transientUntil)));
+  let next = cluster.transientUntil ?? Infinity;
+  for (const hsm of cluster.hsms) if (hsm.transientUntil !== undefined && hsm.transientUntil < next) next = hsm.transientUntil;
+  return next;
 }
 
 /** The earliest time anything becomes due (Infinity when nothing is scheduled). */
 export function nextEventTime(state: EngineState): number {
   let next = Infinity;
-  for (const key of Object.values(state.keys)) next = Math.min(next, earliest(keyEventTimes(key)));
+  for (const name in state.keys) next = Math.min(next, keyEventTime(state.keys[name]!));
   for (const store of Object.values(state.customKeyStores)) next = Math.min(next, store.transientUntil ?? Infinity);
   for (const cluster of Object.values(state.clusters)) next = Math.min(next, clusterEventTime(cluster));
   return next;
@@ -48,7 +47,7 @@ export function nextEventTimeOf(state: EngineState, entries: Iterable<string>): 
     const name = id.slice(split + 1);
     if (collection === 'keys') {
       const key = state.keys[name];
-      if (key) next = Math.min(next, earliest(keyEventTimes(key)));
+      if (key) next = Math.min(next, keyEventTime(key));
     } else if (collection === 'customKeyStores') {
       next = Math.min(next, state.customKeyStores[name]?.transientUntil ?? Infinity);
     } else if (collection === 'clusters') {
