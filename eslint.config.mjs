@@ -32,8 +32,8 @@ export default tseslint.config(
   layer(['server/src/protocol.ts'], [NO_VSCODE, { group: ['./lsp/**', './http/**', './cli/**', './node/**'], message: 'protocol.ts is shared by client and server: core types only.' }]),
   layer(['client/src/**/*.ts'], [
     {
-      regex: 'server/src/(?!protocol$|core/advisor/|core/arn/|core/catalog/)',
-      message: 'The client imports only protocol.ts, the pure advisor, the ARN module and the KMS catalog from the server.',
+      regex: 'server/src/(?!protocol$|core/advisor/|core/arn/|core/catalog/|core/markdown/)',
+      message: 'The client imports only protocol.ts, the pure advisor, the ARN module, the KMS catalog and the markdown escaping from the server.',
     },
   ]),
 );

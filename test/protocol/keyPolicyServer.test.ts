@@ -91,7 +91,7 @@ describe('key-policy language server (pull diagnostics)', () => {
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///ws/hover-key-policy.json' }, position })) as { contents: { kind: string; value: string } };
     assert.deepEqual(hover.contents, {
       kind: 'markdown',
-      value: '**arn:aws:iam::111122223333:root**: the AWS account 111122223333\n\nDelegates to IAM policies of this account; grants no one directly. A user or role of 111122223333 gets this access only when its IAM policies allow it too.',
+      value: '**arn\\:aws\\:iam\\:\\:111122223333\\:root**: the AWS account 111122223333\n\nDelegates to IAM policies of this account; grants no one directly. A user or role of 111122223333 gets this access only when its IAM policies allow it too.',
     });
   });
 

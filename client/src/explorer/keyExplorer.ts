@@ -2,6 +2,7 @@
 // primary and replicas; custom key stores with their clusters. getChildren never opens a dialog:
 // a failed call becomes an error node, and its AWS message is shown once per refresh.
 import * as vscode from 'vscode';
+import { escapeMarkdown, markdownCode } from '../../../server/src/core/markdown/markdownText';
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import {
   DescribeCustomKeyStoresCommand,
@@ -236,8 +237,9 @@ function keyTooltip(key: ListedKey): vscode.MarkdownString {
     ['Signing algorithms', m.SigningAlgorithms?.join(', ')],
     ['Custom key store', m.CustomKeyStoreId],
   ];
-  const md = new vscode.MarkdownString(`**${key.aliases[0] ?? m.KeyId}**\n\n| | |\n|---|---|\n`);
-  for (const [name, value] of rows) if (value !== undefined && value !== null && value !== '') md.appendMarkdown(`| ${name} | \`${String(value)}\` |\n`);
+  // Descriptions and aliases come from whoever created the key: shown as text, never as markdown.
+  const md = new vscode.MarkdownString(`**${escapeMarkdown(key.aliases[0] ?? m.KeyId ?? '')}**\n\n| | |\n|---|---|\n`);
+  for (const [name, value] of rows) if (value !== undefined && value !== null && value !== '') md.appendMarkdown(`| ${name} | ${markdownCode(String(value), { inTable: true })} |\n`);
   return md;
 }
 

@@ -1,6 +1,7 @@
 // One TreeItem class per kind of node in the key explorer. Each carries a contextValue that the
 // manifest's menus match on (e.g. `key.Enabled.symmetric.single.aws`), and its parent for reveal.
 import * as vscode from 'vscode';
+import { escapeMarkdown, markdownCode } from '../../../server/src/core/markdown/markdownText';
 import type { AliasListEntry, CustomKeyStoresListEntry, GrantListEntry } from '@aws-sdk/client-kms';
 import type { KmsBackend } from '../kms/kmsBackend';
 import { keyLabel, type ListedKey } from '../kms/keyListing';
@@ -131,9 +132,10 @@ export class GrantNode extends vscode.TreeItem {
     this.description = (grant.Operations ?? []).join(', ');
     this.contextValue = 'grant';
     this.iconPath = new vscode.ThemeIcon('person-add');
-    const constraints = grant.Constraints ? `\n\nConstraints: \`${JSON.stringify(grant.Constraints)}\`` : '';
+    // Principals and encryption-context values come from whoever created the grant: code spans, never markdown.
+    const constraints = grant.Constraints ? `\n\nConstraints: ${markdownCode(JSON.stringify(grant.Constraints))}` : '';
     this.tooltip = new vscode.MarkdownString(
-      `**Grant** \`${grant.GrantId}\`\n\nGrantee: \`${grant.GranteePrincipal}\`\n\nRetiring: \`${grant.RetiringPrincipal ?? '—'}\`\n\nOperations: ${(grant.Operations ?? []).join(', ')}${constraints}`,
+      `**Grant** ${markdownCode(grant.GrantId ?? '')}\n\nGrantee: ${markdownCode(grant.GranteePrincipal ?? '')}\n\nRetiring: ${markdownCode(grant.RetiringPrincipal ?? '—')}\n\nOperations: ${escapeMarkdown((grant.Operations ?? []).join(', '))}${constraints}`,
     );
   }
 }

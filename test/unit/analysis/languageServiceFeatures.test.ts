@@ -60,14 +60,14 @@ describe('hover', () => {
   it('lists what a wildcard action matches', () => {
     assert.equal(
       hover(statement('"Action": "kms:Gen|erateDataKey*"')),
-      '**kms:GenerateDataKey*** matches 4 KMS actions: `kms:GenerateDataKey`, `kms:GenerateDataKeyPair`, `kms:GenerateDataKeyPairWithoutPlaintext`, `kms:GenerateDataKeyWithoutPlaintext`',
+      '**kms\\:GenerateDataKey\\*** matches 4 KMS actions: `kms:GenerateDataKey`, `kms:GenerateDataKeyPair`, `kms:GenerateDataKeyPairWithoutPlaintext`, `kms:GenerateDataKeyWithoutPlaintext`',
     );
   });
   it('describes a condition key with its type, actions and an example', () => {
     assert.equal(
       hover(statement('"Action": "kms:Decrypt", "Condition": {"StringEquals": {"kms:Caller|Account": "111122223333"}}'))!.split('\n').filter((l) => !l.startsWith('- Applies to')).join('\n'),
       [
-        '**kms:CallerAccount** (String)',
+        '**kms\\:CallerAccount** (String)',
         '',
         'Filters access to specified AWS KMS operations based on the AWS account ID of the caller. You can use this condition key to allow or deny access to all IAM users and roles in an AWS account in a single policy statement.',
         '',
@@ -91,11 +91,25 @@ describe('hover', () => {
       ].join('\n'),
     );
   });
+  it('shows a principal carrying a link and an image as text, never as a link or an image', () => {
+    const evil = '[x](http://evil)![i](http://evil/i.png)';
+    const text = `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "${evil.slice(0, 3)}|${evil.slice(3)}"}, "Action": "kms:*", "Resource": "*"}]}`;
+    const markdown = hover(text)!;
+    const shown = '\\[x\\]\\(http\\:\\/\\/evil\\)\\!\\[i\\]\\(http\\:\\/\\/evil\\/i\\.png\\)';
+    assert.equal(markdown.split('\n')[0], `**${shown}**: not a valid principal`);
+    assert.doesNotMatch(markdown, /(^|[^\\])\]\(/, 'no unescaped link or image');
+    assert.doesNotMatch(markdown, /(^|[^\\])http:/, 'no autolink');
+  });
+
+  it('escapes what a wildcard action, a condition key and an operator were written as', () => {
+    assert.equal(hover(statement('"Action": "kms:<img src=x>|*"')), '**kms\\:\\<img src\\=x\\>\\*** matches no KMS action.');
+  });
+
   it('explains that the account root delegates to IAM and grants no one directly', () => {
     const text = '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:r|oot"}, "Action": "kms:*", "Resource": "*"}]}';
     assert.equal(
       hover(text),
-      '**arn:aws:iam::111122223333:root**: the AWS account 111122223333\n\nDelegates to IAM policies of this account; grants no one directly. A user or role of 111122223333 gets this access only when its IAM policies allow it too.',
+      '**arn\\:aws\\:iam\\:\\:111122223333\\:root**: the AWS account 111122223333\n\nDelegates to IAM policies of this account; grants no one directly. A user or role of 111122223333 gets this access only when its IAM policies allow it too.',
     );
   });
   it('explains policy elements', () => {

@@ -8,6 +8,7 @@ import { exampleCondition } from './conditionKeyExamples';
 import { cursorContext } from './cursorContext';
 import { nodeRange } from './policyEdits';
 import { classifyPrincipal } from './principalClassifier';
+import { escapeMarkdown } from '../markdown/markdownText';
 
 const MAX_LISTED = 8;
 
@@ -48,11 +49,12 @@ function actionHover(catalog: KmsCatalog, written: string): string | undefined {
     return action ? actionMarkdown(action) : undefined;
   }
   const matches = catalog.matchActions(written);
-  if (matches.length === 0) return `**${written}** matches no KMS action.`;
-  if (matches.length === catalog.actions.length) return `**${written}** matches every KMS action (${matches.length}).`;
+  const shown = escapeMarkdown(written);
+  if (matches.length === 0) return `**${shown}** matches no KMS action.`;
+  if (matches.length === catalog.actions.length) return `**${shown}** matches every KMS action (${matches.length}).`;
   const iamOnly = matches.filter((m) => m.resourceTypes.length === 0).map((m) => m.qualifiedName);
   return [
-    `**${written}** matches ${matches.length} KMS action${matches.length === 1 ? '' : 's'}: ${listCode(matches.map((m) => m.qualifiedName))}`,
+    `**${shown}** matches ${matches.length} KMS action${matches.length === 1 ? '' : 's'}: ${listCode(matches.map((m) => m.qualifiedName))}`,
     ...(iamOnly.length ? ['', `IAM-only (no effect in a key policy): ${listCode(iamOnly)}`] : []),
   ].join('\n');
 }
@@ -67,7 +69,7 @@ function conditionKeyHover(catalog: KmsCatalog, written: string): string | undef
       ? listCode(info.actions.map((a) => `kms:${a}`))
       : 'operations on keys with aliases (not listed per action)';
   return [
-    `**${written}** (${info.type})`,
+    `**${escapeMarkdown(written)}** (${info.type})`,
     '',
     info.description.endsWith('.') ? info.description : `${info.description}.`,
     '',
@@ -82,7 +84,7 @@ function conditionKeyHover(catalog: KmsCatalog, written: string): string | undef
 function operatorHover(written: string): string | undefined {
   const parsed = parseConditionOperator(written);
   if (!parsed.base) return undefined;
-  const lines = [`**${written}** (${parsed.base.family} condition operator)`, '', parsed.base.description];
+  const lines = [`**${escapeMarkdown(written)}** (${parsed.base.family} condition operator)`, '', parsed.base.description];
   if (parsed.ifExists) lines.push('', '`IfExists`: also matches when the key is absent from the request.');
   if (parsed.setOperator === 'ForAnyValue') lines.push('', '`ForAnyValue`: matches when at least one value in the request matches one in the policy.');
   if (parsed.setOperator === 'ForAllValues') lines.push('', '`ForAllValues`: matches when every value in the request matches one in the policy (and when the key is absent or empty).');
@@ -92,27 +94,30 @@ function operatorHover(written: string): string | undefined {
 
 function principalHover(type: PrincipalType | '*', value: string): string {
   const p = classifyPrincipal({ type, value: { value, range: { start: 0, end: 0 } } });
+  // Everything below that comes from the policy is escaped: a principal can carry a link or an image.
+  const name = escapeMarkdown(value);
+  const account = escapeMarkdown(p.account ?? '');
   switch (p.kind) {
     case 'account':
-      return `**${value}**: the AWS account ${p.account}\n\nDelegates to IAM policies of this account; grants no one directly. A user or role of ${p.account} gets this access only when its IAM policies allow it too.`;
+      return `**${name}**: the AWS account ${account}\n\nDelegates to IAM policies of this account; grants no one directly. A user or role of ${account} gets this access only when its IAM policies allow it too.`;
     case 'wildcard':
-      return `**${value}**: every principal in every AWS account, including anonymous callers\n\nIn an Allow, restrict who with \`kms:CallerAccount\`, \`aws:PrincipalOrgID\`, \`aws:PrincipalArn\`, \`aws:SourceAccount\` or \`aws:SourceArn\`.`;
+      return `**${name}**: every principal in every AWS account, including anonymous callers\n\nIn an Allow, restrict who with \`kms:CallerAccount\`, \`aws:PrincipalOrgID\`, \`aws:PrincipalArn\`, \`aws:SourceAccount\` or \`aws:SourceArn\`.`;
     case 'role':
-      return `**${value}**: IAM role in account ${p.account}\n\nEvery session of this role gets the access directly from the key policy, whatever its IAM policies say (IAM denies, SCPs and boundaries still apply).`;
+      return `**${name}**: IAM role in account ${account}\n\nEvery session of this role gets the access directly from the key policy, whatever its IAM policies say (IAM denies, SCPs and boundaries still apply).`;
     case 'user':
-      return `**${value}**: IAM user in account ${p.account}\n\nThe user gets the access directly from the key policy, whatever its IAM policies say (IAM denies, SCPs and boundaries still apply).`;
+      return `**${name}**: IAM user in account ${account}\n\nThe user gets the access directly from the key policy, whatever its IAM policies say (IAM denies, SCPs and boundaries still apply).`;
     case 'assumedRole':
-      return `**${value}**: one role session in account ${p.account}\n\nOnly the session with this name matches.`;
+      return `**${name}**: one role session in account ${account}\n\nOnly the session with this name matches.`;
     case 'federatedUser':
-      return `**${value}**: federated user session in account ${p.account}`;
+      return `**${name}**: federated user session in account ${account}`;
     case 'service':
-      return `**${value}**: AWS service principal\n\nThe service itself calls KMS (not on a user's behalf). Restrict it with \`aws:SourceAccount\` or \`aws:SourceArn\` so it acts only for your resources.`;
+      return `**${name}**: AWS service principal\n\nThe service itself calls KMS (not on a user's behalf). Restrict it with \`aws:SourceAccount\` or \`aws:SourceArn\` so it acts only for your resources.`;
     case 'federated':
-      return `**${value}**: federated identity provider`;
+      return `**${name}**: federated identity provider`;
     case 'canonicalUser':
-      return `**${value}**: Amazon S3 canonical user ID`;
+      return `**${name}**: Amazon S3 canonical user ID`;
     case 'invalid':
-      return `**${value}**: not a valid principal\n\n${p.problem}`;
+      return `**${name}**: not a valid principal\n\n${escapeMarkdown(p.problem ?? "")}`;
   }
 }
 
