@@ -18,6 +18,7 @@ import {
   NODE_PACKAGE_DIR,
   TOOLS_DIR,
 } from './toolPaths.mjs';
+import { missingBuildPrerequisites, prerequisitesMessage } from './prerequisites.mjs';
 
 const started = Date.now();
 const elapsed = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -168,12 +169,18 @@ async function installCodeServer() {
 
 try {
   mkdirSync(TOOLS_DIR, { recursive: true });
+  // Before anything long: code-server's native builds fail minutes in without these.
+  const needsCodeServer = !process.argv.includes('--node') && !codeServerVersion(CODE_SERVER_ENTRY);
+  const missing = needsCodeServer ? prerequisitesMessage(missingBuildPrerequisites()) : null;
+  if (missing) {
+    console.error(`[tools] ${missing}`);
+    process.exit(1);
+  }
   await installNode();
   if (process.argv.includes('--node')) process.exit(0);
   await installCodeServer();
   say(`tools ready in ${elapsed(started)} (${TOOLS_DIR})`);
 } catch (error) {
   console.error(`[tools] FAILED: ${error instanceof Error ? error.message : error}`);
-  console.error('[tools] On Debian, native builds need: apt-get install build-essential python3 libkrb5-dev');
   process.exit(1);
 }

@@ -1,12 +1,16 @@
-// `npm start`: the extension on the demo workspace `examples/`, with the embedded engine.
-//   - VS Code desktop when `code` is on PATH: `code --extensionDevelopmentPath=<repo> examples`.
+// `npm start`: the extension on a copy of the demo workspace `examples/` (made once under
+// .tools/start-profile/demo/, so edits never touch tracked files), with the embedded engine.
+//   - VS Code desktop when `code` is on PATH: `code --extensionDevelopmentPath=<repo> <copy>`.
 //   - Otherwise code-server (VS Code in the browser) on 127.0.0.1, installing it first with
-//     `npm run tools` when missing, and printing the URL to open. Ctrl-C stops it.
+//     `npm run tools` when missing (after checking, in a moment, the Debian packages its build
+//     needs), and printing the URL to open. The first run shows the walkthrough. Ctrl-C stops it.
 // Options: --web (use code-server even when `code` exists), --port N (default 8080, or the
 // next free port). Rebuild (`npm run build` or `npm run watch`) and reload the window to see changes.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, installExtension, prepareProfile, startCodeServer } from './codeServer.mjs';
+import { prepareDemoWorkspace, START_SETTINGS } from './demoWorkspace.mjs';
+import { missingBuildPrerequisites, prerequisitesMessage } from './prerequisites.mjs';
 import { REPO_ROOT, TOOLS_DIR, missingCodeServerTools } from './toolPaths.mjs';
 import { fileURLToPath } from 'node:url';
 import { ensureSupportedNode } from './nodeVersion.mjs';
@@ -14,7 +18,7 @@ import { ensureSupportedNode } from './nodeVersion.mjs';
 // First: an older Node re-runs this under .tools/'s Node 24 or stops here, before any work.
 ensureSupportedNode(fileURLToPath(import.meta.url), 'start');
 
-const DEMO_WORKSPACE = join(REPO_ROOT, 'examples');
+const PROFILE_ROOT = join(TOOLS_DIR, 'start-profile');
 const args = process.argv.slice(2);
 const forceWeb = args.includes('--web');
 const portArg = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : Number(process.env.PORT ?? 8080);
@@ -38,8 +42,9 @@ function hasDesktopCode() {
 }
 
 function startDesktop() {
-  say('opening VS Code desktop on examples/ with the extension loaded from this folder');
-  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, DEMO_WORKSPACE], { stdio: 'inherit' });
+  const workspace = prepareDemoWorkspace(PROFILE_ROOT);
+  say(`opening VS Code desktop on the demo workspace (${workspace}, a copy of examples/) with the extension loaded from this folder`);
+  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, workspace], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
@@ -63,11 +68,12 @@ async function startWeb() {
   }
   // A lasting profile, so settings and the engine's keys survive restarts; the extension is a
   // link to this working tree, so a rebuild plus "Developer: Reload Window" shows changes.
-  const profile = prepareProfile({ root: join(TOOLS_DIR, 'start-profile'), keepUserSettings: true });
+  const profile = prepareProfile({ root: PROFILE_ROOT, settings: START_SETTINGS, keepUserSettings: true });
   await installExtension(profile.extensionsDir, { link: true });
+  const workspace = prepareDemoWorkspace(PROFILE_ROOT);
   const port = await choosePort();
-  const server = await startCodeServer({ folder: DEMO_WORKSPACE, profile, port });
-  say(`code-server is running. Open this URL in a browser:\n\n    ${server.workbenchUrl()}\n`);
+  const server = await startCodeServer({ folder: workspace, profile, port });
+  say(`code-server is running on the demo workspace ${workspace} (a copy of examples/). Open this URL in a browser:\n\n    ${server.workbenchUrl()}\n`);
   say(`log: ${server.logFile}. Press Ctrl-C to stop.`);
 
   let stopping = false;
@@ -87,6 +93,15 @@ async function startWeb() {
   }
 }
 
+const desktop = !forceWeb && hasDesktopCode();
+// Stop in seconds, not minutes into code-server's install, when its native build cannot succeed.
+if (!desktop && missingCodeServerTools().length) {
+  const missing = prerequisitesMessage(missingBuildPrerequisites());
+  if (missing) {
+    console.error(`[start] ${missing}`);
+    process.exit(1);
+  }
+}
 build();
-if (!forceWeb && hasDesktopCode()) startDesktop();
+if (desktop) startDesktop();
 else await startWeb();
