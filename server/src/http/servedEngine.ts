@@ -10,6 +10,7 @@ import { openKmsEngine } from '../core/engine/openKmsEngine';
 import { loadEnvironment } from '../core/environment/environmentLoader';
 import { defaultEnvironment, type Environment } from '../core/environment/environmentModel';
 import { openFileEngineStore } from '../node/fileEngineStore';
+import { ensureStoreFolder } from '../node/storeFolder';
 
 export interface ServedEngineOptions {
   /** Path of an environment file; absent: the default environment. */
@@ -52,6 +53,7 @@ export async function openServedEngine(options: ServedEngineOptions): Promise<Se
   const environment = options.environmentFile ? readEnvironmentFile(options.environmentFile) : defaultEnvironment();
   const clock = options.clock ?? new AdjustableClock();
   const storeDir = options.storeDir ? resolve(options.storeDir) : undefined;
+  if (storeDir) await ensureStoreFolder(storeDir);
   const store = storeDir ? await openFileEngineStore(storeDir) : undefined;
   const engine = await openKmsEngine({
     environment,

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { ensureStoreFolder } from './storeFolder';
 import { SNAPSHOT_FILE } from './fileEngineStore';
 
 export const ROOT_KEY_ENV = 'KMS_POLICY_ROOT_KEY';
@@ -38,7 +39,7 @@ async function holdsEngineState(path: string): Promise<boolean> {
 export async function loadRootKey(storeDirectory: string, env: NodeJS.ProcessEnv = process.env): Promise<RootKeySource> {
   const fromEnv = env[ROOT_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return { key: parseHexKey(fromEnv, `The ${ROOT_KEY_ENV} environment variable`), from: ROOT_KEY_ENV };
-  await fs.mkdir(storeDirectory, { recursive: true, mode: 0o700 });
+  await ensureStoreFolder(storeDirectory);
   const path = join(storeDirectory, ROOT_KEY_FILE);
   // Written whole to a private temporary file, then linked into place: a kill never leaves a
   // half-written key, and two processes starting together agree on one key.
