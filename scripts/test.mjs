@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSupportedNode } from './nodeVersion.mjs';
+import { skipReasons, tierCounts } from './testSummary.mjs';
 
 // First: an older Node re-runs this under .tools/'s Node 24 or stops here, before any work.
 ensureSupportedNode(fileURLToPath(import.meta.url), 'test');
@@ -44,14 +45,6 @@ function run(command, args, env = {}) {
   });
 }
 
-function counts(output) {
-  // node --test's spec reporter ends with "ℹ pass N" / "ℹ fail N"; host tiers print "N passed, N failed".
-  const pass = [...output.matchAll(/^ℹ pass (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
-  const fail = [...output.matchAll(/^ℹ fail (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
-  const host = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
-  return host ? { pass: Number(host[1]), fail: Number(host[2]) } : { pass, fail };
-}
-
 const summary = [];
 let failed = false;
 const started = Date.now();
@@ -65,6 +58,9 @@ for (const step of [['build', ['esbuild.mjs']], ['typecheck', ['node_modules/typ
 
 let totalPass = 0;
 let totalFail = 0;
+let totalSkipped = 0;
+/** Why tests were skipped, over all tiers: shown at the end, where a reader looks. */
+const skipped = [];
 for (const tier of tiers) {
   const t = Date.now();
   let result;
@@ -84,15 +80,21 @@ for (const tier of tiers) {
     summary.push(`${tier.padEnd(12)} skipped (tools not present; .ci/run installs them) (${seconds} s)`);
     continue;
   }
-  const { pass, fail } = counts(result.output);
+  const { pass, fail, skipped: skips } = tierCounts(result.output);
   totalPass += pass;
   totalFail += fail;
+  totalSkipped += skips;
+  for (const { reason, count } of skipReasons(result.output)) skipped.push(`${tier}: ${count} skipped: ${reason}`);
   const ok = result.code === 0 && fail === 0 && pass > 0;
   if (!ok) failed = true;
-  summary.push(`${tier.padEnd(12)} ${ok ? 'ok' : 'FAILED'}: ${pass} passed, ${fail} failed (${seconds} s)`);
+  summary.push(`${tier.padEnd(12)} ${ok ? 'ok' : 'FAILED'}: ${pass} passed, ${fail} failed${skips ? `, ${skips} skipped` : ''} (${seconds} s)`);
 }
 
 console.log(`\nTest tiers (${((Date.now() - started) / 1000).toFixed(1)} s in all):`);
 for (const line of summary) console.log(`  ${line}`);
-console.log(`${totalPass} passed, ${totalFail} failed`);
+if (skipped.length) {
+  console.log('Skipped tests:');
+  for (const line of skipped) console.log(`  ${line}`);
+}
+console.log(`${totalPass} passed, ${totalFail} failed${totalSkipped ? `, ${totalSkipped} skipped (reasons above)` : ''}`);
 process.exit(failed ? 1 : 0);
