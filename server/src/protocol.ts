@@ -21,12 +21,18 @@ export const DEFAULT_SETTINGS: KmsPolicyStudioSettings = {
   disabledRules: [],
 };
 
-/** Sent by the client in `initialize`. */
+/**
+ * The environment variable of the language server process that carries the engine store's root
+ * key (64 hex characters), set by the client when it spawns the server. Never an initialize
+ * parameter: a message trace logs those. The server reads it once and removes it from its
+ * environment.
+ */
+export const ENGINE_ROOT_KEY_ENV = 'KMS_POLICY_STUDIO_ENGINE_ROOT_KEY';
+
+/** Sent by the client in `initialize`. Holds no secret: a message trace logs it whole. */
 export interface ServerInitializationOptions {
   /** Folder where the embedded engine keeps its encrypted store. Absent: in memory only. */
   readonly engineStorePath?: string;
-  /** Root key (64 hex characters) encrypting the store at rest, from VS Code's SecretStorage. */
-  readonly engineRootKeyHex?: string;
   /** Absolute path of the environment file, when the workspace has one. */
   readonly environmentFile?: string;
   /**

@@ -15,6 +15,7 @@ import {
   CiphertextKeyRequest,
   EngineChangedNotification,
   EngineInfoRequest,
+  ENGINE_ROOT_KEY_ENV,
   KmsWireRequest,
   type AdvanceEngineClockResult,
   type CiphertextKeyResult,
@@ -39,9 +40,11 @@ interface BridgeClient {
   close(): Promise<void>;
 }
 
-async function startLanguageServer(initializationOptions: ServerInitializationOptions): Promise<BridgeClient> {
+/** Starts the server as the extension does: the store's root key, when given, in the process environment. */
+async function startLanguageServer(initializationOptions: ServerInitializationOptions, rootKeyHex?: string): Promise<BridgeClient> {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run 'node esbuild.mjs'.`);
-  const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = { ...process.env, [ENGINE_ROOT_KEY_ENV]: rootKeyHex ?? '' };
+  const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   child.stderr!.resume();
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const client: BridgeClient = {
@@ -88,7 +91,7 @@ describe('the editor bridge to the embedded engine (language server over stdio)'
   let client: BridgeClient;
 
   before(async () => {
-    client = await startLanguageServer({ engineStorePath: store.path, engineRootKeyHex: rootKeyHex });
+    client = await startLanguageServer({ engineStorePath: store.path }, rootKeyHex);
   });
   after(async () => {
     await client?.close();
@@ -182,7 +185,7 @@ describe('the editor bridge to the embedded engine (language server over stdio)'
   it('keeps the keys in the encrypted store across a restart of the language server', async () => {
     const created = await bridgeKms(client).send(new CreateKeyCommand({ Description: 'durable' }));
     await client.close();
-    client = await startLanguageServer({ engineStorePath: store.path, engineRootKeyHex: rootKeyHex });
+    client = await startLanguageServer({ engineStorePath: store.path }, rootKeyHex);
     const keys = await bridgeKms(client).send(new ListKeysCommand({ Limit: 1000 }));
     assert.ok(keys.Keys?.some((k) => k.KeyId === created.KeyMetadata!.KeyId));
   });
@@ -220,12 +223,12 @@ describe('the editor bridge with an environment file', () => {
 
   it('leaves a store it cannot decrypt untouched and serves from memory, saying so', async () => {
     const storeDir = join(dir.path, 'store');
-    const first = await startLanguageServer({ engineStorePath: storeDir, engineRootKeyHex: randomBytes(32).toString('hex'), engineHttpPort: null });
+    const first = await startLanguageServer({ engineStorePath: storeDir, engineHttpPort: null }, randomBytes(32).toString('hex'));
     await bridgeKms(first).send(new CreateKeyCommand({}));
     await first.close();
     const snapshotBefore = readdirSync(storeDir).map((name) => [name, readFileSync(join(storeDir, name)).toString('base64')]);
 
-    const second = await startLanguageServer({ engineStorePath: storeDir, engineRootKeyHex: randomBytes(32).toString('hex'), engineHttpPort: null });
+    const second = await startLanguageServer({ engineStorePath: storeDir, engineHttpPort: null }, randomBytes(32).toString('hex'));
     try {
       const keys = await bridgeKms(second).send(new ListKeysCommand({}));
       assert.deepEqual(keys.Keys, [], 'a fresh in-memory engine');
@@ -235,6 +238,19 @@ describe('the editor bridge with an environment file', () => {
     }
     const snapshotAfter = readdirSync(storeDir).map((name) => [name, readFileSync(join(storeDir, name)).toString('base64')]);
     assert.deepEqual(snapshotAfter, snapshotBefore, 'the store is left exactly as it was');
+  });
+
+  it('takes the store\'s root key from its process environment only: a key in initialize parameters (which a trace logs) is not used', async () => {
+    const storeDir = join(dir.path, 'store-key-in-initialize');
+    const options = { engineStorePath: storeDir, engineHttpPort: null, engineRootKeyHex: randomBytes(32).toString('hex') } as ServerInitializationOptions;
+    const client = await startLanguageServer(options);
+    try {
+      await bridgeKms(client).send(new ListKeysCommand({}));
+      assert.ok(client.messages.some((m) => m.includes('no valid root key')), client.messages.join('\n'));
+      assert.equal(existsSync(storeDir), false, 'no store was opened under a key from initialize');
+    } finally {
+      await client.close();
+    }
   });
 
   it('falls back to the default account with a warning when the environment file is broken', async () => {

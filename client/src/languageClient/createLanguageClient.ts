@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { LANGUAGE_ID, SCENARIO_LANGUAGE_ID, type ServerInitializationOptions } from '../../../server/src/protocol';
+import { ENGINE_ROOT_KEY_ENV, LANGUAGE_ID, SCENARIO_LANGUAGE_ID, type ServerInitializationOptions } from '../../../server/src/protocol';
 import { environmentFile } from './environmentFileLocation';
 
 const ROOT_KEY_SECRET = 'kmsPolicyStudio.engineRootKey';
@@ -13,16 +13,19 @@ export async function createLanguageClient(
   output: vscode.LogOutputChannel,
 ): Promise<LanguageClient> {
   const module = extension.asAbsolutePath(path.join('dist', 'server', 'serverMain.js'));
+  // The store's root key goes to the server process in its environment: initialize parameters
+  // appear whole in a message trace.
+  const env = { ...process.env, [ENGINE_ROOT_KEY_ENV]: await engineRootKey(extension.secrets) };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
     outputChannel: output,
     synchronize: { configurationSection: 'kmsPolicyStudio' },
     // A function: a restart (Restart Embedded Engine) reads the environment setting afresh.
-    initializationOptions: initializationOptions(extension, await engineRootKey(extension.secrets)),
+    initializationOptions: initializationOptions(extension),
   };
   return new LanguageClient('kmsPolicyStudio', 'KMS Key Policy Studio', serverOptions, clientOptions);
 }
@@ -48,10 +51,9 @@ function documentSelector(): DocumentSelector {
   return selector;
 }
 
-function initializationOptions(extension: vscode.ExtensionContext, rootKeyHex: string): () => ServerInitializationOptions {
+function initializationOptions(extension: vscode.ExtensionContext): () => ServerInitializationOptions {
   return () => ({
     engineStorePath: path.join(extension.globalStorageUri.fsPath, 'engine'),
-    engineRootKeyHex: rootKeyHex,
     environmentFile: environmentFile(),
   });
 }

@@ -130,7 +130,7 @@ export class EngineBridge {
     const options = this.ctx.initializationOptions;
     const clock = new AdjustableClock();
     const environmentFile = this.usableEnvironmentFile(options.environmentFile);
-    const rootKey = this.rootKey(options.engineRootKeyHex, options.engineStorePath);
+    const rootKey = this.rootKey(this.ctx.runtime.engineRootKeyHex, options.engineStorePath);
     const storeDir = rootKey ? options.engineStorePath : undefined;
     let served: ServedEngine;
     try {

@@ -8,12 +8,20 @@ import type { ServerInitializationOptions } from '../protocol';
 export interface ServerContext {
   readonly connection: Connection;
   readonly documents: TextDocuments<TextDocument>;
+  /** What the process was given besides the connection: secrets that must not travel in messages. */
+  readonly runtime: ServerRuntime;
   /** Filled in `onInitialize`, before any feature handler runs. */
   initializationOptions: ServerInitializationOptions;
   /** The client's capabilities, filled in `onInitialize` (pull diagnostics, configuration, snippets...). */
   clientCapabilities?: ClientCapabilities;
   /** File-system paths of the workspace folders, filled in `onInitialize`. */
   workspaceFolders?: readonly string[];
+}
+
+/** Given by the node entry from the process environment. */
+export interface ServerRuntime {
+  /** Root key (64 hex characters) of the engine store, from VS Code's SecretStorage via the client. */
+  readonly engineRootKeyHex?: string;
 }
 
 /** A language feature: registers its handlers and says which capabilities it serves. */

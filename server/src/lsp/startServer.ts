@@ -4,7 +4,7 @@ import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeRe
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerInitializationOptions } from '../protocol';
 import { URI } from './fileUri';
-import type { ServerContext, ServerFeature } from './serverContext';
+import type { ServerContext, ServerFeature, ServerRuntime } from './serverContext';
 import { registerEngineFeature } from './engineFeature';
 import { registerSimulateFeature } from './simulateFeature';
 import { registerDiagnosticsFeature } from './diagnosticsFeature';
@@ -23,9 +23,9 @@ const FEATURES: readonly ServerFeature[] = [
   registerOutlineFeature,
 ];
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, runtime: ServerRuntime = {}): void {
   const documents = new TextDocuments(TextDocument);
-  const ctx: ServerContext = { connection, documents, initializationOptions: {} };
+  const ctx: ServerContext = { connection, documents, runtime, initializationOptions: {} };
   const capabilities = Object.assign({}, ...FEATURES.map((register) => register(ctx)));
 
   connection.onInitialize((params): InitializeResult => {
