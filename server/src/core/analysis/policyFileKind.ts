@@ -40,17 +40,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A policy names whom it applies to (Principal) only when it is a resource policy, such as a key policy. */
-function namesPrincipal(statement: unknown): boolean {
+/** Statements, none naming whom they apply to: an identity policy (a resource policy such as a key policy names a Principal). */
+function isIdentityShaped(statement: unknown): boolean {
   const list = Array.isArray(statement) ? statement : [statement];
-  return list.some((s) => isObject(s) && Object.keys(s).some((k) => /^(not)?principal$/i.test(k)));
+  return list.length > 0 && list.every((s) => isObject(s) && !Object.keys(s).some((k) => /^(not)?principal$/i.test(k)));
 }
 
 export function recognizePolicyFile(path: string, text: string): PolicyFileRecognition {
   const errors: ParseError[] = [];
   const value = text.trim() ? (parse(text, errors, { allowTrailingComma: true }) as unknown) : undefined;
-  // Not a JSON object: the key-policy checks report the syntax, as for any policy file.
-  if (!isObject(value)) {
+  // Not (wholly) a JSON object: the key-policy checks report the syntax, as for any policy file.
+  if (!isObject(value) || errors.length > 0) {
     const named = kindByName(path);
     return { kind: named === 'identityPolicy' ? 'identityPolicy' : named === 'scenario' || named === 'environment' ? named : 'keyPolicy', because: 'it is not a JSON object' };
   }
@@ -66,7 +66,7 @@ export function recognizePolicyFile(path: string, text: string): PolicyFileRecog
   const keys = Object.keys(value);
   if (keys.some((k) => POLICY_ELEMENTS.has(k.toLowerCase()))) {
     const statement = Object.entries(value).find(([k]) => k.toLowerCase() === 'statement')?.[1];
-    if (statement !== undefined && !namesPrincipal(statement)) return { kind: 'identityPolicy', because: 'no statement names a Principal' };
+    if (isIdentityShaped(statement)) return { kind: 'identityPolicy', because: 'no statement names a Principal' };
     return { kind: 'keyPolicy', because: 'it is a policy whose statements name a Principal' };
   }
   if (typeof schema === 'string') return { kind: 'unknown', because: `its $schema ${schema} is not a key-policy, scenario or environment schema` };
