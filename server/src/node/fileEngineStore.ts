@@ -80,10 +80,27 @@ async function fsyncDirectory(directory: string): Promise<void> {
   }
 }
 
+/**
+ * Writes every byte at `position`. A write may be short (the disk filling up answers with fewer
+ * bytes before it answers ENOSPC): go on until all is written or the next write fails.
+ */
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, position + written);
+    if (bytesWritten === 0) throw Object.assign(new Error('ENOSPC: no bytes could be written'), { code: 'ENOSPC' });
+    written += bytesWritten;
+  }
+}
+
 async function writeDurably(path: string, parts: readonly Uint8Array[]): Promise<void> {
   const handle = await fs.open(path, 'w', 0o600);
   try {
-    await handle.writev(parts as Uint8Array[]);
+    let position = 0;
+    for (const part of parts) {
+      await writeAll(handle, part, position);
+      position += part.length;
+    }
     await handle.sync();
   } finally {
     await handle.close();
@@ -93,11 +110,17 @@ async function writeDurably(path: string, parts: readonly Uint8Array[]): Promise
 /** Stores this process holds: a second open in the same process is refused too. */
 const heldByThisProcess = new Set<string>();
 
-async function acquireLock(directory: string): Promise<string> {
+/** The lock's path, or undefined for a store on a read-only file system: nobody can change it. */
+async function acquireLock(directory: string): Promise<string | undefined> {
   if (heldByThisProcess.has(directory)) throw new EngineStoreLockedError(directory, process.pid);
   const lockPath = join(directory, LOCK_FILE);
   const pending = join(directory, `${LOCK_FILE}.${process.pid}`);
-  await writeDurably(pending, [Buffer.from(`${process.pid}\n`)]);
+  try {
+    await writeDurably(pending, [Buffer.from(`${process.pid}\n`)]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EROFS') return undefined;
+    throw error;
+  }
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -209,7 +232,7 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
     const line = Buffer.alloc(GENERATION_BYTES, ' ');
     line.write(`${position.generation} ${position.frames}`);
     line[GENERATION_BYTES - 1] = 0x0a;
-    await generationHandle.write(line, 0, GENERATION_BYTES, 0);
+    await writeAll(generationHandle, line, 0);
     if (sync) await generationHandle.sync();
   };
 
@@ -242,7 +265,9 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
     snapshotPath,
     async read(): Promise<StoredEngineRecords | undefined> {
       // A temporary file is what a kill during compaction leaves: the state file is intact.
-      await fs.rm(temporaryPath, { force: true });
+      await fs.rm(temporaryPath, { force: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EROFS') throw error;
+      });
       const recorded = await readRecordedPosition();
       let file: Buffer;
       try {
@@ -301,7 +326,7 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
       if (!handle) throw new Error('The engine store was not read before writing.');
       const frame = Buffer.concat([frameHeader([record]), record]);
       try {
-        await handle.write(frame, 0, frame.length, appendAt);
+        await writeAll(handle, frame, appendAt);
         await handle.datasync();
       } catch (error) {
         // Leave nothing of the failed write: the next append starts where this one did.
@@ -340,8 +365,10 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
       await handle?.close().catch(() => undefined);
       await generationHandle?.sync().catch(() => undefined);
       await generationHandle?.close().catch(() => undefined);
+      if (!lockPath) return;
       const holder = await fs.readFile(lockPath, 'utf8').catch(() => '');
-      if (Number.parseInt(holder, 10) === process.pid) await fs.rm(lockPath, { force: true });
+      // A lock that cannot be removed (the disk became read-only) is taken over as stale later.
+      if (Number.parseInt(holder, 10) === process.pid) await fs.rm(lockPath, { force: true }).catch(() => undefined);
     },
   };
 }
