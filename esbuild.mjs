@@ -12,7 +12,7 @@ generateCatalog();
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   // jsonc-parser's UMD "main" breaks under bundling; its ESM "module" entry does not.
   mainFields: ['module', 'main'],
