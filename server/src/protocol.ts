@@ -36,6 +36,11 @@ export interface ServerInitializationOptions {
   /** Absolute path of the environment file, when the workspace has one. */
   readonly environmentFile?: string;
   /**
+   * VS Code's `workspace.isTrusted`. Absent or false: the server reads nothing from the workspace
+   * (no environment file, no policy file one names); the client restarts it once trust is granted.
+   */
+  readonly workspaceTrusted?: boolean;
+  /**
    * Port of the loopback endpoint the server opens beside the editor bridge, so a terminal's
    * SDK or AWS CLI reaches the same engine (reported in engineInfo). Absent or 0: a free port;
    * null: no endpoint.

@@ -22,6 +22,7 @@ describe('key-policy language server with an environment file', () => {
       { textDocument: { diagnostic: {} }, workspace: { configuration: true } },
       { environmentFile: 'kms-environment.json', additionalKeyPolicyGlobs: [], disabledRules: [] },
       [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
+      { workspaceTrusted: true },
     );
   });
   after(() => client.close());
@@ -51,5 +52,35 @@ describe('key-policy language server with an environment file', () => {
     const file = 'mrk-primary-key-policy.json';
     open(client, uriOf(file), readFileSync(join(workspace, file), 'utf8'), 'json');
     assert.deepEqual((await pull(client, uriOf(file))).map((d) => d.code), ['KMS_MULTI_REGION_POLICY_NOT_SHARED', 'KMS_UPDATE_PRIMARY_REGION_ONE_SIDED']);
+  });
+});
+
+describe('key-policy language server in an untrusted workspace', () => {
+  let client: TestClient;
+  before(async () => {
+    // As VS Code starts it in Restricted Mode: the folder has an environment file, but trust is not given.
+    client = await startClient(
+      { textDocument: { diagnostic: {} }, workspace: { configuration: true } },
+      { environmentFile: 'kms-environment.json', additionalKeyPolicyGlobs: [], disabledRules: [] },
+      [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
+      { workspaceTrusted: false, environmentFile: join(workspace, 'kms-environment.json') },
+    );
+  });
+  after(() => client.close());
+
+  it('reads neither the environment file nor the files it names: no finding depends on them', async () => {
+    const identity = 'identity-policies/reporting-decrypt.json';
+    open(client, uriOf(identity), readFileSync(join(workspace, identity), 'utf8'), 'json');
+    assert.ok(!(await pull(client, uriOf(identity))).some((d) => d.code === 'KMS_IDENTITY_ALLOW_INEFFECTIVE'));
+    const keyPolicy = 'mrk-primary-key-policy.json';
+    open(client, uriOf(keyPolicy), readFileSync(join(workspace, keyPolicy), 'utf8'), 'kms-key-policy');
+    const codes = (await pull(client, uriOf(keyPolicy))).map((d) => d.code);
+    assert.ok(!codes.includes('KMS_MULTI_REGION_POLICY_NOT_SHARED') && !codes.includes('KMS_UPDATE_PRIMARY_REGION_ONE_SIDED'), codes.join(', '));
+  });
+
+  it('simulates against the default environment, not the workspace\'s', async () => {
+    const choices = (await client.connection.sendRequest('kmsPolicyStudio/simulationChoices', {})) as { principals: { arn: string }[]; environmentFile?: string };
+    assert.equal(choices.environmentFile, undefined);
+    assert.ok(!choices.principals.some((p) => p.arn.endsWith(':role/Reporting')), JSON.stringify(choices.principals));
   });
 });

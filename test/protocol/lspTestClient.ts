@@ -19,7 +19,12 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startClient(capabilities: object, settings: Record<string, unknown> = {}, workspaceFolders: { uri: string; name: string }[] | null = null): Promise<TestClient> {
+export async function startClient(
+  capabilities: object,
+  settings: Record<string, unknown> = {},
+  workspaceFolders: { uri: string; name: string }[] | null = null,
+  initializationOptions: Record<string, unknown> = {},
+): Promise<TestClient> {
   const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (d) => (errors += String(d)));
@@ -51,7 +56,7 @@ export async function startClient(capabilities: object, settings: Record<string,
   });
   connection.onNotification('window/logMessage', () => undefined);
   connection.listen();
-  client.initializeResult = (await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders })) as TestClient['initializeResult'];
+  client.initializeResult = (await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders, initializationOptions })) as TestClient['initializeResult'];
   connection.sendNotification('initialized', {});
   return client;
 }

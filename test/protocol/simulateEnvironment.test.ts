@@ -31,7 +31,7 @@ describe('simulate access against the environment file', () => {
     connection.onNotification('window/logMessage', () => undefined);
     connection.onNotification('textDocument/publishDiagnostics', () => undefined);
     connection.listen();
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { environmentFile } });
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { environmentFile, workspaceTrusted: true } });
     await connection.sendNotification('initialized', {});
   });
   after(async () => {

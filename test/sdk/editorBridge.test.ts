@@ -206,7 +206,7 @@ describe('the editor bridge with an environment file', () => {
         ],
       }),
     );
-    const client = await startLanguageServer({ environmentFile, engineHttpPort: null });
+    const client = await startLanguageServer({ environmentFile, workspaceTrusted: true, engineHttpPort: null });
     try {
       const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
       assert.deepEqual(info.principals.map((p) => [p.arn, p.accessKeyId]), [
@@ -240,6 +240,26 @@ describe('the editor bridge with an environment file', () => {
     assert.deepEqual(snapshotAfter, snapshotBefore, 'the store is left exactly as it was');
   });
 
+  it('reads no environment file in an untrusted workspace: the engine serves the default account', async () => {
+    const environmentFile = dir.file(
+      'untrusted-environment.json',
+      JSON.stringify({
+        accounts: [{ id: '444455556666' }],
+        principals: [{ arn: 'arn:aws:iam::444455556666:root', accessKeys: [{ accessKeyId: 'AKIAPLANTEDEXAMPLE', secretAccessKey: 'planted' }] }],
+      }),
+    );
+    for (const options of [{ environmentFile, engineHttpPort: null }, { environmentFile, workspaceTrusted: false, engineHttpPort: null }]) {
+      const client = await startLanguageServer(options);
+      try {
+        const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
+        assert.equal(info.accountId, '111122223333');
+        assert.deepEqual(info.principals.map((p) => p.accessKeyId), ['test'], 'the planted access key is not served');
+      } finally {
+        await client.close();
+      }
+    }
+  });
+
   it('takes the store\'s root key from its process environment only: a key in initialize parameters (which a trace logs) is not used', async () => {
     const storeDir = join(dir.path, 'store-key-in-initialize');
     const options = { engineStorePath: storeDir, engineHttpPort: null, engineRootKeyHex: randomBytes(32).toString('hex') } as ServerInitializationOptions;
@@ -255,7 +275,7 @@ describe('the editor bridge with an environment file', () => {
 
   it('falls back to the default account with a warning when the environment file is broken', async () => {
     const environmentFile = dir.file('broken.json', '{ "principals": ');
-    const client = await startLanguageServer({ environmentFile, engineHttpPort: null });
+    const client = await startLanguageServer({ environmentFile, workspaceTrusted: true, engineHttpPort: null });
     try {
       const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
       assert.equal(info.principals[0]?.accessKeyId, 'test');

@@ -55,6 +55,8 @@ function initializationOptions(extension: vscode.ExtensionContext): () => Server
   return () => ({
     engineStorePath: path.join(extension.globalStorageUri.fsPath, 'engine'),
     environmentFile: environmentFile(),
+    // The server reads nothing from an untrusted workspace; a grant of trust restarts it (environmentWatcher).
+    workspaceTrusted: vscode.workspace.isTrusted,
   });
 }
 

@@ -55,6 +55,10 @@ export function watchEnvironmentFile(ctx: StudioContext): void {
       offerRestart();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => watch()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => watch()),
+    // The language server started reading nothing from the workspace; now it may read its environment file.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      watch();
+      void ctx.restartLanguageServer().catch(() => undefined);
+    }),
   );
 }

@@ -27,7 +27,7 @@ import {
   type KmsWireRequestParams,
   type KmsWireRequestResult,
 } from '../protocol';
-import type { ServerContext } from './serverContext';
+import { workspaceTrusted, type ServerContext } from './serverContext';
 
 /** Coalesces bursts of engine changes (a key created, then Enabled) into one notification. */
 const CHANGE_NOTIFY_DELAY_MS = 100;
@@ -129,7 +129,8 @@ export class EngineBridge {
   private async open(): Promise<RunningBridge> {
     const options = this.ctx.initializationOptions;
     const clock = new AdjustableClock();
-    const environmentFile = this.usableEnvironmentFile(options.environmentFile);
+    // An untrusted workspace's environment file would seed principals, policies and access keys.
+    const environmentFile = this.usableEnvironmentFile(workspaceTrusted(this.ctx) ? options.environmentFile : undefined);
     const rootKey = this.rootKey(this.ctx.runtime.engineRootKeyHex, options.engineStorePath);
     const storeDir = rootKey ? options.engineStorePath : undefined;
     let served: ServedEngine;

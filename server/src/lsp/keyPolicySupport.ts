@@ -8,7 +8,7 @@ import type { Finding } from '../core/analysis/analysisTypes';
 import { LANGUAGE_ID } from '../protocol';
 import { matchesAnyGlob } from './globMatcher';
 import { PolicyDocumentCache } from './policyDocumentCache';
-import type { ServerContext } from './serverContext';
+import { workspaceTrusted, type ServerContext } from './serverContext';
 import { SettingsCache } from './settingsCache';
 import { WorkspaceEnvironment } from './workspaceEnvironment';
 
@@ -39,7 +39,9 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
       return open ? { text: open.getText(), version: open.version } : undefined;
     },
   );
-  const environmentOf = async (document: TextDocument) => environments.forDocument(document.uri, (await settings.get(document.uri)).environmentFile);
+  // In an untrusted workspace no environment applies: its file and the files it names stay unread.
+  const environmentOf = async (document: TextDocument) =>
+    workspaceTrusted(ctx) ? environments.forDocument(document.uri, (await settings.get(document.uri)).environmentFile) : undefined;
   const isKeyPolicy = async (document: TextDocument): Promise<boolean> => {
     if (document.languageId === LANGUAGE_ID) return true;
     if (!JSON_LANGUAGES.has(document.languageId)) return false;

@@ -24,5 +24,13 @@ export interface ServerRuntime {
   readonly engineRootKeyHex?: string;
 }
 
+/**
+ * Whether the server may read the workspace's files (the environment file and what it names).
+ * The one place trust is decided: a client that does not say the workspace is trusted gets nothing read.
+ */
+export function workspaceTrusted(ctx: ServerContext): boolean {
+  return ctx.initializationOptions.workspaceTrusted === true;
+}
+
 /** A language feature: registers its handlers and says which capabilities it serves. */
 export type ServerFeature = (ctx: ServerContext) => Partial<ServerCapabilities>;

@@ -48,7 +48,7 @@ import {
   type WhoCanUseKeyResult,
 } from '../protocol';
 import { runSafelyAsync } from './runSafely';
-import type { ServerContext } from './serverContext';
+import { workspaceTrusted, type ServerContext } from './serverContext';
 
 const DIAGNOSTIC_SOURCE = 'kms-scenario';
 /** Later than the key-policy diagnostics' push, so scenario findings are the last word for scenario files. */
@@ -94,7 +94,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
 
   /** The environment file's environment, or the default one when the workspace has none. */
   const loadEnvironment = (): { environment: Environment; file?: string } => {
-    const file = ctx.initializationOptions.environmentFile;
+    const file = workspaceTrusted(ctx) ? ctx.initializationOptions.environmentFile : undefined;
     if (!file) return { environment: defaultEnvironment() };
     let text: string;
     try {
