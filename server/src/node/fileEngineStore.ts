@@ -274,7 +274,12 @@ export async function openFileEngineStore(directory: string): Promise<FileEngine
         file = await readWhole(snapshotPath);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        refuseOlder({ generation: 0, frames: 0 }, recorded);
+        if (recorded && (recorded.generation > 0 || recorded.frames > 0)) {
+          throw new EngineStoreRolledBackError(
+            `The engine store ${dir} has lost its state file ${SNAPSHOT_FILE}, although ${GENERATION_FILE} records ${recorded.generation}.${recorded.frames} writes: ` +
+              `starting empty would silently lose every key. Put the file back, or delete ${generationPath} to start with an empty store.`,
+          );
+        }
         return undefined;
       }
       if (file.length < MAGIC.length + 1 || !file.subarray(0, MAGIC.length).equals(MAGIC)) {

@@ -8,7 +8,8 @@ import { openRecords } from '../../../server/src/core/engine/engineJournal';
 import type { EngineState } from '../../../server/src/core/engine/engineState';
 import type { KmsEngine } from '../../../server/src/core/engine/kmsEngine';
 import type { JsonObject } from '../../../server/src/core/engine/kmsEngineApi';
-import { b64, ROOT, testEnvironment, type Reply } from './engineHarness';
+import { b64, openHarness, ROOT, testEnvironment, type Reply } from './engineHarness';
+import { opensslAvailable, signClusterCsr } from './clusterCertificates';
 import { MemoryStoreBackend } from './memoryStoreBackend';
 
 const ROOT_KEY = new Uint8Array(32).fill(9);
@@ -93,4 +94,53 @@ test('records that outgrow the snapshot are folded into a new one', async () => 
   assert.ok(compacted, 'the records were folded into a snapshot');
   assert.deepStrictEqual(plain(openRecords(store.durable, ROOT_KEY, 'store').state), plain(stateOf(engine)));
   await engine.close();
+});
+
+test('a CloudHSM key store run (clusters, HSMs, key store, keys in the cluster) reopens to the state in memory after every step', { skip: opensslAvailable() ? false : 'openssl is needed to sign the cluster CSR' }, async () => {
+  const store = new MemoryStoreBackend();
+  const h = await openHarness({ store, rootKey: ROOT_KEY, transientStateDelayMs: 5 });
+  const same = (step: string) => assert.deepStrictEqual(plain(openRecords(store.durable, ROOT_KEY, 'store').state), plain(stateOf(h.engine)), `after ${step} the store differs from memory`);
+  const settleEvents = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    await h.call('ListKeys');
+  };
+  const hsm = async (operation: string, input: JsonObject) => {
+    const reply = await h.engine.executeCloudHsm(operation, input, ROOT) as Reply;
+    same(operation);
+    return reply;
+  };
+  const call = async (operation: string, input: JsonObject = {}) => {
+    const reply = await h.call(operation, input);
+    same(operation);
+    return reply;
+  };
+  const { Cluster } = await hsm('CreateCluster', { HsmType: 'hsm2m.medium', SubnetIds: ['subnet-0a1', 'subnet-0b2'] });
+  await settleEvents();
+  same('cluster provisioning');
+  const csr = (await hsm('DescribeClusters', { Filters: { clusterIds: [Cluster.ClusterId] } })).Clusters[0].Certificates.ClusterCsr;
+  const { signedCert, trustAnchor } = signClusterCsr(csr);
+  await hsm('InitializeCluster', { ClusterId: Cluster.ClusterId, SignedCert: signedCert, TrustAnchor: trustAnchor });
+  await hsm('CreateHsm', { ClusterId: Cluster.ClusterId, AvailabilityZone: 'us-east-1a' });
+  await hsm('CreateHsm', { ClusterId: Cluster.ClusterId, AvailabilityZone: 'us-east-1b' });
+  await settleEvents();
+  same('HSMs becoming active');
+  const { CustomKeyStoreId } = await call('CreateCustomKeyStore', { CustomKeyStoreName: 'store', CloudHsmClusterId: Cluster.ClusterId, TrustAnchorCertificate: trustAnchor, KeyStorePassword: 'kmsuser-pass' });
+  await call('ConnectCustomKeyStore', { CustomKeyStoreId });
+  await settleEvents();
+  same('the key store connecting');
+  const { KeyMetadata } = await call('CreateKey', { Origin: 'AWS_CLOUDHSM', CustomKeyStoreId });
+  const { CiphertextBlob } = await call('Encrypt', { KeyId: KeyMetadata.KeyId, Plaintext: b64('in the hsm') });
+  await call('ScheduleKeyDeletion', { KeyId: KeyMetadata.KeyId, PendingWindowInDays: 7 });
+  await call('CancelKeyDeletion', { KeyId: KeyMetadata.KeyId });
+  await call('EnableKey', { KeyId: KeyMetadata.KeyId });
+  await call('DisconnectCustomKeyStore', { CustomKeyStoreId });
+  await call('UpdateCustomKeyStore', { CustomKeyStoreId, NewCustomKeyStoreName: 'renamed' });
+  // A new engine on the records decrypts what the cluster's key encrypted.
+  await call('ConnectCustomKeyStore', { CustomKeyStoreId });
+  await settleEvents();
+  await h.engine.close();
+  const reopened = await openKmsEngine({ environment: testEnvironment(), store: new MemoryStoreBackend(store.durable), rootKey: ROOT_KEY, transientStateDelayMs: 5 });
+  const { Plaintext } = await reopened.execute('Decrypt', { CiphertextBlob }, ROOT) as Reply;
+  assert.equal(Buffer.from(Plaintext, 'base64').toString(), 'in the hsm');
+  await reopened.close();
 });

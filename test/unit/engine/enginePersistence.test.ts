@@ -238,6 +238,23 @@ test('an older copy of the state file put back is refused instead of opening wit
   }
 });
 
+test('a store whose state file was deleted is refused instead of starting empty', async () => {
+  const dir = tempStore();
+  try {
+    const engine = await openAt(dir);
+    await engine.execute('CreateKey', {}, ROOT);
+    await engine.close();
+    rmSync(join(dir, SNAPSHOT_FILE));
+    await assert.rejects(openAt(dir), (error: Error) => error instanceof EngineStoreRolledBackError && /has lost its state file/.test(error.message));
+    rmSync(join(dir, GENERATION_FILE));
+    const empty = await openAt(dir);
+    assert.equal(((await empty.execute('ListKeys', {}, ROOT)) as { Keys: unknown[] }).Keys.length, 0);
+    await empty.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a store whose root key file is missing is refused, and no new key is made', async () => {
   const dir = tempStore();
   try {
