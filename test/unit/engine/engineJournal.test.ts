@@ -144,3 +144,37 @@ test('a CloudHSM key store run (clusters, HSMs, key store, keys in the cluster) 
   assert.equal(Buffer.from(Plaintext, 'base64').toString(), 'in the hsm');
   await reopened.close();
 });
+
+test('operations that walk every key or alias still write only what they change', async (t) => {
+  const store = new MemoryStoreBackend();
+  const clock = new AdjustableClock();
+  const engine = await openKmsEngine({ environment: testEnvironment(), store, rootKey: ROOT_KEY, clock, transientStateDelayMs: 0 });
+  const keys: string[] = [];
+  for (let i = 0; i < 150; i++) {
+    const keyId = ((await engine.execute('CreateKey', {}, ROOT)) as Reply).KeyMetadata.KeyId as string;
+    keys.push(keyId);
+    await engine.execute('CreateAlias', { AliasName: `alias/k${i}`, TargetKeyId: keyId }, ROOT);
+  }
+  const sizes: Record<string, number> = {};
+  const write = async (name: string, operation: () => Promise<unknown>) => {
+    const before = store.durable.length;
+    await operation();
+    assert.equal(store.durable.length, before + 1, `${name} appended one record`);
+    sizes[name] = store.durable[store.durable.length - 1]!.length;
+  };
+  const [a, b, c] = keys as [string, string, string];
+  await write('TagResource (every op reads all aliases of its key)', () => engine.execute('TagResource', { KeyId: a, Tags: [{ TagKey: 't', TagValue: 'v' }] }, ROOT));
+  const grant = await engine.execute('CreateGrant', { KeyId: b, GranteePrincipal: 'arn:aws:iam::111122223333:role/app', Operations: ['Decrypt'] }, ROOT) as Reply;
+  await write('RetireGrant by token alone', () => engine.execute('RetireGrant', { GrantToken: grant.GrantToken }, ROOT));
+  await engine.execute('EnableKeyRotation', { KeyId: c, RotationPeriodInDays: 90 }, ROOT);
+  await engine.execute('ScheduleKeyDeletion', { KeyId: b, PendingWindowInDays: 7 }, ROOT);
+  clock.advance(8 * 86_400_000);
+  await write('deletion at its date (key and alias)', () => engine.execute('ListKeys', {}, ROOT));
+  clock.advance(90 * 86_400_000);
+  await write('automatic rotation', () => engine.execute('ListKeys', {}, ROOT));
+  t.diagnostic(Object.entries(sizes).map(([name, bytes]) => `${name}: ${bytes} bytes`).join('; '));
+  // One key record is about a kilobyte; a snapshot of this store is over 150 KB.
+  for (const [name, bytes] of Object.entries(sizes)) assert.ok(bytes < 8_000, `${name} wrote ${bytes} bytes`);
+  assert.deepStrictEqual(plain(openRecords(store.durable, ROOT_KEY, 'store').state), plain(stateOf(engine)));
+  await engine.close();
+});

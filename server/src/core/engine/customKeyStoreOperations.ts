@@ -2,6 +2,7 @@
 // Update and Delete, and the placement of a key's material inside the store's cluster.
 // Connecting checks the kmsuser password against the cluster and then rotates it, as AWS KMS
 // does; keys in a store are Unavailable whenever it is not connected.
+import { untracked } from './stateTracking';
 import { randomBytes } from 'node:crypto';
 import { constraintViolation, validation } from './engineErrors';
 import type { ClusterRecord, CustomKeyStoreRecord, KeyRecord } from './engineState';
@@ -231,7 +232,7 @@ function deleteCustomKeyStore(context: OperationContext) {
   const store = findCustomKeyStore(context, input.requiredString('CustomKeyStoreId', { min: 1, max: 64 }));
   services.authorizer.authorizeAccountAction(caller, 'kms:DeleteCustomKeyStore');
   if (store.connectionState !== 'DISCONNECTED') throw invalidStoreState(store, 'disconnect it before deleting it.');
-  if (Object.values(state.keys).some((k) => k.customKeyStoreId === store.customKeyStoreId)) {
+  if (Object.values(untracked(state).keys).some((k) => k.customKeyStoreId === store.customKeyStoreId)) {
     throw new KmsServiceError('CustomKeyStoreHasCMKsException', `Custom key store ${store.customKeyStoreId} still contains KMS keys; schedule them for deletion and wait until they are deleted.`);
   }
   delete state.customKeyStores[store.customKeyStoreId];

@@ -1,6 +1,7 @@
 // Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant and RevokeGrant. A grant
 // is live as soon as it is created (its token is honoured at once); the access evaluator
 // considers every grant on the key when it decides a request.
+import { findKeys } from './stateTracking';
 import { randomBytes } from 'node:crypto';
 import { accountOfPrincipal, isPrincipalName } from '../arn/awsArn';
 import { GRANT_OPERATIONS, grantOperationsFor } from '../catalog/kmsCuratedFacts';
@@ -163,14 +164,8 @@ function retireGrant(context: OperationContext) {
   let grant: GrantRecord | undefined;
   if (token !== undefined) {
     assertWellFormedGrantTokens([token]);
-    for (const candidate of Object.values(state.keys)) {
-      const found = candidate.grants.find((g) => g.grantToken === token);
-      if (found) {
-        key = candidate;
-        grant = found;
-        break;
-      }
-    }
+    key = findKeys(state, (candidate) => candidate.grants.some((g) => g.grantToken === token))[0];
+    grant = key?.grants.find((g) => g.grantToken === token);
     if (!key || !grant) throw notFound('Grant not found for the grant token.');
   } else {
     if (!keyId || !grantId) throw validation('Either GrantToken, or both KeyId and GrantId, must be specified.');

@@ -1,5 +1,6 @@
 // Key ids, ARNs and aliases: making them and resolving what a caller wrote (id, key ARN, alias
 // name, alias ARN) to a key, with the NotFoundException texts AWS gives for each form.
+import { untracked } from './stateTracking';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { aliasNotFound, invalidKeyId, keyDoesNotExist, notFound } from './engineErrors';
 import { aliasStoreKey, keyStoreKey, type EngineState, type KeyRecord } from './engineState';
@@ -91,7 +92,8 @@ function viaAlias(state: EngineState, aliasName: string, account: string, scope:
 /** Every alias pointing at the key, for DescribeKey consumers and kms:ResourceAliases. */
 export function aliasesOf(state: EngineState, key: KeyRecord): string[] {
   const names: string[] = [];
-  for (const alias of Object.values(state.aliases)) {
+  // Only read: the aliases walked over are not part of what an operation changed.
+  for (const alias of Object.values(untracked(state).aliases)) {
     if (alias.targetKeyId === key.keyId && alias.region === key.region && alias.account === key.account) names.push(alias.aliasName);
   }
   return names;

@@ -1,4 +1,5 @@
 // Creating, describing, listing, enabling, disabling and deleting keys.
+import { untracked } from './stateTracking';
 import { defaultKeyPolicy } from './defaultKeyPolicy';
 import { enumViolation, unsupportedOperation, validation } from './engineErrors';
 import { keyStoreKey, type KeyOrigin, type KeyRecord, type KeyUsage } from './engineState';
@@ -158,7 +159,7 @@ function scheduleKeyDeletion(context: OperationContext) {
   const days = input.optionalInteger('PendingWindowInDays', { min: 7, max: 30 }) ?? 30;
   const key = useKey(context, keyId, { allowAlias: false, context: { 'kms:ScheduleKeyDeletionPendingWindowInDays': days } });
   if (key.multiRegion && key.primaryRegion === key.region) {
-    const replicas = Object.values(context.state.keys).filter((k) => k.keyId === key.keyId && k !== key && k.state !== 'PendingDeletion');
+    const replicas = Object.values(untracked(context.state).keys).filter((k) => k.keyId === key.keyId && k !== key && k.state !== 'PendingDeletion');
     if (replicas.length) {
       // A primary with live replicas waits for them: PendingReplicaDeletion, then the window.
       key.state = 'PendingReplicaDeletion';

@@ -1,5 +1,6 @@
 // DescribeKey's KeyMetadata, built from a key record with the fields AWS includes for each
 // kind of key (recorded responses show which appear when).
+import { untracked } from './stateTracking';
 import { effectiveKeyState } from './keyAccess';
 import type { EngineState, KeyRecord } from './engineState';
 import type { JsonObject } from './kmsEngineApi';
@@ -59,7 +60,7 @@ export function keyMetadata(state: EngineState, key: KeyRecord): JsonObject {
 }
 
 export function multiRegionConfiguration(state: EngineState, key: KeyRecord): JsonObject {
-  const related = Object.values(state.keys)
+  const related = Object.values(untracked(state).keys)
     .filter((k) => k.keyId === key.keyId)
     .sort((a, b) => a.createdAt - b.createdAt);
   const primary = related.find((k) => k.region === k.primaryRegion) ?? key;

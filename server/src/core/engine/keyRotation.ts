@@ -4,10 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineState, KeyMaterial, KeyRecord } from './engineState';
 import { newMaterialId } from './keyIdentifiers';
+import { findKeys } from './stateTracking';
 
 export function rotateKeyMaterial(state: EngineState, key: KeyRecord, at: number, origin: 'AUTOMATIC' | 'ON_DEMAND'): KeyMaterial {
   const material: KeyMaterial = { id: newMaterialId(), secret: randomBytes(32).toString('base64'), createdAt: at, origin, rotatedAt: at };
-  const related = key.multiRegion ? Object.values(state.keys).filter((k) => k.keyId === key.keyId) : [key];
+  const related = key.multiRegion ? findKeys(state, (k) => k.keyId === key.keyId) : [key];
   for (const k of related) {
     k.materials.push(material);
     k.currentMaterialId = material.id;

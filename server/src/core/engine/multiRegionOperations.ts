@@ -1,6 +1,7 @@
 // Multi-Region keys: ReplicateKey and UpdatePrimaryRegion. Related keys share their key id and
 // key material (so a ciphertext from one Region decrypts in another); policy, grants, aliases,
 // tags, state and deletion stay per Region.
+import { findKeys } from './stateTracking';
 import { alreadyExists, notFound, unsupportedOperation, validation } from './engineErrors';
 import { keyStoreKey, type KeyRecord } from './engineState';
 import { defaultKeyPolicy } from './defaultKeyPolicy';
@@ -14,7 +15,7 @@ import { readTags, tagContext } from './tagRules';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 function relatedKeys(context: OperationContext, key: KeyRecord): KeyRecord[] {
-  return Object.values(context.state.keys).filter((k) => k.keyId === key.keyId && k.account === key.account);
+  return findKeys(context.state, (k) => k.keyId === key.keyId && k.account === key.account);
 }
 
 function assertPrimary(key: KeyRecord): void {

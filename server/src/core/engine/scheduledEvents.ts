@@ -6,6 +6,7 @@ import { keyStoreKey } from './engineState';
 import type { EngineServices } from './operationContext';
 import { rotateKeyMaterial } from './keyRotation';
 import { settleClusters } from './clusterLifecycle';
+import { findKeys, untracked } from './stateTracking';
 
 const DAY_MS = 86_400_000;
 
@@ -60,7 +61,11 @@ export function nextEventTimeOf(state: EngineState, entries: Iterable<string>): 
 
 export function applyDueEvents(state: EngineState, now: number, services: EngineServices): boolean {
   let changed = settleClusters(state, now);
-  for (const key of Object.values(state.keys)) {
+  // Walk every key without noting it; note (and change) only the keys with something due.
+  const all = untracked(state).keys;
+  for (const name in all) {
+    if (keyEventTime(all[name]!) > now) continue;
+    const key = state.keys[name]!;
     if (key.transientUntil !== undefined && key.transientUntil <= now) {
       key.state = key.stateAfterTransient ?? 'Enabled';
       key.transientUntil = undefined;
@@ -106,7 +111,7 @@ function expireImportedMaterial(key: KeyRecord, now: number, services: EngineSer
 /** Removes a key whose deletion date arrived, with its aliases and its material in any cluster. */
 export function deleteKeyNow(state: EngineState, key: KeyRecord, now: number, services: EngineServices): void {
   delete state.keys[keyStoreKey(key.region, key.keyId)];
-  for (const [storeKey, alias] of Object.entries(state.aliases)) {
+  for (const [storeKey, alias] of Object.entries(untracked(state).aliases)) {
     if (alias.targetKeyId === key.keyId && alias.region === key.region && alias.account === key.account) delete state.aliases[storeKey];
   }
   if (key.customKeyStoreId) {
@@ -117,7 +122,7 @@ export function deleteKeyNow(state: EngineState, key: KeyRecord, now: number, se
   services.forgetSecrets(key);
   // A primary waiting for its replicas starts its own window once the last replica is gone.
   if (key.multiRegion) {
-    const remaining = Object.values(state.keys).filter((k) => k.keyId === key.keyId);
+    const remaining = findKeys(state, (k) => k.keyId === key.keyId);
     const primary = remaining.find((k) => k.state === 'PendingReplicaDeletion');
     if (primary && remaining.length === 1) {
       primary.state = 'PendingDeletion';

@@ -3,7 +3,8 @@
 // Each operation sees the state through a view whose collections note every entry it reads,
 // adds or removes: handlers change entries in place (`key.state = ...`) after reaching them
 // through a collection, so an entry not reached cannot have changed. Iterating a collection
-// reaches all of it; the few operations that iterate and change are written as a snapshot.
+// reaches all of it, so scans go through `untracked` (to read) or `findKeys` (which notes only
+// what it finds); a write that still reached most entries is written as a snapshot.
 import { entryId, type EntryCollection } from './engineJournal';
 import type { AliasRecord, ClusterRecord, CustomKeyStoreRecord, EngineState, KeyRecord } from './engineState';
 
@@ -38,6 +39,11 @@ export class TrackedState implements EngineState {
 
   constructor(private readonly state: EngineState) {}
 
+  /** The state itself, for scans that only read. */
+  get untracked(): EngineState {
+    return this.state;
+  }
+
   get keys(): Record<string, KeyRecord> {
     return (this.keysView ??= trackedMap('keys', this.state.keys, this.touched));
   }
@@ -58,4 +64,17 @@ export class TrackedState implements EngineState {
     this.touched.add(entryId('seededKeys', ''));
     return this.state.seededKeys;
   }
+}
+
+/** The state without tracking, for a scan that only reads what it walks over. */
+export function untracked(state: EngineState): EngineState {
+  return state instanceof TrackedState ? state.untracked : state;
+}
+
+/** The keys `keep` selects, scanning without noting every key: only those found are noted. */
+export function findKeys(state: EngineState, keep: (key: KeyRecord) => boolean): KeyRecord[] {
+  const all = untracked(state).keys;
+  const found: KeyRecord[] = [];
+  for (const name in all) if (keep(all[name]!)) found.push(state.keys[name]!);
+  return found;
 }
