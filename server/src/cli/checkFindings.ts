@@ -6,7 +6,7 @@ import type { KeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguag
 import { LineIndex } from '../core/policy/lineIndex';
 import { dirname, relative, resolve } from 'node:path';
 import { documentRoleInEnvironment, type EnvironmentDocumentRole } from '../core/analysis/environment/environmentDocumentRole';
-import { parseEnvironment } from '../core/environment/environmentLoader';
+import { parseEnvironmentFile } from '../node/environmentFile';
 import { environmentFindings, scenarioFindings } from '../core/analysis/definitionFileFindings';
 import { validateStandaloneIdentityPolicy } from '../core/analysis/identityPolicyValidation';
 import { recognizePolicyFile, type PolicyFileKind } from '../core/analysis/policyFileKind';
@@ -119,9 +119,8 @@ function sortByPosition(findings: Finding[]): Finding[] {
 
 /** Loads an environment file for `check --environment`; throws CheckInputError listing its problems. */
 export function loadCheckEnvironment(file: string): CheckEnvironment {
-  const text = readPolicyFile(file);
   const dir = dirname(resolve(file));
-  const result = parseEnvironment(text, { source: file, readFile: (ref) => readFileSync(resolve(dir, ref), 'utf8') });
+  const result = parseEnvironmentFile(file);
   if (!result.environment) {
     throw new CheckInputError(`environment '${file}' has problems:\n${result.issues.map((i) => `  ${i.message}`).join('\n')}`);
   }

@@ -4,12 +4,12 @@
 // With `--expect DECISION` it gates a pipeline: exit 1 when the decision differs. FILE may be a
 // folder of `*.kms-scenario.json` files, each reported on one line with a summary.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseScenarioText } from '../core/access/scenarioParser';
 import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess';
 import { explainSimulation } from '../core/access/simulationExplainer';
 import { formatWhoCanUseKey, whoCanUseKey } from '../core/environment/whoCanUseKey';
-import { parseEnvironment } from '../core/environment/environmentLoader';
+import { parseEnvironmentFile } from '../node/environmentFile';
 import type { Environment } from '../core/environment/environmentModel';
 import { buildScenarioFromEnvironment } from '../core/environment/scenarioBuilder';
 import type { AccessScenario } from '../core/access/scenario';
@@ -192,8 +192,7 @@ function runScenarioFolder(folder: string, args: SimulateArgs): number {
 }
 
 function environmentOf(envFile: string): Environment {
-  const base = dirname(resolve(envFile));
-  const result = parseEnvironment(readText(envFile), { source: envFile, readFile: (ref) => readFileSync(resolve(base, ref), 'utf8') });
+  const result = parseEnvironmentFile(envFile);
   if (!result.environment) {
     throw new UsageError(`${envFile} is not a valid environment:\n${result.issues.map((i) => `  ${i.message}${i.file ? ` (${i.file})` : ''}`).join('\n')}`);
   }

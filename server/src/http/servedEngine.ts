@@ -2,13 +2,12 @@
 // protocol: the environment (a file read through the environment loader, or the default one
 // account whose root user has test/test), the encrypted store on disk or memory, and an
 // adjustable clock so users can move time forward.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AdjustableClock } from '../core/engine/engineClock';
 import type { KmsEngineService } from '../core/engine/kmsEngineApi';
 import { openKmsEngine } from '../core/engine/openKmsEngine';
-import { loadEnvironment } from '../core/environment/environmentLoader';
 import { defaultEnvironment, type Environment } from '../core/environment/environmentModel';
+import { readEnvironmentFile } from '../node/environmentFile';
 import { openFileEngineStore } from '../node/fileEngineStore';
 import { ensureStoreFolder } from '../node/storeFolder';
 
@@ -35,19 +34,6 @@ export interface ServedPrincipal {
   readonly secretAccessKey: string;
 }
 
-export function readEnvironmentFile(path: string): Environment {
-  const absolute = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new Error(`Cannot read the environment file ${absolute}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  return loadEnvironment(text, {
-    source: absolute,
-    readFile: (reference) => readFileSync(resolve(dirname(absolute), reference), 'utf8'),
-  });
-}
 
 export async function openServedEngine(options: ServedEngineOptions): Promise<ServedEngine> {
   const environment = options.environmentFile ? readEnvironmentFile(options.environmentFile) : defaultEnvironment();

@@ -23,7 +23,7 @@ import { keyNotFoundResult, simulateAccess } from '../core/access/simulateAccess
 import { explainSimulation } from '../core/access/simulationExplainer';
 import type { PolicyTrace, SimulationResult } from '../core/access/simulationResult';
 import { formatWhoCanUseKey, whoCanUseKey } from '../core/environment/whoCanUseKey';
-import { parseEnvironment } from '../core/environment/environmentLoader';
+import { parseEnvironmentFile, readFromDisk } from '../node/environmentFile';
 import { defaultEnvironment, type Environment, type EnvironmentKey } from '../core/environment/environmentModel';
 import {
   assembleScenario,
@@ -96,14 +96,9 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   const loadEnvironment = (): { environment: Environment; file?: string } => {
     const file = workspaceTrusted(ctx) ? ctx.initializationOptions.environmentFile : undefined;
     if (!file) return { environment: defaultEnvironment() };
-    let text: string;
-    try {
-      text = documents.get(pathToFileURL(file).toString())?.getText() ?? readFileSync(file, 'utf8');
-    } catch {
-      return { environment: defaultEnvironment() };
-    }
-    const base = dirname(file);
-    const result = parseEnvironment(text, { source: file, readFile: (ref) => textOf(pathToFileURL(resolve(base, ref)).toString()) });
+    // Open, unsaved documents first, then the disk.
+    const result = parseEnvironmentFile(file, (path) => documents.get(pathToFileURL(path).toString())?.getText() ?? readFromDisk(path));
+    if (result.unreadable) return { environment: defaultEnvironment() };
     if (!result.environment) {
       throw invalid(`The environment file ${file} has problems:\n${result.issues.map((i) => `  ${i.message}${i.file ? ` (${i.file})` : ''}`).join('\n')}`);
     }

@@ -3,9 +3,9 @@
 // it is being edited; the load is reused until the environment file, a named file on disk
 // or an open named document changes.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { documentRoleInEnvironment, type EnvironmentDocumentRole } from '../core/analysis/environment/environmentDocumentRole';
-import { parseEnvironment } from '../core/environment/environmentLoader';
+import { parseEnvironmentFile } from '../node/environmentFile';
 import type { Environment } from '../core/environment/environmentModel';
 import { URI } from './fileUri';
 
@@ -76,20 +76,11 @@ export class WorkspaceEnvironment {
       this.loaded.set(file, { signature });
       return undefined;
     }
-    let environment: Environment | undefined;
-    try {
-      const dir = dirname(file);
-      environment = parseEnvironment(this.read(file), {
-        source: file,
-        readFile: (reference) => {
-          const path = resolve(dir, reference);
-          signature.set(path, this.stateOf(path));
-          return this.read(path);
-        },
-      }).environment;
-    } catch {
-      environment = undefined;
-    }
+    // The environment file reader every entry uses; each file it reads joins the cache signature.
+    const environment = parseEnvironmentFile(file, (path) => {
+      signature.set(path, this.stateOf(path));
+      return this.read(path);
+    }).environment;
     this.loaded.set(file, { signature, environment });
     return environment;
   }

@@ -10,7 +10,7 @@ import type { KmsEngineService } from '../../../server/src/core/engine/kmsEngine
 import { AdjustableClock } from '../../../server/src/core/engine/engineClock';
 import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
 import { defaultEnvironment } from '../../../server/src/core/environment/environmentModel';
-import { readEnvironmentFile } from '../../../server/src/http/servedEngine';
+import { readEnvironmentFile } from '../../../server/src/node/environmentFile';
 import { InProcessRequestHandler } from './inProcessRequestHandler';
 import { adminFetch, startServe, type ServeProcess } from './serveProcess';
 
