@@ -288,3 +288,33 @@ test('a store of the earlier whole-file format opens, and is rewritten as record
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('compaction folds the records into a new snapshot on disk; the state before it, put back, is refused', async () => {
+  const dir = tempStore();
+  try {
+    const engine = await openAt(dir);
+    const { KeyMetadata: { KeyId } } = await engine.execute('CreateKey', {}, ROOT) as Record<string, Record<string, string>>;
+    const path = join(dir, SNAPSHOT_FILE);
+    const generation = () => Number(readFileSync(join(dir, GENERATION_FILE), 'utf8').trim().split(' ')[0]);
+    const before = generation();
+    const beforeCompaction = readFileSync(path);
+    // Past 4 MB of records (and twice the snapshot) the store writes a new snapshot.
+    let largest = 0;
+    let description = '';
+    for (let i = 0; generation() === before; i++) {
+      description = `${i} ${'d'.repeat(8000)}`;
+      await engine.execute('UpdateKeyDescription', { KeyId, Description: description }, ROOT);
+      largest = Math.max(largest, statSync(path).size);
+      assert.ok(i < 1000, 'compaction happened');
+    }
+    assert.ok(statSync(path).size < largest / 10, `the file shrank from ${largest} to ${statSync(path).size} bytes`);
+    await engine.close();
+    const reopened = await openAt(dir);
+    assert.equal(((await reopened.execute('DescribeKey', { KeyId }, ROOT)) as Record<string, Record<string, string>>).KeyMetadata.Description, description);
+    await reopened.close();
+    writeFileSync(path, beforeCompaction);
+    await assert.rejects(openAt(dir), EngineStoreRolledBackError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
