@@ -122,7 +122,7 @@ test('key states: disabled and pending deletion refuse crypto; the clock deletes
   clock.advance(DAY + 1000);
   const gone = await fail('DescribeKey', { KeyId });
   assert.deepEqual([gone.errorName, gone.message], ['NotFoundException', `Key '${Arn}' does not exist`]);
-  assert.deepEqual((await call('ListAliases', {})).Aliases, []);
+  assert.deepEqual((await call('ListAliases', {})).Aliases.filter((a: { TargetKeyId?: string }) => a.TargetKeyId), [], 'the alias went with its key');
   await engine.close();
 });
 

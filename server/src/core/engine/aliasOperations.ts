@@ -7,6 +7,7 @@ import { aliasArnOf, resolveKey } from './keyIdentifiers';
 import { epochSeconds } from './keyMetadata';
 import type { OperationContext, OperationTable } from './operationContext';
 import { paginate } from './pagination';
+import { AWS_MANAGED_KEY_SERVICES } from './awsManagedKeys';
 
 const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]+$/;
 
@@ -89,16 +90,22 @@ function listAliases(context: OperationContext) {
   // ListAliases acts on no key (IAM decides, Resource "*"), in any key state, even with KeyId.
   const targetKeyId = keyId !== undefined ? resolveKey(state, keyId, context.scope, { allowAlias: false }).key.keyId : undefined;
   context.services.authorizer.authorizeAccountAction(caller, 'kms:ListAliases');
-  const aliases = Object.values(state.aliases)
-    .filter((a) => a.account === caller.accountId && a.region === caller.region && (targetKeyId === undefined || a.targetKeyId === targetKeyId))
-    .sort((a, b) => a.aliasName.localeCompare(b.aliasName))
-    .map((a) => ({
+  const present = Object.values(state.aliases)
+    .filter((a) => a.account === caller.accountId && a.region === caller.region && (targetKeyId === undefined || a.targetKeyId === targetKeyId));
+  // "The response might also include aliases that have no TargetKeyId field. These are
+  // predefined aliases that AWS has created but has not yet associated with a KMS key."
+  const named = new Set(present.map((a) => a.aliasName));
+  const predefined = targetKeyId !== undefined ? [] : Object.keys(AWS_MANAGED_KEY_SERVICES).map((n) => `alias/${n}`).filter((n) => !named.has(n));
+  const aliases = [
+    ...present.map((a) => ({
       AliasName: a.aliasName,
       AliasArn: aliasArn(context, a.aliasName),
       TargetKeyId: a.targetKeyId,
       CreationDate: epochSeconds(a.createdAt),
       LastUpdatedDate: epochSeconds(a.updatedAt),
-    }));
+    })),
+    ...predefined.map((aliasName) => ({ AliasName: aliasName, AliasArn: aliasArn(context, aliasName) })),
+  ].sort((a, b) => a.AliasName.localeCompare(b.AliasName));
   const page = paginate(aliases, limit, marker);
   return { Aliases: page.items, Truncated: page.truncated, ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
 }

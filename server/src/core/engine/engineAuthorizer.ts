@@ -78,7 +78,7 @@ export class EngineAuthorizer {
       account: key.account,
       region: key.region,
       state: request.keyState,
-      keyManager: 'CUSTOMER',
+      keyManager: key.keyManager ?? 'CUSTOMER',
       keySpec: key.keySpec,
       keyUsage: key.keyUsage,
       origin: key.origin,

@@ -86,6 +86,8 @@ export interface KeyRecord {
   importParameters?: Array<{ token: string; wrappingPrivateKey: string; algorithm: string; validTo: number }>;
   /** Set when the key was seeded from the environment, so reseeding does not duplicate it. */
   readonly seeded?: boolean;
+  /** AWS for an AWS managed key (`alias/aws/<service>`); absent for customer managed keys. */
+  readonly keyManager?: 'AWS';
 }
 
 export interface AliasRecord {

@@ -23,7 +23,7 @@ export function keyMetadata(state: EngineState, key: KeyRecord): JsonObject {
     KeyUsage: key.keyUsage,
     KeyState: keyState,
     Origin: key.origin,
-    KeyManager: 'CUSTOMER',
+    KeyManager: key.keyManager ?? 'CUSTOMER',
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
     MultiRegion: key.multiRegion,

@@ -39,6 +39,8 @@ import type { EngineServices, EngineSettings, OperationContext, OperationTable }
 import { applyDueEvents, nextEventTime, nextEventTimeOf } from './scheduledEvents';
 import { TrackedState } from './stateTracking';
 import { ciphertextKeyId } from './ciphertextLookup';
+import { ALIAS_KEY_ID_OPERATIONS } from '../access/operationRules';
+import { awsManagedKeyToCreate, createAwsManagedKey } from './awsManagedKeys';
 
 const KMS_OPERATIONS: OperationTable = {
   ...keyLifecycleOperations,
@@ -157,7 +159,22 @@ export class KmsEngine implements KmsEngineService {
   executeNow(operation: string, input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
     const handler = Object.prototype.hasOwnProperty.call(KMS_OPERATIONS, operation) ? KMS_OPERATIONS[operation] : undefined;
     if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
-    return this.run(operation, handler, input, caller);
+    return this.run(operation, this.withAwsManagedKey(operation, handler, input), input, caller);
+  }
+
+  /**
+   * A request that names a predefined AWS alias (`alias/aws/s3`) with no key yet first creates
+   * that AWS managed key, as the service would on first use; then the operation runs as usual.
+   */
+  private withAwsManagedKey(operation: string, handler: OperationTable[string], input: JsonObject): OperationTable[string] {
+    if (!ALIAS_KEY_ID_OPERATIONS.has(operation) || !input || typeof input !== 'object') return handler;
+    const given = operation === 'ReEncrypt' ? input.DestinationKeyId : input.KeyId;
+    if (typeof given !== 'string' || !given.includes('alias/aws/')) return handler;
+    return async (context) => {
+      const alias = awsManagedKeyToCreate(context, given);
+      if (alias) await createAwsManagedKey(context, alias);
+      return handler(context);
+    };
   }
 
   executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
