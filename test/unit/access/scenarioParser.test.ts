@@ -76,3 +76,35 @@ describe('scenario files', () => {
     assert.match(explainSimulation(result), new RegExp(`>> Allow "AppRoleUsesKeyForItsTeam" \\(line ${deciding.range!.startLine}\\): matches - deciding`));
   });
 });
+
+describe('pasted AWS CLI output', () => {
+  it('accepts describe-key, get-key-policy and list-grants output as key, keyPolicy and grants, and decides as the scenario\'s own shape does', () => {
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' }] };
+    const pasted = {
+      request: { principal: 'arn:aws:iam::111122223333:user/alice', action: 'kms:Decrypt', resource: keyArn, encryptionContext: { team: 'billing' } },
+      key: { KeyMetadata: { AWSAccountId: '111122223333', KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', Arn: keyArn, KeyState: 'Enabled', KeyManager: 'CUSTOMER', KeySpec: 'SYMMETRIC_DEFAULT', KeyUsage: 'ENCRYPT_DECRYPT', Origin: 'AWS_KMS', MultiRegion: false } },
+      keyPolicy: { Policy: JSON.stringify(policy), PolicyName: 'default' },
+      grants: {
+        Grants: [{
+          KeyId: keyArn,
+          GrantId: 'abcdef0123456789',
+          Name: '',
+          CreationDate: '2026-01-01T00:00:00+00:00',
+          GranteePrincipal: 'arn:aws:iam::111122223333:user/alice',
+          IssuingAccount: 'arn:aws:iam::111122223333:root',
+          Operations: ['Decrypt'],
+          Constraints: { EncryptionContextSubset: { team: 'billing' } },
+        }],
+      },
+    };
+    const { scenario, issues } = parseScenarioText(JSON.stringify(pasted, null, 2));
+    assert.deepEqual(issues, []);
+    assert.equal(scenario!.key.arn, keyArn);
+    assert.equal(scenario!.key.region, 'us-east-1');
+    assert.equal(scenario!.grants![0]!.issuingAccount, 'arn:aws:iam::111122223333:root');
+    const result = simulateAccess(scenario!);
+    assert.equal(result.decision, 'Allow');
+    assert.equal(result.allowedBy, 'grant');
+  });
+});

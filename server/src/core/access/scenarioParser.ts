@@ -4,6 +4,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import scenarioSchema from '../../../../schemas/scenario.schema.json';
+import { convertedMembers, fromAwsCliShapes } from './awsCliShapes';
 import { formatPath, validateWithSchema, type JsonIssue } from './jsonSchemaIssues';
 import type { AccessScenario, NamedPolicy, OrganizationPolicyLevel } from './scenario';
 
@@ -16,7 +17,7 @@ function scenarioValidator(): ValidateFunction {
 
 /** Schema issues of a parsed scenario value (empty when valid). */
 export function validateScenario(value: unknown): JsonIssue[] {
-  return validateWithSchema(scenarioValidator(), value);
+  return validateWithSchema(scenarioValidator(), fromAwsCliShapes(value));
 }
 
 export interface ScenarioParseResult {
@@ -70,7 +71,10 @@ export function parseScenarioText(text: string, source?: string): ScenarioParseR
     if (!issues.length) issues.push({ path: '', pointer: [], message: 'the file is not a JSON object', range: { start: 0, end: 0 } });
     return { issues };
   }
-  const value = getNodeValue(root) as unknown;
+  const written = getNodeValue(root) as unknown;
+  // Pasted `aws kms describe-key` / `get-key-policy` / `list-grants` output counts as written in our shape.
+  const value = fromAwsCliShapes(written);
+  const converted = convertedMembers(written);
   const issues = validateWithSchema(scenarioValidator(), value, root);
   if (issues.length) return { issues };
   const raw = value as AccessScenario;
@@ -81,7 +85,7 @@ export function parseScenarioText(text: string, source?: string): ScenarioParseR
     }));
   const scenario: AccessScenario = {
     ...raw,
-    keyPolicy: wrap(raw.keyPolicy, 'key policy', text, source, ['keyPolicy']),
+    keyPolicy: converted.keyPolicy ? { name: 'key policy', document: raw.keyPolicy, source } : wrap(raw.keyPolicy, 'key policy', text, source, ['keyPolicy']),
     identityPolicies: raw.identityPolicies?.map((p, i) => wrap(p, `identity policy ${i + 1}`, text, source, ['identityPolicies', i])),
     permissionBoundary: raw.permissionBoundary ? wrap(raw.permissionBoundary, 'permissions boundary', text, source, ['permissionBoundary']) : raw.permissionBoundary,
     sessionPolicy: raw.sessionPolicy ? wrap(raw.sessionPolicy, 'session policy', text, source, ['sessionPolicy']) : raw.sessionPolicy,
