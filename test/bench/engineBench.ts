@@ -140,7 +140,7 @@ async function inProcessPhase(): Promise<void> {
     console.log(
       `${name.padEnd(27)} SDK + engine in process: ${fmt(perSecond('engine')).padStart(6)} calls/s, ${cpu('engine').toFixed(0)} µs CPU/call | ` +
         `SDK + no-op handler: ${fmt(perSecond('sdkOnly')).padStart(6)} calls/s, ${cpu('sdkOnly').toFixed(0)} µs CPU/call | ` +
-        `ratio ${ratio.toFixed(2)} CPU, ${wallRatio.toFixed(2)} calls/s | engine adds ${added.toFixed(1)}% per call (target <= 25%) ${added <= 25 ? 'OK' : 'MISSED'}`,
+        `ratio ${ratio.toFixed(2)} CPU, ${wallRatio.toFixed(2)} calls/s | engine adds ${added.toFixed(1)}% per call (a figure, not a target: the user-visible one is HTTP throughput)`,
     );
   }
   client.destroy();
@@ -180,7 +180,7 @@ async function httpPhase(): Promise<void> {
     console.log(
       `Encrypt (1 KB) over loopback HTTP to kms-policy serve, ${HTTP_CLIENTS} keep-alive clients: ${fmt(engineRate.rate)} requests/s ` +
         `(${engineRate.errors} errors) | bare node:http with the same answer: ${fmt(bareRate.rate)} requests/s | ` +
-        `ratio ${(engineRate.rate / bareRate.rate).toFixed(2)} | target >= 5,000/s ${engineRate.rate >= 5000 && engineRate.errors === 0 ? 'OK' : 'MISSED'}`,
+        `ratio ${(engineRate.rate / bareRate.rate).toFixed(2)} | target >= 10,000/s ${engineRate.rate >= 10000 && engineRate.errors === 0 ? 'OK' : 'MISSED'}`,
     );
   } finally {
     await serve.stop();
