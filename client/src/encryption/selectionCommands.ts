@@ -11,6 +11,7 @@ import { parseEncryptionContextText } from './encryptionContextText';
 import { EnvelopeFormatError, type EncryptionContext } from './kmsEnvelopeFormat';
 import { decryptText, encryptText, keyIdOfEncrypted, looksEncrypted, MAX_DIRECT_PLAINTEXT_BYTES } from './selectionCrypto';
 import { regionOfArn } from '../../../server/src/core/arn/awsArn';
+import { keyIdForRequests } from '../kms/typedKeyReference';
 
 /** Arguments for tests and scripts: skip the key picker and the context prompt. */
 export interface EncryptSelectionArgs {
@@ -82,7 +83,7 @@ export function encryptSelectionCommand(docs: SimulationDocuments) {
       const context = args ? (args.encryptionContext ?? {}) : await askContext('Encryption context');
       if (!context) return false;
       recordRecentKey(ctx, picked);
-      const keyArn = picked.key.metadata.Arn ?? picked.key.metadata.KeyId ?? '';
+      const keyArn = keyIdForRequests(picked);
       const selections = editor.selections.filter((s) => !s.isEmpty);
       const version = editor.document.version;
       const client = await picked.backend.client(picked.region);

@@ -8,8 +8,7 @@ import { epochSeconds } from './keyMetadata';
 import type { OperationContext, OperationTable } from './operationContext';
 import { paginate } from './pagination';
 import { AWS_MANAGED_KEY_SERVICES } from './awsManagedKeys';
-
-const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]+$/;
+import { ALIAS_NAME } from '../arn/kmsKeyReference';
 
 function readAliasName(context: OperationContext): string {
   const name = context.input.requiredString('AliasName', { min: 1, max: 256 });

@@ -12,6 +12,8 @@
 // The additional authenticated data is the header (version, key id, material id) followed by
 // the canonical encryption context, so a changed header or context fails authentication.
 
+import { isKeyId } from '../arn/kmsKeyReference';
+
 export const CIPHERTEXT_FORMAT_VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -63,7 +65,7 @@ export function decodeCiphertext(blob: Buffer): CiphertextParts | undefined {
   const headerLength = 2 + idLength + MATERIAL_ID_BYTES;
   if (idLength < 1 || blob.length < headerLength + IV_BYTES + TAG_BYTES) return undefined;
   const keyId = blob.subarray(2, 2 + idLength).toString('ascii');
-  if (!/^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(keyId)) return undefined;
+  if (!isKeyId(keyId)) return undefined;
   return {
     keyId,
     materialId: blob.subarray(2 + idLength, headerLength).toString('hex'),

@@ -4,13 +4,7 @@ import { untracked } from './stateTracking';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { aliasNotFound, invalidKeyId, keyDoesNotExist, notFound } from './engineErrors';
 import { aliasStoreKey, keyStoreKey, type EngineState, type KeyRecord } from './engineState';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const MRK = /^mrk-[0-9a-f]{32}$/;
-
-export function isKeyId(text: string): boolean {
-  return UUID.test(text) || MRK.test(text);
-}
+import { isKeyId, parseKmsArn } from '../arn/kmsKeyReference';
 
 export function newKeyId(multiRegion: boolean): string {
   return multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
@@ -26,20 +20,6 @@ export function keyArnOf(partition: string, region: string, account: string, key
 
 export function aliasArnOf(partition: string, region: string, account: string, aliasName: string): string {
   return `arn:${partition}:kms:${region}:${account}:${aliasName}`;
-}
-
-interface ParsedArn {
-  readonly partition: string;
-  readonly region: string;
-  readonly account: string;
-  readonly resourceType: 'key' | 'alias';
-  readonly resource: string;
-}
-
-export function parseKmsArn(arn: string): ParsedArn | undefined {
-  const m = /^arn:([a-z-]+):kms:([a-z0-9-]*):(\d{12}):(key|alias)\/(.+)$/.exec(arn);
-  if (!m) return undefined;
-  return { partition: m[1], region: m[2], account: m[3], resourceType: m[4] as 'key' | 'alias', resource: m[5] };
 }
 
 export interface ResolveScope {
