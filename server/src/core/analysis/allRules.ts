@@ -83,7 +83,3 @@ export const ALL_RULES: readonly Rule[] = [
   bypassLockoutConditionMisuseRule,
   adminCanEscalateRule,
 ];
-
-export function ruleByCode(code: string): Rule | undefined {
-  return ALL_RULES.find((r) => r.code === code);
-}

@@ -33,10 +33,6 @@ export function jsonAt(value: unknown, unit: string, baseIndent: string): string
   return JSON.stringify(value, null, unit).split('\n').join(`\n${baseIndent}`);
 }
 
-export function replaceNodeEdit(node: JsonNode, value: unknown): OffsetEdit {
-  return { range: nodeRange(node), newText: JSON.stringify(value) };
-}
-
 /** Appends a statement to the Statement array; undefined when the policy has no array to append to. */
 export function appendStatementEdit(model: PolicyModel, statement: unknown): OffsetEdit | undefined {
   const root = model.root;

@@ -81,10 +81,6 @@ export function malformedPolicy(message: string): KmsServiceError {
   return new KmsServiceError('MalformedPolicyDocumentException', message);
 }
 
-export function invalidGrantToken(): KmsServiceError {
-  return new KmsServiceError('InvalidGrantTokenException', 'Grant token is invalid.');
-}
-
 export function internalFailure(message: string): KmsServiceError {
   return new KmsServiceError('KMSInternalException', message, 500);
 }
