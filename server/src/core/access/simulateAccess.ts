@@ -302,6 +302,8 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
   const sessionAllowed = !session || session.evaluation.allows.length > 0;
   const iamAllowed = identityAllowed && boundaryAllowed && sessionAllowed;
   const iamLimitNote = !boundaryAllowed ? 'the permissions boundary does not allow it' : !sessionAllowed ? 'the session policy does not allow it' : undefined;
+  // The IAM-side policy that stopped the request: the identity policy, else the boundary, else the session policy.
+  const iamLimit: DenyingPolicyType = identityAllowed ? (boundaryAllowed ? 'session policy' : 'permissions boundary') : 'identity-based policy';
   const iamDecidingSet = (): MatchedStatement[] => [...identityAllows, ...(boundary?.evaluation.allows ?? []), ...(session?.evaluation.allows ?? [])];
 
   const allow = (path: AllowPath, decidingMatches: MatchedStatement[], detail: string): SimulationResult => {
@@ -329,7 +331,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
   // Operations without a key: IAM alone decides.
   if (keyless) {
     if (iamAllowed) return allow('iam', iamDecidingSet(), isRoot ? 'the account root user' : 'an IAM policy allows it');
-    return implicitDeny(identityAllowed ? (boundaryAllowed ? 'session policy' : 'permissions boundary') : 'identity-based policy', iamLimitNote ?? `no identity-based policy allows ${action}`);
+    return implicitDeny(iamLimit, iamLimitNote ?? `no identity-based policy allows ${action}`);
   }
 
   // Only some operations work across accounts.
@@ -368,7 +370,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     }
     if (direct.length) return implicitDeny(boundaryAllowed ? 'session policy' : 'permissions boundary', `the key policy allows the role, but ${iamLimitNote ?? 'a limit applies'}`);
     if (delegating.length) {
-      return implicitDeny(identityAllowed ? (boundaryAllowed ? 'session policy' : 'permissions boundary') : 'identity-based policy', identityAllowed ? `the key policy delegates to IAM, but ${iamLimitNote}` : `the key policy delegates to IAM in account ${caller.account}, but no identity-based policy allows ${action}`);
+      return implicitDeny(iamLimit, identityAllowed ? `the key policy delegates to IAM, but ${iamLimitNote}` : `the key policy delegates to IAM in account ${caller.account}, but no identity-based policy allows ${action}`);
     }
     return implicitDeny('resource-based policy', `no key policy statement allows ${action} for this caller${grants.traces.length ? ' and no grant applies' : ''}`);
   }
@@ -379,7 +381,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     return allow('key-policy-and-iam', [keySide, ...iamDecidingSet()], `${describeStatement(keyPolicy!, keySide)} allows account ${caller.account}${keySide.principalMatch?.kind === 'account' ? '' : ' (the caller)'}, and ${isRoot ? 'the caller is that account\'s root user' : 'an IAM policy in the caller\'s account allows it'}`);
   }
   if (keySide) {
-    return implicitDeny(identityAllowed ? (boundaryAllowed ? 'session policy' : 'permissions boundary') : 'identity-based policy', identityAllowed ? `the key policy allows the caller's account, but ${iamLimitNote}` : `the key policy allows account ${caller.account}, but no identity-based policy in that account allows ${action} on this key`);
+    return implicitDeny(iamLimit, identityAllowed ? `the key policy allows the caller's account, but ${iamLimitNote}` : `the key policy allows account ${caller.account}, but no identity-based policy in that account allows ${action} on this key`);
   }
   return implicitDeny('resource-based policy', `the key policy of account ${key.account} does not allow the caller or its account ${caller.account}${grants.traces.length ? ', and no grant applies' : ''}`);
 
