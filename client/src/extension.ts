@@ -60,6 +60,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
   ctx.registerCommand(P + 'runScenario', runScenarioCommand(simulations));
   ctx.registerCommand(P + 'whoCanUseKey', whoCanUseKeyCommand(simulations));
   ctx.registerCommand(P + 'openKeyPolicy', () => policies.openCommand());
+  ctx.registerCommand(P + 'putKeyPolicy', () => policies.putCommand());
   ctx.registerCommand(P + 'openAdvisor', (c) => () => AdvisorPanel.createOrShow(c) && undefined);
   ctx.registerCommand(P + 'actAs', actAsCommand);
   ctx.registerCommand(P + 'advanceClock', advanceClockCommand);

@@ -1,7 +1,8 @@
 // Editing a key's live policy: the policy opens as `<key-id>.key-policy.json` in the extension's
-// storage, so every key-policy language feature applies. Saving checks the server's diagnostics
-// (errors and the lockout rule), shows the difference from the key's current policy, and calls
-// PutKeyPolicy once the user confirms.
+// storage, so every key-policy language feature applies. A manual save or Put Key Policy checks
+// the JSON and the server's diagnostics (errors and the lockout rule), shows the difference from
+// the key's current policy, and calls PutKeyPolicy once the user confirms. Auto-save only keeps
+// the draft (see livePolicyPutDecision.ts).
 import * as vscode from 'vscode';
 import { DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import type { StudioContext } from '../studioContext';
@@ -10,8 +11,11 @@ import { formatKmsError } from '../kms/kmsErrorMessage';
 import { findKey } from '../kms/keyPicker';
 import { KeyNode } from '../explorer/keyTreeNodes';
 import { parseArn } from '../../../server/src/core/arn/awsArn';
+import { policyJsonProblem, putsPolicy, SaveTriggers, saveTriggerOf } from './livePolicyPutDecision';
 
 const LIVE_SCHEME = 'kms-live-policy';
+/** Context key: the paths of open live policy files, for the editor's Put Key Policy button. */
+const LIVE_PATHS_CONTEXT = 'kmsPolicyStudio.livePolicyPaths';
 
 interface OpenedPolicy {
   readonly backend: KmsBackend;
@@ -33,15 +37,38 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly saving = new Set<string>();
+  private readonly saveTriggers = new SaveTriggers();
+  private readonly livePaths = new Set<string>();
 
   constructor(private readonly ctx: StudioContext) {}
 
   register(): vscode.Disposable {
+    for (const document of vscode.workspace.textDocuments) this.noteLivePath(document.uri);
     return vscode.Disposable.from(
       this.changed,
       vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, this),
+      vscode.workspace.onWillSaveTextDocument((e) => this.saveTriggers.noteWillSave(e.document.uri.toString(), saveTriggerOf(e.reason))),
       vscode.workspace.onDidSaveTextDocument((doc) => void this.onSaved(doc)),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.noteLivePath(doc.uri)),
     );
+  }
+
+  /** Shows Put Key Policy on the editor of a live policy file (this session's or an earlier one's). */
+  private noteLivePath(uri: vscode.Uri): void {
+    if (!this.opened.has(uri.toString()) && !this.storedPolicyLocation(uri)) return;
+    if (this.livePaths.has(uri.fsPath)) return;
+    this.livePaths.add(uri.fsPath);
+    void vscode.commands.executeCommand('setContext', LIVE_PATHS_CONTEXT, [...this.livePaths]);
+  }
+
+  /** The backend folder, Region and key id a file under `key-policies/` names, if it is one. */
+  private storedPolicyLocation(uri: vscode.Uri): { folder: string; region: string; keyId: string } | undefined {
+    const root = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies').path + '/';
+    if (uri.scheme !== 'file' || !uri.path.startsWith(root)) return undefined;
+    const [folder, region, file, ...rest] = uri.path.slice(root.length).split('/');
+    const keyId = file?.replace(/\.key-policy\.json$/, '');
+    if (!folder || !region || !keyId || keyId === file || rest.length) return undefined;
+    return { folder, region, keyId };
   }
 
   /**
@@ -81,12 +108,11 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
    * says which key it belongs to, and the key's current policy is read again to diff against.
    */
   private async reopenedAfterReload(uri: vscode.Uri): Promise<OpenedPolicy | undefined> {
-    const root = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies').path + '/';
-    if (uri.scheme !== 'file' || !uri.path.startsWith(root)) return undefined;
-    const [folder, region, file] = uri.path.slice(root.length).split('/');
-    const keyId = file?.replace(/\.key-policy\.json$/, '');
-    const backend = this.ctx.backends().find((b) => folderName(b.id) === folder);
-    if (!backend || !region || !keyId || keyId === file) return undefined;
+    const location = this.storedPolicyLocation(uri);
+    if (!location) return undefined;
+    const { region, keyId } = location;
+    const backend = this.ctx.backends().find((b) => folderName(b.id) === location.folder);
+    if (!backend) return undefined;
     try {
       const client = await backend.client(region);
       const answer = await client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
@@ -128,6 +154,7 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
         const file = vscode.Uri.joinPath(folder, `${target.keyId}.key-policy.json`);
         await vscode.workspace.fs.writeFile(file, Buffer.from(live, 'utf8'));
         this.opened.set(file.toString(), { ...target, live });
+        this.noteLivePath(file);
         const document = await vscode.workspace.openTextDocument(file);
         await vscode.window.showTextDocument(document, { preview: false });
         return file;
@@ -140,14 +167,49 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
 
   private async onSaved(document: vscode.TextDocument): Promise<void> {
     const key = document.uri.toString();
+    const trigger = this.saveTriggers.takeDidSave(key);
+    if (this.saving.has(key) || (!this.opened.has(key) && !this.storedPolicyLocation(document.uri))) return;
+    if (!putsPolicy(trigger)) {
+      // Auto-save keeps the draft; only the user's own save or Put Key Policy proposes it.
+      const opened = this.opened.get(key);
+      if (!opened || normalized(document.getText()) !== normalized(opened.live)) {
+        vscode.window.setStatusBarMessage('$(cloud-upload) Key policy draft saved, not put: save with Ctrl+S or use Put Key Policy', 5000);
+      }
+      return;
+    }
     const opened = this.opened.get(key) ?? (await this.reopenedAfterReload(document.uri));
-    if (!opened || this.saving.has(key)) return;
+    if (!opened) return;
     this.saving.add(key);
     try {
       await this.putAfterChecks(document, opened, true);
     } finally {
       this.saving.delete(key);
     }
+  }
+
+  /** Put Key Policy (editor title button, palette): saves the draft if needed, then proposes it. */
+  putCommand() {
+    return async (uriArg?: unknown): Promise<PutOutcome> => {
+      const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+      const key = uri?.toString() ?? '';
+      const opened = uri && (this.opened.get(key) ?? (await this.reopenedAfterReload(uri)));
+      if (!uri || !opened) {
+        const message = 'Open a key policy from the Keys view (Open Key Policy) to put it on its key.';
+        void vscode.window.showWarningMessage(message);
+        return { outcome: 'notLivePolicy', message };
+      }
+      if (this.saving.has(key)) return { outcome: 'cancelled', message: 'A put of this policy is already in progress.' };
+      this.saving.add(key);
+      try {
+        const document = await vscode.workspace.openTextDocument(uri);
+        if (document.isDirty) await document.save();
+        const outcome = await this.putAfterChecks(document, opened, true);
+        if (outcome.outcome === 'unchanged') void vscode.window.showInformationMessage(`${outcome.message} Nothing to put on ${opened.keyId}.`);
+        return outcome;
+      } finally {
+        this.saving.delete(key);
+      }
+    };
   }
 
   /**
@@ -163,6 +225,12 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
   private async putAfterChecks(document: vscode.TextDocument, opened: OpenedPolicy, interactive = true): Promise<PutOutcome> {
     const text = document.getText();
     if (normalized(text) === normalized(opened.live)) return { outcome: 'unchanged', message: 'The policy is the same as the key\u2019s.' };
+    const jsonProblem = policyJsonProblem(text);
+    if (jsonProblem) {
+      const message = `The policy was not put on ${opened.keyId}: ${jsonProblem}.`;
+      if (interactive) void vscode.window.showErrorMessage(message);
+      return { outcome: 'hasErrors', message };
+    }
     const diagnostics = await settledDiagnostics(document.uri);
     const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
     const lockout = diagnostics.filter((d) => /LOCKOUT/i.test(String(typeof d.code === 'object' ? d.code.value : d.code)));

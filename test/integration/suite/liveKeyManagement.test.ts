@@ -62,6 +62,38 @@ describe('Live key management', () => {
     assert.match(text, /AppRoleDecrypts/, 'GetKeyPolicy returns the policy that was put');
   });
 
+  it('keeps an auto-saved draft of the live policy as a draft: only a manual save or Put Key Policy puts it', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('kmsPolicyStudio.openKeyPolicy', { keyId: key.KeyId });
+    const document = await vscode.workspace.openTextDocument(uri);
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSaveDelay', 100, vscode.ConfigurationTarget.Global);
+    await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    try {
+      const policy = JSON.parse(document.getText()) as { Statement: Record<string, unknown>[] };
+      const draft = { ...policy, Statement: [...policy.Statement, { Sid: 'AutoSavedDraft', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/AppRole' }, Action: 'kms:Encrypt', Resource: '*' }] };
+      const saved = new Promise<void>((resolve) => {
+        const sub = vscode.workspace.onDidSaveTextDocument((d) => {
+          if (d.uri.toString() === uri.toString()) {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), JSON.stringify(draft, null, 2));
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await saved;
+      // Time for a put to happen if auto-save triggered one (a modal would block it, so none may come).
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+      await files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const reopened = await vscode.commands.executeCommand<vscode.Uri>('kmsPolicyStudio.openKeyPolicy', { keyId: key.KeyId });
+    const text = Buffer.from(await vscode.workspace.fs.readFile(reopened)).toString('utf8');
+    assert.doesNotMatch(text, /AutoSavedDraft/, 'auto-save did not put the draft on the key');
+  });
+
   it('answers who can use the key', async () => {
     const result = await vscode.commands.executeCommand<{ keyArn: string; rows: unknown[] } | undefined>('kmsPolicyStudio.whoCanUseKey', key.Arn);
     assert.ok(result);
