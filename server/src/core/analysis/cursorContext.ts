@@ -1,6 +1,6 @@
 // Where a cursor sits in a policy, as a JSON path plus what is under it: the hover and
 // completion providers key their help on these paths (["Statement", 2, "Action", 0]).
-import { findNodeAtOffset, getLocation, type Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtOffset, getLocation, getNodePath, type Node as JsonNode } from 'jsonc-parser';
 import type { PolicyModel, StatementModel } from '../policy/policyModel';
 
 export interface CursorContext {
@@ -19,13 +19,14 @@ export interface CursorContext {
 export function cursorContext(model: PolicyModel, offset: number): CursorContext {
   // No tree (empty or hopelessly nested text): nothing to locate, and no re-parse of it.
   if (!model.root) return { path: [], isPropertyKey: false };
-  const location = getLocation(model.text, offset);
-  const path = location.path;
   let node: JsonNode | undefined;
-  if (model.root) {
-    const found = findNodeAtOffset(model.root, offset, true);
-    if (found && (found.type === 'string' || found.type === 'number' || found.type === 'boolean')) node = found;
-  }
+  const found = findNodeAtOffset(model.root, offset, true);
+  if (found && (found.type === 'string' || found.type === 'number' || found.type === 'boolean')) node = found;
+  // A policy inside a template: its text is not JSON, so the path comes from the tree.
+  const location = model.embedded
+    ? { path: found ? getNodePath(found) : [], isAtPropertyKey: !!found && found.parent?.type === 'property' && found.parent.children?.[0] === found }
+    : getLocation(model.text, offset);
+  const path = location.path;
   let statement: StatementModel | undefined;
   let inStatement: (string | number)[] | undefined;
   if (path[0] === 'Statement') {

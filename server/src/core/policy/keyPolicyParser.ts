@@ -11,6 +11,7 @@ import {
 import type {
   ConditionEntry,
   ConditionScalar,
+  EmbeddedPolicy,
   Located,
   PolicyModel,
   PrincipalElement,
@@ -214,8 +215,17 @@ export function parseKeyPolicy(text: string): PolicyModel {
     const start = Math.min(e.offset, text.length);
     return { message: describeParseError(e), range: { start, end: Math.min(text.length, start + Math.max(e.length, 1)) } };
   });
+  return buildPolicyModel(text, root, syntaxProblems);
+}
+
+/**
+ * The model of a policy whose tree is already parsed: a standalone document's, or one a
+ * template front-end built from the policy inside a CloudFormation template (then `text` is
+ * the whole template and `embedded` says so).
+ */
+export function buildPolicyModel(text: string, root: JsonNode | undefined, syntaxProblems: PolicyModel['syntaxProblems'], embedded?: EmbeddedPolicy): PolicyModel {
   if (!root) {
-    return { text, root, syntaxProblems, value: undefined, statements: [], elementNames: [] };
+    return { text, root, syntaxProblems, value: undefined, statements: [], elementNames: [], ...(embedded ? { embedded } : {}) };
   }
   const versionNode = propertyValue(root, 'Version');
   const idNode = propertyValue(root, 'Id');
@@ -238,5 +248,6 @@ export function parseKeyPolicy(text: string): PolicyModel {
     statementElement: statementNode ? rangeOf(statementNode) : undefined,
     statements,
     elementNames: propertyNames(root),
+    ...(embedded ? { embedded } : {}),
   };
 }

@@ -84,4 +84,17 @@ export interface PolicyModel {
   readonly statements: readonly StatementModel[];
   /** Top-level property names, for unknown-element checks. */
   readonly elementNames: readonly Located<string>[];
+  /** Set when the policy sits inside a larger file (a CloudFormation template). */
+  readonly embedded?: EmbeddedPolicy;
+}
+
+/**
+ * A policy inside a template: `text` is the whole template and ranges point into it, so
+ * checks that read the text as the policy read these instead.
+ */
+export interface EmbeddedPolicy {
+  /** UTF-8 size of the policy as deployed (compact JSON). */
+  readonly policyBytes: number;
+  /** Ranges of the text that are policy names and values (not comments or template syntax). */
+  readonly contentRanges: readonly SourceRange[];
 }

@@ -19,22 +19,26 @@ export const invalidCharacterRule: Rule = {
   check(ctx) {
     const text = ctx.model.text;
     let reports = 0;
-    for (let i = 0; i < text.length && reports < MAX_REPORTS; i++) {
-      const c = text.charCodeAt(i);
-      if (allowed(c)) continue;
-      const width = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
-      const ch = text.slice(i, i + width);
-      const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
-      const replacement = REPLACEMENTS[ch];
-      reports++;
-      ctx.report(
-        { start: i, end: i + width },
-        `Character ${code} is outside what a key policy may contain (printable Latin-1, tab, line feed, carriage return): KMS rejects the policy.`,
-        replacement !== undefined
-          ? [{ title: replacement ? `Replace with '${replacement}'` : `Remove ${code}`, isPreferred: true, edits: [{ range: { start: i, end: i + width }, newText: replacement }] }]
-          : undefined,
-      );
-      i += width - 1;
+    // In a template only the policy's names and values are the policy; comments are not.
+    const spans = ctx.model.embedded?.contentRanges ?? [{ start: 0, end: text.length }];
+    for (const span of spans) {
+      for (let i = span.start; i < span.end && reports < MAX_REPORTS; i++) {
+        const c = text.charCodeAt(i);
+        if (allowed(c)) continue;
+        const width = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+        const ch = text.slice(i, i + width);
+        const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+        const replacement = REPLACEMENTS[ch];
+        reports++;
+        ctx.report(
+          { start: i, end: i + width },
+          `Character ${code} is outside what a key policy may contain (printable Latin-1, tab, line feed, carriage return): KMS rejects the policy.`,
+          replacement !== undefined
+            ? [{ title: replacement ? `Replace with '${replacement}'` : `Remove ${code}`, isPreferred: true, edits: [{ range: { start: i, end: i + width }, newText: replacement }] }]
+            : undefined,
+        );
+        i += width - 1;
+      }
     }
   },
 };

@@ -24,7 +24,7 @@ export const policyTooLargeRule: Rule = {
   docUrl: DOCS.putKeyPolicy,
   awsSays: 'The policy size limit is 32 KiB (32768 bytes). If the key policy exceeds the length constraint, KMS returns a LimitExceededException.',
   check(ctx) {
-    const size = utf8Length(ctx.model.text);
+    const size = ctx.model.embedded?.policyBytes ?? utf8Length(ctx.model.text);
     if (size <= MAX_KEY_POLICY_BYTES) return;
     const start = ctx.model.root?.offset ?? 0;
     ctx.report({ start, end: start + 1 }, `The policy is ${size.toLocaleString('en-US')} bytes, over the 32,768-byte limit: KMS rejects it with LimitExceededException.`);
