@@ -9,7 +9,8 @@ import type { SimulationDocuments } from '../simulation/simulationDocuments';
 import { showKmsFailure } from '../simulation/deniedCallNotice';
 import { parseEncryptionContextText } from './encryptionContextText';
 import { EnvelopeFormatError, type EncryptionContext } from './kmsEnvelopeFormat';
-import { decryptText, encryptText, keyIdOfEncrypted, looksEncrypted, MAX_DIRECT_PLAINTEXT_BYTES } from './selectionCrypto';
+import { decryptTextWithKey, encryptText, keyIdOfEncrypted, looksEncrypted, MAX_DIRECT_PLAINTEXT_BYTES, type DecryptedText } from './selectionCrypto';
+import { decryptionSummary, encryptionSummary, shortKeyName, type SelectionOutcome } from './selectionSummary';
 import { regionOfArn } from '../../../server/src/core/arn/awsArn';
 import { keyIdForRequests } from '../kms/typedKeyReference';
 
@@ -88,19 +89,25 @@ export function encryptSelectionCommand(docs: SimulationDocuments) {
       const version = editor.document.version;
       const client = await picked.backend.client(picked.region);
       const replacements: [vscode.Selection, string][] = [];
+      const outcomes: SelectionOutcome[] = [];
+      const keyName = picked.key.aliases[0] ?? shortKeyName(keyArn);
       let action = 'kms:Encrypt';
       try {
         for (const selection of selections) {
           const text = editor.document.getText(selection);
-          action = Buffer.byteLength(text, 'utf8') > MAX_DIRECT_PLAINTEXT_BYTES ? 'kms:GenerateDataKey' : 'kms:Encrypt';
+          const bytes = Buffer.byteLength(text, 'utf8');
+          action = bytes > MAX_DIRECT_PLAINTEXT_BYTES ? 'kms:GenerateDataKey' : 'kms:Encrypt';
           replacements.push([selection, await encryptText(client, keyArn, text, context)]);
+          outcomes.push({ bytes, envelope: bytes > MAX_DIRECT_PLAINTEXT_BYTES, key: keyName });
         }
       } catch (error) {
         await showKmsFailure(ctx, docs, error, { backend: picked.backend, region: picked.region, action, resource: keyArn, encryptionContext: { ...context } });
         return false;
       }
       ctx.output.info(`Encrypted ${replacements.length} selection(s) with ${keyArn}.`);
-      return replaceSelections(editor, version, replacements);
+      const replaced = await replaceSelections(editor, version, replacements);
+      if (replaced) vscode.window.setStatusBarMessage(`$(lock) ${encryptionSummary(outcomes)}`, 8000);
+      return replaced;
     };
 }
 
@@ -120,6 +127,7 @@ export function decryptSelectionCommand(docs: SimulationDocuments) {
       let context: EncryptionContext = args.encryptionContext ?? {};
       const version = editor.document.version;
       const replacements: [vscode.Selection, string][] = [];
+      const outcomes: SelectionOutcome[] = [];
       for (let i = 0; i < selections.length; i++) {
         let keyId: string | undefined;
         try {
@@ -128,7 +136,7 @@ export function decryptSelectionCommand(docs: SimulationDocuments) {
           void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
           return false;
         }
-        let plaintext: string | undefined;
+        let plaintext: DecryptedText | undefined;
         for (let attempt = 0; attempt < 2 && plaintext === undefined; attempt++) {
           try {
             plaintext = await decryptWithAnyBackend(ctx, texts[i], context, keyId);
@@ -157,10 +165,13 @@ export function decryptSelectionCommand(docs: SimulationDocuments) {
           }
         }
         if (plaintext === undefined) return false;
-        replacements.push([selections[i], plaintext]);
+        replacements.push([selections[i], plaintext.text]);
+        outcomes.push({ bytes: Buffer.byteLength(plaintext.text, 'utf8'), envelope: plaintext.envelope, key: shortKeyName(plaintext.keyId ?? keyId ?? 'unknown') });
       }
       ctx.output.info(`Decrypted ${replacements.length} selection(s).`);
-      return replaceSelections(editor, version, replacements);
+      const replaced = await replaceSelections(editor, version, replacements);
+      if (replaced) vscode.window.setStatusBarMessage(`$(unlock) ${decryptionSummary(outcomes)}`, 8000);
+      return replaced;
     };
 }
 
@@ -173,14 +184,14 @@ interface DecryptFailure extends Error {
 /** Errors that mean "not this backend's ciphertext": try the next backend or Region. */
 const NOT_MINE = new Set(['InvalidCiphertextException', 'NotFoundException', 'IncorrectKeyException', 'UnrecognizedClientException', 'CredentialsProviderError']);
 
-async function decryptWithAnyBackend(ctx: StudioContext, text: string, context: EncryptionContext, keyId: string | undefined): Promise<string> {
+async function decryptWithAnyBackend(ctx: StudioContext, text: string, context: EncryptionContext, keyId: string | undefined): Promise<DecryptedText> {
   const keyRegion = keyId ? regionOfArn(keyId) : undefined;
   let last: DecryptFailure | undefined;
   for (const backend of ctx.backends()) {
     const regions = keyRegion ? [keyRegion] : await backend.regions();
     for (const region of regions) {
       try {
-        return await decryptText(await backend.client(region), text, context);
+        return await decryptTextWithKey(await backend.client(region), text, context);
       } catch (error) {
         if (error instanceof EnvelopeFormatError) throw error;
         const failure: DecryptFailure = Object.assign(new Error(kmsErrorInfo(error).message), { name: kmsErrorInfo(error).name, backend, region, cause: error });

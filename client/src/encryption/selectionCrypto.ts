@@ -46,6 +46,18 @@ export function looksEncrypted(text: string): boolean {
  * Throws the AWS error unchanged so callers can offer "Why?" on AccessDenied.
  */
 export async function decryptText(client: KMSClient, text: string, context: EncryptionContext): Promise<string> {
+  return (await decryptTextWithKey(client, text, context)).text;
+}
+
+export interface DecryptedText {
+  readonly text: string;
+  /** The ARN of the key KMS decrypted with (its Decrypt answer's KeyId). */
+  readonly keyId?: string;
+  readonly envelope: boolean;
+}
+
+/** Decrypts as decryptText does, and says with which key and whether the text was an envelope. */
+export async function decryptTextWithKey(client: KMSClient, text: string, context: EncryptionContext): Promise<DecryptedText> {
   const trimmed = text.trim();
   if (isEnvelope(trimmed)) {
     const envelope = parseEnvelope(trimmed);
@@ -61,7 +73,7 @@ export async function decryptText(client: KMSClient, text: string, context: Encr
     let plaintext: Uint8Array | undefined;
     try {
       plaintext = openEnvelope(envelope, key);
-      return new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
+      return { text: new TextDecoder('utf-8', { fatal: true }).decode(plaintext), keyId: answer.KeyId ?? envelope.keyId, envelope: true };
     } finally {
       key.fill(0);
       plaintext?.fill(0);
@@ -74,7 +86,7 @@ export async function decryptText(client: KMSClient, text: string, context: Encr
   const plaintext = answer.Plaintext;
   if (!plaintext) throw new Error('KMS answered Decrypt without plaintext.');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(plaintext), keyId: answer.KeyId, envelope: false };
   } finally {
     plaintext.fill(0);
   }

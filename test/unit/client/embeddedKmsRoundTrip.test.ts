@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { EmbeddedBackend } from '../../../client/src/kms/embeddedBackend';
-import { decryptText, encryptText, MAX_DIRECT_PLAINTEXT_BYTES } from '../../../client/src/encryption/selectionCrypto';
+import { decryptText, decryptTextWithKey, encryptText, MAX_DIRECT_PLAINTEXT_BYTES } from '../../../client/src/encryption/selectionCrypto';
 import { listKeys } from '../../../client/src/kms/keyListing';
 import { isAccessDenied } from '../../../client/src/kms/kmsErrorMessage';
 import { openServedEngine, servedPrincipals } from '../../../server/src/http/servedEngine';
@@ -34,6 +34,7 @@ describe('embedded engine through @aws-sdk/client-kms and the forwarding request
     const ciphertext = await encryptText(client, keyArn, 'db-password=hunter2', { app: 'billing' });
     assert.match(ciphertext, /^[A-Za-z0-9+/]+={0,2}$/);
     assert.equal(await decryptText(client, ciphertext, { app: 'billing' }), 'db-password=hunter2');
+    assert.deepEqual(await decryptTextWithKey(client, ciphertext, { app: 'billing' }), { text: 'db-password=hunter2', keyId: keyArn, envelope: false });
     await assert.rejects(decryptText(client, ciphertext, {}), (e: Error) => e.name === 'InvalidCiphertextException');
   });
 
@@ -45,6 +46,7 @@ describe('embedded engine through @aws-sdk/client-kms and the forwarding request
     const armored = await encryptText(client, keyArn, large, { env: 'test' });
     assert.match(armored, /^-----BEGIN KMS ENVELOPE-----\nVersion: 1\nKey-Id: arn:aws:kms:/);
     assert.equal(await decryptText(client, armored, {}), large);
+    assert.deepEqual(await decryptTextWithKey(client, armored, {}), { text: large, keyId: keyArn, envelope: true });
   });
 
   it('answers AccessDeniedException to a principal the key policy does not allow', async () => {
