@@ -7,7 +7,7 @@
 // installed into a fresh staging folder and moved into place only when it works, so a failed
 // or interrupted install never leaves a half-built folder that a later run would reuse.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CODE_SERVER_DIR,
@@ -90,6 +90,15 @@ function promote(staging, finalDir) {
 
 /** npm's own CLI, so that it can be run under Node 24 (code-server's install checks npm's Node). */
 function npmCli() {
+  // `npm run tools` names its own CLI; the global root would be Node 24's own prefix when that
+  // Node comes first on PATH (as .ci/run puts it), where no npm is installed.
+  const running = process.env.npm_execpath;
+  if (running && /npm-cli\.js$/.test(running) && existsSync(running)) return running;
+  const onPath = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' });
+  if (onPath.status === 0 && onPath.stdout.trim()) {
+    const resolved = realpathSync(onPath.stdout.trim());
+    if (resolved.endsWith('npm-cli.js')) return resolved;
+  }
   const found = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' });
   const cli = join(found.stdout.trim(), 'npm', 'bin', 'npm-cli.js');
   if (found.status !== 0 || !existsSync(cli)) throw new Error('npm was not found on PATH; install Node.js with npm first.');
