@@ -16,6 +16,7 @@ import {
 import type { StudioContext } from '../studioContext';
 import type { KmsBackend } from '../kms/kmsBackend';
 import { listKeys, type ListedKey } from '../kms/keyListing';
+import { automaticRotationApplies } from './keyContextValue';
 import { formatKmsError } from '../kms/kmsErrorMessage';
 import {
   AliasNode,
@@ -109,7 +110,18 @@ export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
   private async regionChildren(node: RegionNode): Promise<KeyTreeNode[]> {
     const client = await node.backend.client(node.region);
     const [keys, stores] = await Promise.all([listKeys(client), customKeyStores(client)]);
-    const children: KeyTreeNode[] = keys.map((k) => new KeyNode(node, k));
+    // The menu offers Enable or Disable Automatic Rotation by the key's state, so ask it up front.
+    const rotations = await Promise.all(
+      keys.map((k) =>
+        !k.describeError && k.metadata.KeyState === 'Enabled' && automaticRotationApplies(k.metadata)
+          ? client.send(new GetKeyRotationStatusCommand({ KeyId: k.metadata.KeyId })).then(
+              (r) => r.KeyRotationEnabled,
+              () => undefined,
+            )
+          : undefined,
+      ),
+    );
+    const children: KeyTreeNode[] = keys.map((k, i) => new KeyNode(node, k, rotations[i]));
     if (stores.length) children.push(new KeyStoresNode(node, stores));
     if (children.length === 0) children.push(new MessageNode(node, 'No keys in this Region', undefined, 'info'));
     return children;

@@ -1,10 +1,12 @@
 // One TreeItem class per kind of node in the key explorer. Each carries a contextValue that the
-// manifest's menus match on (e.g. `key.Enabled.symmetric.single.aws`), and its parent for reveal.
+// manifest's menus match on (e.g. `key.Enabled.symmetric.single.aws.customer.rotationOff`, see
+// keyContextValue.ts), and its parent for reveal.
 import * as vscode from 'vscode';
 import { escapeMarkdown, markdownCode } from '../../../server/src/core/markdown/markdownText';
 import type { AliasListEntry, CustomKeyStoresListEntry, GrantListEntry } from '@aws-sdk/client-kms';
 import type { KmsBackend } from '../kms/kmsBackend';
 import { keyLabel, type ListedKey } from '../kms/keyListing';
+import { keyContextValue } from './keyContextValue';
 
 export type KeyTreeNode = BackendNode | RegionNode | KeyNode | GrantsNode | GrantNode | AliasNode | KeyStoresNode | KeyStoreNode | DetailNode | MessageNode;
 
@@ -51,6 +53,8 @@ export class KeyNode extends vscode.TreeItem {
   constructor(
     readonly parent: RegionNode,
     readonly key: ListedKey,
+    /** GetKeyRotationStatus's answer when the explorer asked (it decides the rotation menu entries). */
+    readonly rotationEnabled?: boolean,
   ) {
     super(keyLabel(key), vscode.TreeItemCollapsibleState.Collapsed);
     const m = key.metadata;
@@ -62,18 +66,13 @@ export class KeyNode extends vscode.TreeItem {
       .join(' · ');
     const [icon, color] = STATE_ICONS[state] ?? ['key', undefined];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    const specClass = spec === 'SYMMETRIC_DEFAULT' ? 'symmetric' : spec.startsWith('HMAC') ? 'hmac' : 'asymmetric';
-    const region = !m.MultiRegion ? 'single' : m.MultiRegionConfiguration?.MultiRegionKeyType === 'REPLICA' ? 'mrkReplica' : 'mrkPrimary';
-    const origin = m.Origin === 'EXTERNAL' ? 'external' : m.Origin === 'AWS_CLOUDHSM' ? 'cloudhsm' : m.Origin === 'EXTERNAL_KEY_STORE' ? 'xks' : 'aws';
-    const manager = m.KeyManager === 'AWS' ? 'awsManaged' : 'customer';
-    this.contextValue = `key.${state}.${specClass}.${region}.${origin}.${manager}`;
+    this.contextValue = keyContextValue(m, rotationEnabled, key.describeError);
     this.accessibilityInformation = { label: `Key ${this.label}, ${state}` };
     if (key.describeError) {
       // Listed through IAM, but the key policy does not let this caller read it.
       this.collapsibleState = vscode.TreeItemCollapsibleState.None;
       this.description = [key.aliases.length ? m.KeyId : undefined, 'cannot be described'].filter(Boolean).join(' · ');
       this.iconPath = new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'));
-      this.contextValue = 'key.unreadable';
       this.tooltip = `${m.Arn ?? m.KeyId}\n\nDescribeKey was refused: ${key.describeError}`;
       this.accessibilityInformation = { label: `Key ${this.label}, cannot be described` };
     }
