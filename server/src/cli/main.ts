@@ -1,4 +1,5 @@
 // The `kms-policy` command line: check, simulate, serve. Each command lives in its own file.
+import { runAccessCheckCommand } from './accessCheckCommands';
 import { runCheckCommand } from './checkCommand';
 import { CLI_VERSION } from './cliVersion';
 import { runServeCommand } from './serveCommand';
@@ -12,6 +13,10 @@ Commands:
                                               Evaluate access scenarios
   serve [--port N] [--host 127.0.0.1] [--environment FILE] [--store DIR]
                                               Serve the embedded KMS engine over HTTP
+  check-no-new-access --reference OLD NEW     FAIL when NEW grants access OLD does not
+  check-access-not-granted FILE --actions A,B [--principals P,...]
+                                              FAIL when the policy grants one of the actions
+  check-no-public-access FILE                 FAIL when anyone outside the account and organization may use the key
 
 Run 'kms-policy <command> --help' for a command's options.`;
 
@@ -24,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
       return runSimulateCommand(rest);
     case 'serve':
       return runServeCommand(rest);
+    case 'check-no-new-access':
+    case 'check-access-not-granted':
+    case 'check-no-public-access':
+      return runAccessCheckCommand(command, rest);
     case '--help':
     case '-h':
     case 'help':
