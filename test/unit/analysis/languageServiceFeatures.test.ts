@@ -152,10 +152,13 @@ describe('completion', () => {
     const regions = complete(statement('"Action": "kms:ReplicateKey", "Condition": {"StringEquals": {"kms:ReplicaRegion": "|"}}')).items;
     assert.ok(regions.some((i) => i.label === 'eu-west-1'));
   });
-  it('offers the account root and principals named elsewhere', () => {
+  it('offers the account root and principals named elsewhere, "*" last', () => {
     const fixture = '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}, {"Effect": "Allow", "Principal": {"AWS": "|"}}]}';
-    const labels = complete(fixture).items.map((i) => i.label);
-    assert.deepEqual(labels.slice(0, 2), ['*', 'arn:aws:iam::111122223333:root']);
+    const items = complete(fixture).items;
+    assert.deepEqual(items.map((i) => [i.label, i.sortText]), [
+      ['arn:aws:iam::111122223333:root', '0arn:aws:iam::111122223333:root'],
+      ['*', '4'],
+    ]);
   });
   it('offers statement snippets in the Statement array, with the key\'s account filled in', () => {
     const fixture = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/Admin"}, "Action": "kms:*", "Resource": "*"}\n    |\n  ]\n}';

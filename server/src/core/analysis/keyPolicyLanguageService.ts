@@ -5,7 +5,7 @@ import { kmsCatalog, type KmsCatalog } from '../catalog/kmsCatalog';
 import { parseKeyPolicy } from '../policy/keyPolicyParser';
 import type { PolicyModel, SourceRange } from '../policy/policyModel';
 import type { CompletionEntry, Finding, FindingFix, FoldingSpan, HoverResult, OffsetEdit, PolicySymbol } from './analysisTypes';
-import { doComplete } from './policyCompletion';
+import { doComplete, type CompletionOptions } from './policyCompletion';
 import { doHover } from './policyHover';
 import { findDocumentSymbols, formatPolicy, getFoldingRanges, type FormattingOptions } from './policyOutline';
 import { validateIdentityPolicy, validatePolicy, type ValidationOptions } from './policyValidation';
@@ -24,7 +24,8 @@ export interface KeyPolicyLanguageService {
   /** Checks an identity policy against the environment's keys (KMS_IDENTITY_ALLOW_INEFFECTIVE). */
   doIdentityPolicyValidation(model: PolicyModel, environment: Environment, principalAccounts: readonly string[], disabledRules?: readonly string[]): Finding[];
   doHover(model: PolicyModel, offset: number): HoverResult | undefined;
-  doComplete(model: PolicyModel, offset: number): CompletionEntry[];
+  /** `options`: the environment and this policy's key, when the workspace has them (principals, Regions, account). */
+  doComplete(model: PolicyModel, offset: number, options?: CompletionOptions): CompletionEntry[];
   /** The quick fixes of the findings that touch `range`. */
   getCodeActions(findings: readonly Finding[], range: SourceRange): CodeActionEntry[];
   findDocumentSymbols(model: PolicyModel): PolicySymbol[];
@@ -46,7 +47,7 @@ export function createKeyPolicyLanguageService(catalog: KmsCatalog = kmsCatalog(
     doValidation: (model, options) => validatePolicy(model, catalog, options),
     doIdentityPolicyValidation: (model, environment, principalAccounts, disabledRules) => validateIdentityPolicy(model, catalog, environment, principalAccounts, disabledRules),
     doHover: (model, offset) => doHover(model, offset, catalog),
-    doComplete: (model, offset) => doComplete(model, offset, catalog),
+    doComplete: (model, offset, options) => doComplete(model, offset, catalog, options),
     getCodeActions: (findings, range) => findings.filter((f) => f.fixes && touches(f.range, range)).flatMap((f) => fixesToActions(f.code, f.fixes!)),
     findDocumentSymbols,
     getFoldingRanges,

@@ -1,16 +1,27 @@
-// Completion keyed on the cursor's JSON path: actions, condition keys valid for the
-// statement's actions, operators, enumerated values, principals and statement snippets.
+// Completion keyed on the cursor's JSON path: whole-policy templates in an empty file, actions
+// (those a key policy cannot control ranked last), condition keys valid for the statement's
+// actions, operators, enumerated values, principals (the environment's too) and statement snippets.
 import { findNodeAtOffset } from 'jsonc-parser';
+import { accountRootArnOf } from '../arn/awsArn';
 import { allOperatorSpellings, parseConditionOperator } from '../catalog/conditionOperators';
 import type { ConditionKeyInfo, KmsCatalog } from '../catalog/kmsCatalog';
-import { ENUMERATED_CONDITION_VALUES } from '../catalog/kmsCuratedFacts';
+import { AWS_REGIONS, ENUMERATED_CONDITION_VALUES } from '../catalog/kmsCuratedFacts';
+import type { Environment, EnvironmentKey } from '../environment/environmentModel';
 import type { PolicyModel, SourceRange } from '../policy/policyModel';
 import type { CompletionEntry, CompletionKind } from './analysisTypes';
 import { exampleCondition } from './conditionKeyExamples';
 import { cursorContext } from './cursorContext';
 import { actionMarkdown, operatorDescriptions } from './policyHover';
 import { computePolicyFacts } from './policyFacts';
+import { KEY_POLICY_TEMPLATES, templateBody } from './keyPolicyTemplates';
 import { snippetBody, STATEMENT_SNIPPETS } from './statementSnippets';
+
+/** What completion may know beyond the document: the workspace environment and this policy's key. */
+export interface CompletionOptions {
+  readonly environment?: Environment;
+  /** The environment's key whose policy this document is. */
+  readonly environmentKey?: EnvironmentKey;
+}
 
 /** Service principals that commonly appear in key policies (AWS service documentation). */
 const COMMON_SERVICE_PRINCIPALS = [
@@ -49,7 +60,20 @@ const POLICY_ELEMENT_SNIPPETS: Readonly<Record<string, string>> = {
   Statement: '"Statement": [\n\t$1\n]',
 };
 
-export function doComplete(model: PolicyModel, offset: number, catalog: KmsCatalog): CompletionEntry[] {
+export function doComplete(model: PolicyModel, offset: number, catalog: KmsCatalog, options: CompletionOptions = {}): CompletionEntry[] {
+  // An empty file: a whole policy to start from.
+  if (!model.text.trim()) {
+    const account = options.environmentKey?.account;
+    return KEY_POLICY_TEMPLATES.map((t, i) => ({
+      label: t.label,
+      kind: 'snippet' as const,
+      insertText: templateBody(t, account),
+      isSnippet: true,
+      range: { start: 0, end: model.text.length },
+      documentation: t.description,
+      sortText: String(i).padStart(2, '0'),
+    }));
+  }
   const ctx = cursorContext(model, offset);
   const node = ctx.node;
   const inString = node?.type === 'string';
@@ -63,7 +87,7 @@ export function doComplete(model: PolicyModel, offset: number, catalog: KmsCatal
     filterText: inString ? quoted(label) : label,
     ...extra,
   });
-  const facts = computePolicyFacts(model, catalog);
+  const facts = computePolicyFacts(model, catalog, options.environmentKey?.account);
   const rel = ctx.inStatement;
   const path = ctx.path;
 
@@ -95,9 +119,14 @@ export function doComplete(model: PolicyModel, offset: number, catalog: KmsCatal
     return Object.entries(STATEMENT_ELEMENT_SNIPPETS).map(([name, body]) => entry(name, 'property', hasValue(model, offset) ? {} : { insertText: body, isSnippet: true }));
   }
   if ((element === 'Action' || element === 'NotAction') && !ctx.isPropertyKey && rel.length <= 2) {
+    // Actions not performed on a key (CreateKey, ListKeys...) do nothing in a key policy: last, and marked.
     return [
       entry('kms:*', 'action', { detail: 'All KMS actions', sortText: '0' }),
-      ...catalog.actions.map((a) => entry(a.qualifiedName, 'action', { detail: a.accessLevel, documentation: actionMarkdown(a), sortText: `1${a.name}` })),
+      ...catalog.actions.map((a) =>
+        a.resourceTypes.length > 0
+          ? entry(a.qualifiedName, 'action', { detail: a.accessLevel, documentation: actionMarkdown(a), sortText: `1${a.name}` })
+          : entry(a.qualifiedName, 'action', { detail: `${a.accessLevel} · IAM policies only: no effect in a key policy`, documentation: actionMarkdown(a), sortText: `9${a.name}` }),
+      ),
     ];
   }
   if (element === 'Effect' && !ctx.isPropertyKey) return ['Allow', 'Deny'].map((v) => entry(v, 'value'));
@@ -109,29 +138,40 @@ export function doComplete(model: PolicyModel, offset: number, catalog: KmsCatal
     }
     if (rel.length === 3 && ctx.isPropertyKey) return conditionKeyEntries(catalog, facts.statements.find((s) => s.statement === ctx.statement)?.coveredActions, range, inString);
     if (rel.length >= 3 && !ctx.isPropertyKey && typeof rel[2] === 'string') {
-      return conditionValues(rel[2], facts.keyAccount).map((v) => entry(v.label, 'value', v.snippet ? { insertText: v.snippet, isSnippet: true } : {}));
+      return conditionValues(rel[2], facts.keyAccount, preferredRegions(options)).map((v) =>
+        entry(v.label, 'value', { ...(v.snippet ? { insertText: v.snippet, isSnippet: true } : {}), ...(v.sortText ? { sortText: v.sortText } : {}) }),
+      );
     }
   }
   if (element === 'Principal' || element === 'NotPrincipal') {
     if (rel.length === 2 && ctx.isPropertyKey) return ['AWS', 'Service', 'Federated', 'CanonicalUser'].map((t) => entry(t, 'property'));
     if (!ctx.isPropertyKey && rel[1] === 'Service') return COMMON_SERVICE_PRINCIPALS.map((s) => entry(s, 'principal'));
     if (!ctx.isPropertyKey && (rel[1] === 'AWS' || rel.length === 1)) {
+      // The key's account first, then the environment's accounts and principals, then what the policy names, then "*".
       const seen = new Set<string>();
-      const items: CompletionEntry[] = [entry('*', 'principal', { detail: 'Everyone (restrict with conditions)' })];
+      const items: CompletionEntry[] = [];
+      const add = (arn: string, sortText: string, detail: string) => {
+        if (seen.has(arn)) return;
+        seen.add(arn);
+        items.push(entry(arn, 'principal', { detail, sortText: `${sortText}${arn}` }));
+      };
+      const partition = options.environment?.partition ?? 'aws';
       if (facts.keyAccount) {
-        const root = `arn:aws:iam::${facts.keyAccount}:root`;
-        seen.add(root);
-        items.push(entry(root, 'principal', { detail: 'The account: delegates to its IAM policies', sortText: '0' }));
+        add(accountRootArnOf(facts.keyAccount, partition), '0', 'The key\u2019s account: delegates to its IAM policies');
       } else {
-        items.push(entry('arn:aws:iam::ACCOUNT:root', 'principal', { insertText: '"arn:aws:iam::${1:111122223333}:root"', isSnippet: true, detail: 'An account: delegates to its IAM policies' }));
+        items.push(entry('arn:aws:iam::ACCOUNT:root', 'principal', { insertText: '"arn:aws:iam::${1:111122223333}:root"', isSnippet: true, detail: 'An account: delegates to its IAM policies', sortText: '0' }));
       }
+      for (const account of options.environment?.accounts ?? []) {
+        add(accountRootArnOf(account.id, partition), '1', `Account ${account.name ? `${account.name} (${account.id})` : account.id} of the environment: delegates to its IAM policies`);
+      }
+      for (const principal of options.environment?.principals ?? []) add(principal.arn, '2', 'Principal of the environment');
       for (const s of facts.statements) {
         for (const p of s.principals) {
-          if (p.entry.type !== 'AWS' || p.kind === 'invalid' || p.kind === 'wildcard' || seen.has(p.entry.value.value)) continue;
-          seen.add(p.entry.value.value);
-          items.push(entry(p.entry.value.value, 'principal', { detail: 'Named elsewhere in this policy' }));
+          if (p.entry.type !== 'AWS' || p.kind === 'invalid' || p.kind === 'wildcard') continue;
+          add(p.entry.value.value, '3', 'Named elsewhere in this policy');
         }
       }
+      items.push(entry('*', 'principal', { detail: 'Everyone (restrict with conditions)', sortText: '4' }));
       return items;
     }
   }
@@ -163,7 +203,22 @@ function conditionKeyEntries(catalog: KmsCatalog, covered: ReadonlySet<string> |
   });
 }
 
-function conditionValues(key: string, account: string | undefined): { label: string; snippet?: string }[] {
+/** The Regions this policy most likely names: its key's, then the environment's default. */
+function preferredRegions(options: CompletionOptions): string[] {
+  return [...new Set([options.environmentKey?.region, options.environment?.defaultRegion].filter((r): r is string => !!r))];
+}
+
+/**
+ * The domain of a Region's service endpoints, from the AWS SDK's partition data: China's Regions
+ * answer on amazonaws.com.cn, the others on amazonaws.com. Undefined for the European Sovereign
+ * Cloud, which that data does not name.
+ */
+function endpointDomain(region: string): string | undefined {
+  if (region.startsWith('eusc-')) return undefined;
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+function conditionValues(key: string, account: string | undefined, regions: readonly string[] = []): { label: string; snippet?: string; sortText?: string }[] {
   const lower = key.toLowerCase();
   const enumerated = ENUMERATED_CONDITION_VALUES[lower];
   if (enumerated) return enumerated.map((label) => ({ label }));
@@ -171,7 +226,12 @@ function conditionValues(key: string, account: string | undefined): { label: str
     return account ? [{ label: account }] : [{ label: '111122223333', snippet: '"${1:111122223333}"' }];
   }
   if (lower === 'kms:viaservice') {
-    return VIA_SERVICES.map((s) => ({ label: `${s}.REGION.amazonaws.com`, snippet: `"${s}.\${1:us-east-1}.amazonaws.com"` }));
+    // Every service in every Region, the key's Region and the environment's first.
+    const ordered = [...regions.filter((r) => AWS_REGIONS.includes(r)), ...AWS_REGIONS.filter((r) => !regions.includes(r))];
+    return ordered.flatMap((region, rank) => {
+      const domain = endpointDomain(region);
+      return domain ? VIA_SERVICES.map((s) => ({ label: `${s}.${region}.${domain}`, sortText: `${String(rank).padStart(2, '0')}${s}` })) : [];
+    });
   }
   if (lower === 'kms:grantisforawsresource' || lower === 'kms:bypasspolicylockoutsafetycheck' || lower === 'kms:multiregion' || lower === 'kms:reencryptonsamekey') {
     return [{ label: 'true' }, { label: 'false' }];
