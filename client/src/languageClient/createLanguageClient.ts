@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ENGINE_ROOT_KEY_ENV, LANGUAGE_ID, SCENARIO_LANGUAGE_ID, type ServerInitializationOptions } from '../../../server/src/protocol';
 import { environmentFile } from './environmentFileLocation';
+import { keepTemplatesToDiagnostics, TEMPLATE_DOCUMENTS } from './templateDocuments';
 
 const ROOT_KEY_SECRET = 'kmsPolicyStudio.engineRootKey';
 
@@ -27,13 +28,17 @@ export async function createLanguageClient(
     // A function: a restart (Restart Embedded Engine) reads the environment setting afresh.
     initializationOptions: initializationOptions(extension),
   };
-  return new LanguageClient('kmsPolicyStudio', 'KMS Key Policy Studio', serverOptions, clientOptions);
+  const client = new LanguageClient('kmsPolicyStudio', 'KMS Key Policy Studio', serverOptions, clientOptions);
+  keepTemplatesToDiagnostics(client);
+  return client;
 }
 
 function documentSelector(): DocumentSelector {
   const selector: DocumentSelector = [
     { language: LANGUAGE_ID },
     { language: SCENARIO_LANGUAGE_ID },
+    // CloudFormation templates: the server answers only those that are templates.
+    ...TEMPLATE_DOCUMENTS,
   ];
   // IAM policy files: the server checks those the environment file names as a principal's
   // identity policies (an allow on a key whose policy does not delegate has no effect).

@@ -1,8 +1,11 @@
-// Hover on actions, condition keys, operators and principals of key policies.
+// Hover on actions, condition keys, operators and principals of key policies, and of the key
+// policies in CloudFormation templates (with what each intrinsic resolves to).
 import type { Hover, ServerCapabilities } from 'vscode-languageserver';
 import { keyPolicySupport } from './keyPolicySupport';
 import { toRange } from './lspConversions';
 import { runSafelyAsync } from './runSafely';
+import { templateDocuments } from './templateDocuments';
+import { templateHover } from '../core/templates/templateLanguageService';
 import type { ServerContext } from './serverContext';
 
 export function registerHoverFeature(ctx: ServerContext): Partial<ServerCapabilities> {
@@ -10,8 +13,12 @@ export function registerHoverFeature(ctx: ServerContext): Partial<ServerCapabili
   ctx.connection.onHover((params, token) =>
     runSafelyAsync<Hover | null>(ctx.connection, token, 'textDocument/hover', null, async () => {
       const document = ctx.documents.get(params.textDocument.uri);
-      if (!document || !(await support.isKeyPolicy(document))) return null;
-      const hover = support.service.doHover(support.models.get(document), document.offsetAt(params.position));
+      if (!document) return null;
+      const isPolicy = await support.isKeyPolicy(document);
+      const template = isPolicy ? undefined : templateDocuments(ctx).analysisOf(document);
+      if (!isPolicy && !template) return null;
+      const offset = document.offsetAt(params.position);
+      const hover = template ? templateHover(template, offset) : support.service.doHover(support.models.get(document), offset);
       return hover ? { contents: { kind: 'markdown', value: hover.markdown }, range: toRange(document, hover.range) } : null;
     }),
   );

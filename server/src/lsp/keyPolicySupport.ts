@@ -5,11 +5,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from './fileUri';
 import { createKeyPolicyLanguageService, type KeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
 import type { Finding } from '../core/analysis/analysisTypes';
+import type { CompletionOptions } from '../core/analysis/policyCompletion';
 import { LANGUAGE_ID } from '../protocol';
 import { matchesAnyGlob } from './globMatcher';
 import { PolicyDocumentCache } from './policyDocumentCache';
 import { workspaceTrusted, type ServerContext } from './serverContext';
 import { SettingsCache } from './settingsCache';
+import { templateDocuments } from './templateDocuments';
+import { validateTemplate } from '../core/templates/templateLanguageService';
 import { WorkspaceEnvironment } from './workspaceEnvironment';
 
 export interface KeyPolicySupport {
@@ -20,6 +23,8 @@ export interface KeyPolicySupport {
   isKeyPolicy(document: TextDocument): Promise<boolean>;
   /** Findings for a document with the user's disabled rules removed. */
   validate(document: TextDocument): Promise<Finding[]>;
+  /** What completion may use beyond the text: the document's environment and its key there. */
+  completionOptions(document: TextDocument): Promise<CompletionOptions>;
 }
 
 const JSON_LANGUAGES = new Set(['json', 'jsonc']);
@@ -54,6 +59,10 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
     models,
     settings,
     isKeyPolicy,
+    async completionOptions(document) {
+      const context = await environmentOf(document);
+      return { environment: context?.environment, environmentKey: context?.role?.kind === 'keyPolicy' ? context.role.key : undefined };
+    },
     async validate(document) {
       const { disabledRules } = await settings.get(document.uri);
       const context = await environmentOf(document);
@@ -66,7 +75,9 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
       if (context && role?.kind === 'identityPolicy' && JSON_LANGUAGES.has(document.languageId)) {
         return service.doIdentityPolicyValidation(models.get(document), context.environment, role.principalAccounts, disabledRules);
       }
-      return [];
+      // CloudFormation templates (YAML, JSON, CDK output): their keys' policies.
+      const template = templateDocuments(ctx).analysisOf(document);
+      return template ? validateTemplate(template, { disabledRules }) : [];
     },
   };
   ctx.documents.onDidClose((e) => {

@@ -1,0 +1,35 @@
+// CloudFormation templates are YAML and JSON documents that the YAML and JSON extensions own.
+// The server gives them diagnostics, hovers and quick fixes, and only when the document is a
+// template; formatting, outline, folding, completion and code lenses stay on key policies, so
+// no other extension's formatter or outline is ever contested.
+import type { DocumentSelector, LanguageClient } from 'vscode-languageclient/node';
+
+/** YAML anywhere (templates have any name); JSON under the names CloudFormation, SAM and CDK write. */
+export const TEMPLATE_DOCUMENTS: DocumentSelector = [
+  { language: 'yaml', scheme: 'file' },
+  { language: 'json', scheme: 'file', pattern: '**/*.template.json' },
+  { language: 'json', scheme: 'file', pattern: '**/template.json' },
+];
+
+const KEY_POLICY_ONLY_FEATURES = [
+  'textDocument/formatting',
+  'textDocument/rangeFormatting',
+  'textDocument/documentSymbol',
+  'textDocument/foldingRange',
+  'textDocument/completion',
+  'textDocument/codeLens',
+];
+
+interface SelectorFeature {
+  initialize(capabilities: unknown, documentSelector: DocumentSelector | undefined): void;
+}
+
+/** Registers the key-policy-only features for the selector without the template documents. */
+export function keepTemplatesToDiagnostics(client: LanguageClient): void {
+  for (const method of KEY_POLICY_ONLY_FEATURES) {
+    const feature = (client.getFeature as (method: string) => SelectorFeature | undefined)(method);
+    if (!feature) continue;
+    const initialize = feature.initialize.bind(feature);
+    feature.initialize = (capabilities, selector) => initialize(capabilities, selector?.filter((entry) => !TEMPLATE_DOCUMENTS.includes(entry)));
+  }
+}

@@ -1,0 +1,23 @@
+// The client syncs YAML and JSON templates to the server for diagnostics, hovers and quick
+// fixes only: formatting, outline, folding, completion and code lenses keep the key-policy
+// selector, so the YAML and JSON extensions' formatters and outlines are never contested.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DocumentSelector, LanguageClient } from 'vscode-languageclient/node';
+import { keepTemplatesToDiagnostics, TEMPLATE_DOCUMENTS } from '../../../client/src/languageClient/templateDocuments';
+
+describe('template documents in the language client', () => {
+  it('key-policy-only features are registered without the template selectors; hover and diagnostics keep them', () => {
+    const selector: DocumentSelector = [{ language: 'kms-key-policy' }, ...TEMPLATE_DOCUMENTS];
+    const seen = new Map<string, DocumentSelector | undefined>();
+    const feature = (method: string) => ({ initialize: (_: unknown, s: DocumentSelector | undefined) => void seen.set(method, s) });
+    const features = new Map(['textDocument/formatting', 'textDocument/completion', 'textDocument/hover', 'textDocument/diagnostic'].map((m) => [m, feature(m)]));
+    const client = { getFeature: (method: string) => features.get(method) } as unknown as LanguageClient;
+    keepTemplatesToDiagnostics(client);
+    for (const f of features.values()) f.initialize({}, selector);
+    assert.deepEqual(seen.get('textDocument/formatting'), [{ language: 'kms-key-policy' }]);
+    assert.deepEqual(seen.get('textDocument/completion'), [{ language: 'kms-key-policy' }]);
+    assert.deepEqual(seen.get('textDocument/hover'), selector);
+    assert.deepEqual(seen.get('textDocument/diagnostic'), selector);
+  });
+});
