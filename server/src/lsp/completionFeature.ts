@@ -12,7 +12,7 @@ export function registerCompletionFeature(ctx: ServerContext): Partial<ServerCap
       const document = ctx.documents.get(params.textDocument.uri);
       if (!document || !(await support.isKeyPolicy(document))) return null;
       const snippets = !!ctx.clientCapabilities?.textDocument?.completion?.completionItem?.snippetSupport;
-      const entries = support.service.doComplete(support.models.get(document), document.offsetAt(params.position));
+      const entries = support.service.doComplete(support.models.get(document), document.offsetAt(params.position), await support.completionOptions(document));
       const items = entries.map((e) => toCompletionItem(document, e, snippets)).filter((i) => i !== undefined);
       return { isIncomplete: false, items };
     }),
