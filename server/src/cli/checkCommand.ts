@@ -6,13 +6,16 @@ import { CLI_VERSION } from './cliVersion';
 import { formatJson } from './checkJsonFormat';
 import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
+import { isDirectory, templatesIn } from './templateFiles';
 
 const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]] [--environment FILE]
 
 Checks AWS KMS key-policy files offline, and each other file as what it is: an IAM identity
 policy (the rules that apply to one), an access scenario (*.kms-scenario.json) or an
-environment file (kms-environment.json), recognised by $schema, file name or shape. A file
-that is none of these is skipped with a note on stderr.
+environment file (kms-environment.json), recognised by $schema, file name or shape. A
+CloudFormation, SAM or CDK template (YAML or JSON) is checked for its keys' policies, with
+findings located in the template; a folder (such as cdk.out) stands for the templates in it.
+A file that is none of these is skipped with a note on stderr.
   --format text    one line per finding (default)
   --format json    a JSON array of {file, code, severity, message, line, column}
   --format sarif   SARIF 2.1.0, for GitHub code scanning
@@ -89,7 +92,12 @@ export async function runCheckCommand(args: string[]): Promise<number> {
   const findings: LocatedFinding[] = [];
   const checked: CheckedFile[] = [];
   let unreadable = false;
-  for (const file of options.files) {
+  // A folder (cdk.out, a SAM project) stands for the CloudFormation templates in it.
+  const files = options.files.flatMap((file) => {
+    const templates = isDirectory(file) ? templatesIn(file, readPolicyFile) : [];
+    return templates.length > 0 ? templates : [file];
+  });
+  for (const file of files) {
     try {
       const result = checkFile(service, file, readPolicyFile(file), options.disabled, environment);
       checked.push(result);

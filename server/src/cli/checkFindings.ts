@@ -12,6 +12,7 @@ import { validateStandaloneIdentityPolicy } from '../core/analysis/identityPolic
 import { recognizePolicyFile, type PolicyFileKind } from '../core/analysis/policyFileKind';
 import { kmsCatalog } from '../core/catalog/kmsCatalog';
 import type { Environment } from '../core/environment/environmentModel';
+import { isYamlFile, templateFindings } from './templateFiles';
 
 export interface LocatedFinding {
   readonly file: string;
@@ -36,7 +37,7 @@ export function readPolicyFile(file: string): string {
   } catch {
     throw new CheckInputError(`cannot read '${file}': no such file`);
   }
-  if (stats.isDirectory()) throw new CheckInputError(`'${file}' is a directory; name the policy files to check`);
+  if (stats.isDirectory()) throw new CheckInputError(`'${file}' is a directory with no CloudFormation template; name the policy files to check`);
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -71,7 +72,7 @@ export interface CheckEnvironment {
 
 /** How `check` took a file: the kind it recognised and why, or why it skipped it. */
 export type CheckedFile =
-  | { readonly kind: PolicyFileKind; readonly because: string; readonly findings: LocatedFinding[] }
+  | { readonly kind: PolicyFileKind | 'template'; readonly because: string; readonly findings: LocatedFinding[] }
   | { readonly kind: 'skipped'; readonly because: string; readonly findings: readonly [] };
 
 /** Checks one file as what it is: a key policy, an identity policy, a scenario or an environment. */
@@ -83,6 +84,10 @@ export function checkFile(
   environment?: CheckEnvironment,
 ): CheckedFile {
   const role = environment?.roleOf(file);
+  // CloudFormation, SAM and CDK templates: their keys' policies, located in the template.
+  const inTemplate = role ? undefined : templateFindings(file, text, disabledRules);
+  if (inTemplate) return { kind: 'template', because: 'it is a CloudFormation template', findings: locateFindings(file, text, inTemplate) };
+  if (!role && isYamlFile(file)) return { kind: 'skipped', because: 'it is YAML but not a CloudFormation template', findings: [] };
   // The environment says what its policy files are; otherwise the file's schema, name or shape does.
   const recognised = role ? { kind: role.kind, because: 'the environment names it' } : recognizePolicyFile(file, text);
   const disabled = new Set(disabledRules);

@@ -5,6 +5,7 @@ import { ALL_RULES } from '../core/analysis/allRules';
 import { DEFINITION_FILE_RULES } from '../core/analysis/definitionFileFindings';
 import { ENVIRONMENT_RULES } from '../core/analysis/environment/environmentRules';
 import type { Severity } from '../core/analysis/analysisTypes';
+import { TEMPLATE_RULES } from '../core/templates/templateKeyRules';
 import type { LocatedFinding } from './checkFindings';
 
 const LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
@@ -15,7 +16,7 @@ function artifactUri(file: string, cwd: string): string {
 }
 
 export function formatSarif(findings: readonly LocatedFinding[], version: string, cwd: string): string {
-  const rules = [...ALL_RULES, ...ENVIRONMENT_RULES, ...DEFINITION_FILE_RULES];
+  const rules = [...ALL_RULES, ...ENVIRONMENT_RULES, ...DEFINITION_FILE_RULES, ...TEMPLATE_RULES];
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

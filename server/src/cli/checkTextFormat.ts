@@ -7,6 +7,7 @@ const KIND_NAMES: Readonly<Record<CheckedFile['kind'], [string, string]>> = {
   identityPolicy: ['IAM policy', 'IAM policies'],
   scenario: ['scenario', 'scenarios'],
   environment: ['environment', 'environments'],
+  template: ['CloudFormation template', 'CloudFormation templates'],
   skipped: ['skipped', 'skipped'],
 };
 

@@ -3,17 +3,56 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { KmsCatalog } from '../catalog/kmsCatalog';
 import { GRANT_OPERATIONS, grantOperationsFor } from '../catalog/kmsCuratedFacts';
-import type { Finding } from '../analysis/analysisTypes';
+import type { Finding, Severity } from '../analysis/analysisTypes';
 import { computePolicyFacts } from '../analysis/policyFacts';
 import type { CloudFormationTemplate, TemplateResource } from './cloudFormationTemplate';
 import type { TemplateKeyPolicy } from './templateKeyPolicy';
 import { memberOf } from './templateTree';
 
-export const TEMPLATE_RULE_DOCS = {
-  keySpec: 'https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html',
-  rotation: 'https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html',
-  alias: 'https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html',
-} as const;
+/** The checks of this file, described as every rule is (SARIF lists them; codes are stable). */
+export interface TemplateRule {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly docUrl: string;
+  readonly awsSays: string;
+}
+
+const ACTION_NOT_FOR_KEY_SPEC: TemplateRule = {
+  code: 'KMS_ACTION_NOT_FOR_KEY_SPEC',
+  severity: 'warning',
+  docUrl: 'https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html',
+  awsSays: 'The key usage of a KMS key determines the cryptographic operations the key supports; you cannot change it after you create the key.',
+};
+const ROTATION_NOT_SUPPORTED: TemplateRule = {
+  code: 'KMS_ROTATION_NOT_SUPPORTED',
+  severity: 'error',
+  docUrl: 'https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html',
+  awsSays: 'Automatic key rotation is supported only on symmetric encryption KMS keys with key material that AWS KMS generates.',
+};
+const ROTATION_DISABLED: TemplateRule = {
+  code: 'KMS_ROTATION_DISABLED',
+  severity: 'information',
+  docUrl: 'https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html',
+  awsSays: 'When you enable automatic key rotation for a KMS key, AWS KMS generates new cryptographic material for the KMS key every year (or the rotation period you choose).',
+};
+const ALIAS_NAME_INVALID: TemplateRule = {
+  code: 'KMS_ALIAS_NAME_INVALID',
+  severity: 'error',
+  docUrl: 'https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html',
+  awsSays: 'The alias must be string of 1-256 characters. It can contain only alphanumeric characters, forward slashes (/), underscores (_), and dashes (-). The alias name cannot begin with alias/aws/.',
+};
+export const TEMPLATE_SYNTAX: TemplateRule = {
+  code: 'TEMPLATE_SYNTAX',
+  severity: 'error',
+  docUrl: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html',
+  awsSays: 'You can author AWS CloudFormation templates in JSON or YAML formats.',
+};
+
+export const TEMPLATE_RULES: readonly TemplateRule[] = [ACTION_NOT_FOR_KEY_SPEC, ROTATION_NOT_SUPPORTED, ROTATION_DISABLED, ALIAS_NAME_INVALID, TEMPLATE_SYNTAX];
+
+function report(rule: TemplateRule, range: Finding['range'], message: string): Finding {
+  return { code: rule.code, severity: rule.severity, docUrl: rule.docUrl, range, message };
+}
 
 const CRYPTO_OPERATIONS: ReadonlySet<string> = new Set(GRANT_OPERATIONS.filter((o) => !['CreateGrant', 'RetireGrant', 'DescribeKey'].includes(o)));
 
@@ -51,35 +90,23 @@ export function checkKeyProperties(policy: TemplateKeyPolicy | undefined, key: T
         if (/[*?]/.test(entry.written.value) || entry.matches.length !== 1) continue;
         const operation = entry.matches[0]!.name;
         if (!CRYPTO_OPERATIONS.has(operation) || allowed.has(operation)) continue;
-        findings.push({
-          code: 'KMS_ACTION_NOT_FOR_KEY_SPEC',
-          severity: 'warning',
-          docUrl: TEMPLATE_RULE_DOCS.keySpec,
-          range: entry.written.range,
-          message: `kms:${operation} allows nothing on ${key.logicalId}: a ${keySpec} key with KeyUsage ${keyUsage} supports ${[...allowed].filter((o) => CRYPTO_OPERATIONS.has(o)).map((o) => `kms:${o}`).join(', ')}, and KMS refuses ${operation} on it.`,
-        });
+        findings.push(report(ACTION_NOT_FOR_KEY_SPEC, entry.written.range,
+          `kms:${operation} allows nothing on ${key.logicalId}: a ${keySpec} key with KeyUsage ${keyUsage} supports ${[...allowed].filter((o) => CRYPTO_OPERATIONS.has(o)).map((o) => `kms:${o}`).join(', ')}, and KMS refuses ${operation} on it.`,
+        ));
       }
     }
   }
   const rotation = literal(key.properties, 'EnableKeyRotation');
   const origin = literal(key.properties, 'Origin');
   if (rotation?.value === 'true' && keySpec !== 'SYMMETRIC_DEFAULT') {
-    findings.push({
-      code: 'KMS_ROTATION_NOT_SUPPORTED',
-      severity: 'error',
-      docUrl: TEMPLATE_RULE_DOCS.rotation,
-      range: rangeOf(rotation.node),
-      message: `${key.logicalId} is a ${keySpec} key: automatic rotation is supported only on symmetric encryption keys, so creating the stack fails. Remove EnableKeyRotation.`,
-    });
+    findings.push(report(ROTATION_NOT_SUPPORTED, rangeOf(rotation.node),
+      `${key.logicalId} is a ${keySpec} key: automatic rotation is supported only on symmetric encryption keys, so creating the stack fails. Remove EnableKeyRotation.`,
+    ));
   } else if (rotation === undefined || rotation?.value === 'false') {
     if (keySpec === 'SYMMETRIC_DEFAULT' && keyUsage === 'ENCRYPT_DECRYPT' && (origin === undefined || origin?.value === 'AWS_KMS')) {
-      findings.push({
-        code: 'KMS_ROTATION_DISABLED',
-        severity: 'information',
-        docUrl: TEMPLATE_RULE_DOCS.rotation,
-        range: rotation ? rangeOf(rotation.node) : rangeOf(key.nameNode),
-        message: `${key.logicalId} does not rotate its key material: set EnableKeyRotation: true (yearly by default; RotationPeriodInDays from 90 to 2560).`,
-      });
+      findings.push(report(ROTATION_DISABLED, rotation ? rangeOf(rotation.node) : rangeOf(key.nameNode),
+        `${key.logicalId} does not rotate its key material: set EnableKeyRotation: true (yearly by default; RotationPeriodInDays from 90 to 2560).`,
+      ));
     }
   }
   return findings;
@@ -99,13 +126,7 @@ export function checkAliases(template: CloudFormationTemplate): Finding[] {
         ? 'may not begin with alias/aws/, which AWS keeps for AWS managed keys'
         : undefined;
     if (!problem) continue;
-    findings.push({
-      code: 'KMS_ALIAS_NAME_INVALID',
-      severity: 'error',
-      docUrl: TEMPLATE_RULE_DOCS.alias,
-      range: rangeOf(name.node),
-      message: `The alias name '${name.value}' ${problem}: creating the stack fails.`,
-    });
+    findings.push(report(ALIAS_NAME_INVALID, rangeOf(name.node), `The alias name '${name.value}' ${problem}: creating the stack fails.`));
   }
   return findings;
 }
