@@ -98,8 +98,18 @@ function renderResult(state: AdvisorState): void {
     reasons.append(el('li', { class: reason.effect }, icon(mark), ' ', el('strong', {}, `${questionText.get(reason.questionId) ?? reason.questionId}: `), reason.text));
   }
   card.append(reasons);
+  const combined = state.combinedCost;
   const cost = state.costs.find((c) => c.option === r.recommended);
-  if (cost) card.append(el('p', { class: 'cost' }, icon('credit-card'), ` Estimated ${money(cost.monthlyUsd)} per month`));
+  if (combined) {
+    // A combination costs what all its parts cost: the total, then each part.
+    const names = combined.options.map((o) => r.assessments.find((a) => a.option === o)?.name ?? o).join(' + ');
+    card.append(el('p', { class: 'cost' }, icon('credit-card'), ` Estimated total ${money(combined.monthlyUsd)} per month for ${names}`));
+    card.append(el('ul', { class: 'cost-lines', 'aria-label': 'Cost of the combination' }, ...combined.lines.map((l) => el('li', {}, `${l.label} = ${money(l.usd)}`))));
+    for (const note of combined.notes) card.append(el('p', { class: 'help' }, note));
+  } else if (cost) {
+    card.append(el('p', { class: 'cost' }, icon('credit-card'), ` Estimated ${money(cost.monthlyUsd)} per month`));
+    for (const note of cost.notes) card.append(el('p', { class: 'help' }, note));
+  }
   const create = el('button', { type: 'button', id: 'createSetup', 'data-option': r.recommended }, icon('add'), ' Create this setup in the embedded engine');
   card.append(create);
   if (setupNote) card.append(el('p', { class: 'setup-note', role: 'status' }, setupNote));
@@ -114,13 +124,14 @@ function renderResult(state: AdvisorState): void {
         'tr',
         { class: a.option === r.recommended ? 'recommended' : '' },
         el('th', { scope: 'row' }, a.name),
-        el('td', { title: breakdown }, c ? money(c.monthlyUsd) : '—'),
+        el('td', { title: breakdown }, c ? `${money(c.monthlyUsd)}${c.notes.length ? ' *' : ''}` : '—'),
         el('td', {}, a.ruledOutBy.length ? a.ruledOutBy.map((x) => questionText.get(x.questionId) ?? x.questionId).join('; ') : 'fits every requirement'),
       ),
     );
   }
   table.append(body);
-  result.replaceChildren(card, table);
+  const notes = [...new Set(state.costs.flatMap((c) => c.notes))].map((note) => el('p', { class: 'help' }, `* ${note}`));
+  result.replaceChildren(card, table, ...notes);
 }
 
 let pending: number | undefined;

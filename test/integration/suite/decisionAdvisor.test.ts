@@ -25,4 +25,16 @@ describe('Decision advisor', () => {
     console.log(`advisor: CloudHSM directly, ${hsm?.monthlyUsd} USD per month at list prices`);
     assert.equal(hsm?.monthlyUsd, 2117);
   });
+
+  it('totals CloudHSM and KMS when it advises both, and never costs an external key manager at $0', async () => {
+    const api = await studio();
+    await vscode.commands.executeCommand('kmsPolicyStudio.openAdvisor');
+    assert.equal(api.updateAdvisor({ sslOffload: true, awsServices: ['s3'] }), true);
+    const state = api.advisorState();
+    assert.deepEqual(state?.combinedCost?.options, ['cloudHsm', 'kms']);
+    assert.equal(state?.combinedCost?.monthlyUsd, 2129.94);
+    const xks = state?.costs.find((c) => c.option === 'kmsExternalKeyStore');
+    assert.ok((xks?.monthlyUsd ?? 0) > 3000, `${xks?.monthlyUsd}`);
+    assert.match(xks?.notes[0] ?? '', /your own infrastructure/);
+  });
 });

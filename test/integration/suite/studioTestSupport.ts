@@ -11,7 +11,9 @@ export const EXTENSION_ID = 'kms-policy-studio.kms-key-policy-studio';
 export interface StudioApi {
   readonly activationTimeMs: number;
   readonly languageClientReady: Promise<void>;
-  advisorState(): { recommendation: { recommended: string; reasons: { questionId: string }[] }; costs: { option: string; monthlyUsd: number }[] } | undefined;
+  advisorState():
+    | { recommendation: { recommended: string; reasons: { questionId: string }[] }; costs: { option: string; monthlyUsd: number; notes: string[] }[]; combinedCost?: { options: string[]; monthlyUsd: number } }
+    | undefined;
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
   putLiveKeyPolicy(uri: vscode.Uri): Promise<{ outcome: string; message: string }>;
   keyTreeSnapshot(depth?: number): Promise<string[]>;

@@ -48,6 +48,24 @@ describe('KMS vs CloudHSM recommendation', () => {
     assert.match(r.combination ?? '', /CloudHSM directly .* KMS key/);
   });
 
+  it('shows the total of CloudHSM and KMS when it advises both (TLS offload and S3)', () => {
+    const state = evaluateAdvisor(answers({ sslOffload: true, awsServices: ['s3'] }), {});
+    assert.equal(state.recommendation.combination, 'No single option meets every requirement: use CloudHSM directly for the applications that need standard APIs or TLS offload, and a KMS key for the AWS services.');
+    assert.deepEqual(state.recommendation.combinedOptions, ['cloudHsm', 'kms']);
+    assert.equal(state.combinedCost?.monthlyUsd, 2129.94, 'two HSMs ($2,117) and the KMS keys and requests ($12.94)');
+  });
+
+  it('pairs CloudHSM with a key store on the same cluster when custody rules plain KMS out too', () => {
+    const state = evaluateAdvisor(answers({ cryptoApis: ['pkcs11'], awsServices: ['s3'], keyCustody: 'ownHsmInAws' }), {});
+    assert.equal(state.recommendation.combination, 'No single option meets every requirement: use CloudHSM directly for the applications that need standard APIs or TLS offload, and a KMS key in a CloudHSM custom key store backed by the same cluster for the AWS services.');
+    assert.deepEqual(state.combinedCost?.options, ['cloudHsm', 'kmsCloudHsmKeyStore']);
+    assert.equal(state.combinedCost?.monthlyUsd, 2129.94);
+  });
+
+  it('has no combined cost when one option fits', () => {
+    assert.equal(evaluateAdvisor(DEFAULT_ANSWERS, {}).combinedCost, undefined);
+  });
+
   it('does not rule KMS out for FIPS 140 Level 3 alone (its HSMs are Level 3 validated)', () => {
     const r = recommend(answers({ fipsLevel: 'level3' }));
     assert.equal(r.recommended, 'kms');

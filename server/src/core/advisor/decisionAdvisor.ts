@@ -1,7 +1,7 @@
 // The advisor's one entry point: answers and prices in, recommendation and costs out. The
 // webview sends raw form values; everything is validated here before use.
 import { ADVISOR_QUESTIONS, DEFAULT_ANSWERS, normalizeAnswers, type AdvisorAnswers, type AdvisorQuestion } from './advisorQuestions';
-import { DEFAULT_PRICES, PRICE_LABELS, estimateCost, normalizePrices, type CostEstimate, type PriceAssumptions } from './keyServiceCost';
+import { DEFAULT_PRICES, PRICE_LABELS, estimateCombinedCost, estimateCost, normalizePrices, type CombinedCostEstimate, type CostEstimate, type PriceAssumptions } from './keyServiceCost';
 import { ALL_OPTIONS, recommend, type Recommendation } from './keyServiceRecommendation';
 
 export interface AdvisorState {
@@ -9,6 +9,8 @@ export interface AdvisorState {
   readonly prices: PriceAssumptions;
   readonly recommendation: Recommendation;
   readonly costs: readonly CostEstimate[];
+  /** The total of the options a combined recommendation pairs (the cost to show for it). */
+  readonly combinedCost?: CombinedCostEstimate;
 }
 
 export interface AdvisorDefinition {
@@ -25,10 +27,12 @@ export function advisorDefinition(): AdvisorDefinition {
 export function evaluateAdvisor(rawAnswers: unknown, rawPrices: unknown): AdvisorState {
   const answers = normalizeAnswers(rawAnswers);
   const prices = normalizePrices(rawPrices);
+  const recommendation = recommend(answers);
   return {
     answers,
     prices,
-    recommendation: recommend(answers),
+    recommendation,
     costs: ALL_OPTIONS.map((option) => estimateCost(option, answers, prices)),
+    ...(recommendation.combinedOptions ? { combinedCost: estimateCombinedCost(recommendation.combinedOptions, answers, prices) } : {}),
   };
 }

@@ -27,6 +27,8 @@ export interface Recommendation {
   /** True when no single option meets every requirement; `combination` then says what to pair. */
   readonly conflicting: boolean;
   readonly combination?: string;
+  /** The options `combination` pairs, when it names them (their total is the cost to show). */
+  readonly combinedOptions?: readonly KeyServiceOption[];
   /** The reasons that concern the recommended option, in question order. */
   readonly reasons: readonly AdvisorReason[];
   /** Every option with what rules it out, best first. */
@@ -101,22 +103,33 @@ export function recommend(answers: AdvisorAnswers): Recommendation {
   }).sort((x, y) => x.ruledOutBy.length - y.ruledOutBy.length || y.score - x.score || ALL_OPTIONS.indexOf(x.option) - ALL_OPTIONS.indexOf(y.option));
   const best = assessments[0];
   const conflicting = best.ruledOutBy.length > 0;
+  const combination = conflicting ? combinationAdvice(answers, assessments) : undefined;
   return {
     recommended: best.option,
     name: best.name,
     conflicting,
-    combination: conflicting ? combinationAdvice(answers) : undefined,
+    combination: combination?.text,
+    ...(combination?.options ? { combinedOptions: combination.options } : {}),
     reasons: reasons.filter((r) => r.options.includes(best.option)),
     assessments,
   };
 }
 
-function combinationAdvice(a: AdvisorAnswers): string {
+const CLOUDHSM_ONLY_NEEDS: ReadonlySet<keyof AdvisorAnswers> = new Set(['cryptoApis', 'sslOffload']);
+
+function combinationAdvice(a: AdvisorAnswers, assessments: readonly OptionAssessment[]): { text: string; options?: KeyServiceOption[] } {
   if ((a.cryptoApis.length || a.sslOffload) && a.awsServices.length) {
-    return 'No single option meets every requirement: use CloudHSM directly for the applications that need standard APIs or TLS offload, and a KMS key (in a CloudHSM custom key store backed by the same cluster, if custody requires it) for the AWS services.';
+    // When plain KMS fails more than the CloudHSM-only needs (custody, tenancy, dedicated HSMs),
+    // the AWS services' keys go in a key store on the same cluster.
+    const kmsAlsoRuledOut = assessments.find((x) => x.option === 'kms')?.ruledOutBy.some((r) => !CLOUDHSM_ONLY_NEEDS.has(r.questionId));
+    const kmsSide: KeyServiceOption = kmsAlsoRuledOut ? 'kmsCloudHsmKeyStore' : 'kms';
+    return {
+      text: `No single option meets every requirement: use CloudHSM directly for the applications that need standard APIs or TLS offload, and ${kmsSide === 'kms' ? 'a KMS key' : 'a KMS key in a CloudHSM custom key store backed by the same cluster'} for the AWS services.`,
+      options: ['cloudHsm', kmsSide],
+    };
   }
   if (a.keyCustody === 'outsideAws' && a.multiRegion) {
-    return 'No single option meets every requirement: an external key store keeps keys outside AWS but cannot hold multi-Region keys. Decide which requirement yields, or create one external-key-store key per Region.';
+    return { text: 'No single option meets every requirement: an external key store keeps keys outside AWS but cannot hold multi-Region keys. Decide which requirement yields, or create one external-key-store key per Region.' };
   }
-  return 'No single option meets every requirement: the options below show what rules each one out, so you can decide which requirement yields.';
+  return { text: 'No single option meets every requirement: the options below show what rules each one out, so you can decide which requirement yields.' };
 }
