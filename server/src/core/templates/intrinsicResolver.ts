@@ -122,7 +122,8 @@ export class IntrinsicResolver {
     return unknown(`\${${name}}`, [resource ? `Ref ${name} (${resource.type}) is known only at deployment.` : `${name} is neither a parameter nor a resource of this template.`]);
   }
 
-  private getAtt(logicalId: string, attribute: string): Resolution {
+  /** `Fn::GetAtt [logicalId, attribute]`: a role's, user's or key's Arn; anything else unknown. */
+  getAtt(logicalId: string, attribute: string): Resolution {
     const resource = this.template.resources.get(logicalId);
     const unresolved = unknown(`\${${logicalId}.${attribute}}`, [`${logicalId}.${attribute} is known only at deployment. Checks that depend on it are skipped.`]);
     if (!resource || attribute !== 'Arn') return unresolved;

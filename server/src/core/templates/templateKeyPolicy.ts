@@ -67,15 +67,20 @@ class PolicyTreeBuilder {
   }
 }
 
-/** The key's policy as a PolicyModel, or undefined when the key has no KeyPolicy written. */
-export function keyPolicyOf(template: CloudFormationTemplate, key: TemplateResource, resolver = new IntrinsicResolver(template)): TemplateKeyPolicy | undefined {
-  const policyNode = memberOf(key.properties, 'KeyPolicy');
-  if (!policyNode) return undefined;
+/** A policy document of the template (a key policy, a role's policy) as a PolicyModel. */
+export function templatePolicyModel(template: CloudFormationTemplate, policyNode: JsonNode, resolver = new IntrinsicResolver(template)): { model: PolicyModel; intrinsics: ResolvedIntrinsic[] } {
   const builder = new PolicyTreeBuilder(resolver);
   const root = builder.build(policyNode);
   const model = buildPolicyModel(template.text, root, [], {
     policyBytes: utf8Length(JSON.stringify(getNodeValue(root))),
     contentRanges: builder.contentRanges.sort((a, b) => a.start - b.start),
   });
-  return { key, policyNode, model, intrinsics: builder.intrinsics };
+  return { model, intrinsics: builder.intrinsics };
+}
+
+/** The key's policy as a PolicyModel, or undefined when the key has no KeyPolicy written. */
+export function keyPolicyOf(template: CloudFormationTemplate, key: TemplateResource, resolver = new IntrinsicResolver(template)): TemplateKeyPolicy | undefined {
+  const policyNode = memberOf(key.properties, 'KeyPolicy');
+  if (!policyNode) return undefined;
+  return { key, policyNode, ...templatePolicyModel(template, policyNode, resolver) };
 }

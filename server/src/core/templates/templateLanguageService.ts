@@ -14,6 +14,7 @@ import { keyResources, readCloudFormationTemplate, type CloudFormationTemplate }
 import { IntrinsicResolver, TEMPLATE_ACCOUNT } from './intrinsicResolver';
 import { keyPolicyOf, type TemplateKeyPolicy } from './templateKeyPolicy';
 import { checkAliases, checkKeyProperties, isMultiRegion } from './templateKeyRules';
+import { checkTemplateIdentityPolicies } from './templateIdentityCheck';
 import type { TemplateFormat } from './templateTree';
 import { findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser';
 
@@ -121,6 +122,7 @@ export function validateTemplate(analysis: TemplateAnalysis, options: TemplateVa
     findings.push(...checkKeyProperties(policy, key, catalog));
   }
   findings.push(...checkAliases(analysis.template));
+  findings.push(...checkTemplateIdentityPolicies(analysis.template, analysis.policies, catalog));
   return findings.filter((f) => !disabled.has(f.code)).sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
 }
 
