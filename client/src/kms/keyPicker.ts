@@ -109,7 +109,9 @@ export async function pickKey(ctx: StudioContext, title: string): Promise<Picked
     const typedNow: KeyItem[] = reference
       ? [{ label: `$(key) Use ${reference.text}`, description: typedKeyKind(reference), alwaysShow: true, typed: reference.text }]
       : [];
-    quickPick.items = [...typedNow, ...listedItems];
+    // After the listed keys the filter matches, so Enter on a listed key's name picks the listed key.
+    const at = listedItems.indexOf(typeItem);
+    quickPick.items = at < 0 ? [...typedNow, ...listedItems] : [...listedItems.slice(0, at), ...typedNow, ...listedItems.slice(at)];
   };
   quickPick.onDidChangeValue(showItems);
   showItems();
