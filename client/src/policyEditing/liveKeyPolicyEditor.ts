@@ -39,6 +39,7 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
   private readonly saving = new Set<string>();
   private readonly saveTriggers = new SaveTriggers();
   private readonly livePaths = new Set<string>();
+  private readonly readOnlyPolicies = new Map<string, string>();
 
   constructor(private readonly ctx: StudioContext) {}
 
@@ -127,15 +128,32 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
+    const readOnly = this.readOnlyPolicies.get(uri.path);
+    if (readOnly !== undefined) return readOnly;
     const file = vscode.Uri.parse(decodeURIComponent(uri.query));
     return this.opened.get(file.toString())?.live ?? '';
+  }
+
+  /**
+   * An AWS managed key's policy is AWS's, and KMS refuses to change it: it opens read-only (a
+   * document of this provider), never as a file that saving would try to put.
+   */
+  private async showReadOnlyPolicy(keyArn: string, live: string): Promise<vscode.Uri> {
+    const uri = vscode.Uri.from({ scheme: LIVE_SCHEME, path: `/aws-managed/${encodeURIComponent(keyArn)}/key-policy.json` });
+    this.readOnlyPolicies.set(uri.path, live);
+    this.changed.fire(uri);
+    const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'kms-key-policy');
+    await vscode.window.showTextDocument(document, { preview: false });
+    return uri;
   }
 
   openCommand() {
     return async (nodeOrArgs?: unknown): Promise<vscode.Uri | undefined> => {
       let target: { backend: KmsBackend; region: string; keyId: string; keyArn: string } | undefined;
+      let awsManaged = false;
       if (nodeOrArgs instanceof KeyNode) {
         target = { backend: nodeOrArgs.backend, region: nodeOrArgs.region, keyId: nodeOrArgs.keyId, keyArn: nodeOrArgs.keyArn };
+        awsManaged = nodeOrArgs.key.metadata.KeyManager === 'AWS';
       } else if (typeof nodeOrArgs === 'object' && nodeOrArgs !== null && typeof (nodeOrArgs as OpenKeyPolicyArgs).keyId === 'string') {
         const args = nodeOrArgs as OpenKeyPolicyArgs;
         const found = await findKey(this.ctx, args.keyId, args.backendId, args.region);
@@ -149,6 +167,7 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
         const client = await target.backend.client(target.region);
         const answer = await client.send(new GetKeyPolicyCommand({ KeyId: target.keyId, PolicyName: 'default' }));
         const live = prettyPolicy(answer.Policy ?? '{}');
+        if (awsManaged) return await this.showReadOnlyPolicy(target.keyArn, live);
         const folder = vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, 'key-policies', folderName(target.backend.id), target.region);
         await vscode.workspace.fs.createDirectory(folder);
         const file = vscode.Uri.joinPath(folder, `${target.keyId}.key-policy.json`);
