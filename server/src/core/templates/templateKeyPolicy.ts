@@ -81,6 +81,8 @@ export function templatePolicyModel(template: CloudFormationTemplate, policyNode
 /** The key's policy as a PolicyModel, or undefined when the key has no KeyPolicy written. */
 export function keyPolicyOf(template: CloudFormationTemplate, key: TemplateResource, resolver = new IntrinsicResolver(template)): TemplateKeyPolicy | undefined {
   const policyNode = memberOf(key.properties, 'KeyPolicy');
-  if (!policyNode) return undefined;
+  // A policy written as a JSON string (often `!Sub |` with the JSON inside) has no tree whose
+  // ranges map into the template; it is left unchecked rather than reported as not an object.
+  if (!policyNode || policyNode.type !== 'object' || intrinsicOf(policyNode)) return undefined;
   return { key, policyNode, ...templatePolicyModel(template, policyNode, resolver) };
 }

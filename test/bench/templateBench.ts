@@ -1,0 +1,53 @@
+// Time to diagnostics for a 1 MB CloudFormation template with 100 keys (issue 14's target:
+// 100 ms), YAML and JSON, median of a few in-process runs, against parsing the same text alone.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getNodeValue } from 'jsonc-parser';
+import { analyzeTemplate, validateTemplate } from '../../server/src/core/templates/templateLanguageService';
+import { parseTemplateTree } from '../../server/src/core/templates/templateTree';
+
+const example = readFileSync(join(import.meta.dirname, '../../examples/cloudformation/kms-key.yaml'), 'utf8');
+const header = example.slice(0, example.indexOf('  AppRole:'));
+const resources = example.slice(example.indexOf('  AppRole:'));
+/** Non-KMS resources that make up the rest of a real stack (queues here: plain, like most). */
+const filler = (i: number, n: number) =>
+  Array.from({ length: n }, (_, j) => `  Queue${i}x${j}:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub \${AWS::StackName}-queue-${i}-${j}\n      VisibilityTimeout: 300\n      Tags:\n        - { Key: team, Value: platform }\n`).join('');
+
+const KEYS = 100;
+let yaml = header;
+const fillerPerKey = Math.ceil((1_000_000 / KEYS - resources.length) / filler(0, 1).length);
+for (let i = 0; i < KEYS; i++) yaml += resources.replace(/AppRole/g, `AppRole${i}`).replace(/DataKey/g, `DataKey${i}`).replace('alias/app-data', `alias/app-data-${i}`) + filler(i, fillerPerKey);
+// The same template as JSON, intrinsics in their long form ({"Fn::Sub": ...}), as CDK writes it.
+const json = JSON.stringify(getNodeValue(parseTemplateTree(yaml, 'yaml').root!), null, 1);
+
+function median(work: () => void, runs: number): number {
+  work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    work();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const TARGET_MS = 100;
+let missed = false;
+for (const [format, text] of [['YAML', yaml], ['JSON', json]] as const) {
+  let keys = 0;
+  let findings = 0;
+  const diagnostics = median(() => {
+    const analysis = analyzeTemplate(text)!;
+    keys = analysis.policies.length;
+    findings = validateTemplate(analysis).length;
+  }, 7);
+  const parsing = median(() => parseTemplateTree(text), 7);
+  const ok = diagnostics <= TARGET_MS;
+  if (!ok) missed = true;
+  console.log(
+    `${format} template (${text.length.toLocaleString('en-US')} bytes, ${keys} keys, ${findings} findings): diagnostics ${diagnostics.toFixed(1)} ms median of 7` +
+      ` | parsing alone ${parsing.toFixed(1)} ms | ratio ${(diagnostics / parsing).toFixed(2)}x | target <= ${TARGET_MS} ms: ${ok ? 'met' : 'MISSED'}`,
+  );
+}
+process.exit(missed ? 1 : 0);
