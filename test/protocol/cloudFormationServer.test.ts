@@ -60,7 +60,8 @@ describe('CloudFormation templates in the language server', () => {
     assert.deepEqual(unknown.data?.fixes.map((f) => f.edits.map((e) => e.newText)), [['"kms:Decrypt"']]);
     const noRoot = items.find((d) => d.code === 'KMS_NO_ACCOUNT_ROOT_STATEMENT');
     assert.ok(noRoot, 'the account root statement is gone');
-    assert.equal(noRoot.data, undefined, 'its JSON statement cannot be inserted into YAML');
+    assert.deepEqual(noRoot.data?.fixes.map((f) => f.title), ["Add the statement that enables IAM policies of the stack's account"]);
+    assert.match(noRoot.data!.fixes[0]!.edits[0]!.newText, /^\n {10}- Sid: Enable IAM User Permissions\n/, 'a YAML item, not JSON');
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri: 'file:///ws/broken.yaml' },
       range: unknown.range,

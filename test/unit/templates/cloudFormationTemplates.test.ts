@@ -68,8 +68,23 @@ Statement:
     assert.ok(finding);
     assert.equal(text.slice(finding.range.start, finding.range.start + 1), '-');
     assert.match(finding.message, /\$\{AWS::AccountId\}/);
-    // The fix appends a JSON statement: not valid in YAML's block sequence, so none is offered.
-    assert.equal(finding.fixes, undefined);
+    // The fix appends the statement as a YAML item, with the stack's account as !Sub.
+    const edit = finding.fixes?.[0]?.edits[0];
+    assert.ok(edit);
+    const fixed = text.slice(0, edit.range.start) + edit.newText + text.slice(edit.range.end);
+    assert.deepEqual(parseDocument(fixed).errors, []);
+    assert.match(fixed, /'\*'\n {10}- Sid: Enable IAM User Permissions\n {12}Effect: Allow\n {12}Principal:\n {14}AWS: !Sub arn:\$\{AWS::Partition\}:iam::\$\{AWS::AccountId\}:root\n {12}Action: kms:\*\n {12}Resource: '\*'\n$/);
+    assert.deepEqual(loud(fixed), []);
+  });
+
+  it('in a JSON template the root delegation fix writes the stack account as Fn::Sub', () => {
+    const text = JSON.stringify({ Resources: { Role: { Type: 'AWS::IAM::Role', Properties: {} }, Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true, KeyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: { 'Fn::GetAtt': ['Role', 'Arn'] } }, Action: 'kms:*', Resource: '*' }] } } } } }, null, 2);
+    const edit = findings(text).find((f) => f.code === 'KMS_NO_ACCOUNT_ROOT_STATEMENT')?.fixes?.[0]?.edits[0];
+    assert.ok(edit);
+    const fixed = text.slice(0, edit.range.start) + edit.newText + text.slice(edit.range.end);
+    const statements = (JSON.parse(fixed) as { Resources: { Key: { Properties: { KeyPolicy: { Statement: { Principal: unknown }[] } } } } }).Resources.Key.Properties.KeyPolicy.Statement;
+    assert.deepEqual(statements[1]!.Principal, { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } });
+    assert.deepEqual(loud(fixed), []);
   });
 
   it('an unknown action is reported on its YAML scalar, and its fix keeps the template valid YAML', () => {

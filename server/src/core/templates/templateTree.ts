@@ -66,7 +66,10 @@ function fromYaml(text: string, yamlNode: YamlNode | null | undefined, fallbackO
     const [start, end] = yamlNode.range ?? [fallbackOffset, fallbackOffset];
     return node('string', start, end - start, `*${yamlNode.source}`);
   }
-  const [start, valueEnd] = yamlNode.range ?? [fallbackOffset, fallbackOffset];
+  const [start, rangeEnd] = yamlNode.range ?? [fallbackOffset, fallbackOffset];
+  // A block collection's range runs on to the next line; the node ends at its last character.
+  let valueEnd = rangeEnd;
+  while (valueEnd > start && /\s/.test(text[valueEnd - 1]!)) valueEnd--;
   let result: JsonNode;
   if (isMap(yamlNode)) {
     const properties: JsonNode[] = [];
