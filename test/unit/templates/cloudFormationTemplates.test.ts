@@ -129,6 +129,27 @@ Resources:
     assert.match(hover.markdown, /exported by another stack/);
   });
 
+  it('an SSM parameter\'s Default is its name, not its value: an unknown, never checked as an account', () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  AdminAccount: { Type: 'AWS::SSM::Parameter::Value<String>', Default: /org/security-account-id }
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+${ROOT.replace(/^/gm, '          ')}
+          - Effect: Allow
+            Principal: { AWS: !Sub 'arn:aws:iam::\${AdminAccount}:root' }
+            Action: kms:Decrypt
+            Resource: '*'
+`;
+    assert.deepEqual(findings(text), []);
+  });
+
   it('hover on !Sub says what it resolves to, in the template\'s own words, and keeps the principal help', () => {
     const text = yamlKey(`Version: '2012-10-17'\nStatement:\n${ROOT}`);
     const hover = templateHover(analyzeTemplate(text)!, text.indexOf('!Sub') + 10);

@@ -107,6 +107,11 @@ export class IntrinsicResolver {
     if (name.startsWith('AWS::')) return unknown(`\${${name}}`, [`${name} is known only at deployment.`]);
     const parameter = this.template.parameters.get(name);
     if (parameter) {
+      const type = memberOf(parameter, 'Type');
+      // An SSM parameter's Default is the parameter's name, not its value; a list is not a string.
+      if (type?.type === 'string' && /^(AWS::SSM::|List<|CommaDelimitedList)/.test(type.value as string)) {
+        return unknown(`\${${name}}`, [`Parameter ${name} (${type.value as string}) is known only at deployment. Checks that depend on it are skipped.`]);
+      }
       const fallback = memberOf(parameter, 'Default');
       if (fallback && (fallback.type === 'string' || fallback.type === 'number')) {
         return known(String(fallback.value), [`Parameter ${name}: its default '${String(fallback.value)}' is checked; a deployment may pass another value.`]);
