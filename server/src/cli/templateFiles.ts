@@ -43,7 +43,8 @@ export function templatesIn(folder: string, read: (file: string) => string): str
       if (found.length >= MAX_FILES) return;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
+        // CDK copies each asset (Lambda code, its node_modules) into cdk.out/asset.<hash>.
+        if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('asset.')) walk(path);
       } else if (entry.isFile() && TEMPLATE_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
         let text: string;
         try {

@@ -160,6 +160,21 @@ ${ROOT.replace(/^/gm, '          ')}
     assert.match(hover.markdown, /the AWS account \\\$\\\{AWS\\:\\:AccountId\\\}/);
   });
 
+  it('hover on a key\'s logical ID says its spec, rotation and the aliases of the template that point at it', () => {
+    const hover = templateHover(analyzeTemplate(example)!, example.indexOf('  DataKey:') + 4);
+    assert.ok(hover);
+    assert.equal(example.slice(hover.range.start, hover.range.end), 'DataKey');
+    assert.equal(hover.markdown, [
+      '**AWS\\:\\:KMS\\:\\:Key DataKey**',
+      '',
+      '- KeySpec\\: SYMMETRIC\\_DEFAULT',
+      '- KeyUsage\\: ENCRYPT\\_DECRYPT',
+      '- Automatic rotation\\: true',
+      '- Multi\\-Region\\: no',
+      '- Aliases in this template\\: alias\\/app\\-data',
+    ].join('\n'));
+  });
+
   it('kms:Sign on a symmetric encryption key and kms:Decrypt on a signing key allow nothing', () => {
     const policy = (action: string) => `Version: '2012-10-17'\nStatement:\n${ROOT}\n- Effect: Allow\n  Principal: { AWS: !GetAtt Role.Arn }\n  Action: [${action}]\n  Resource: '*'`;
     assert.equal(at(yamlKey(policy('kms:Sign'), '\n      EnableKeyRotation: true'), 'KMS_ACTION_NOT_FOR_KEY_SPEC'), 'kms:Sign');

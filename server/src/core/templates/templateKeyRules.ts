@@ -130,3 +130,34 @@ export function checkAliases(template: CloudFormationTemplate): Finding[] {
   }
   return findings;
 }
+
+/** The aliases of the template that point at the key (TargetKeyId: !Ref Key or !GetAtt Key.Arn/KeyId). */
+export function aliasesOf(template: CloudFormationTemplate, key: TemplateResource): string[] {
+  const names: string[] = [];
+  for (const resource of template.resources.values()) {
+    if (resource.type !== 'AWS::KMS::Alias') continue;
+    const target = memberOf(resource.properties, 'TargetKeyId');
+    const name = literal(resource.properties, 'AliasName');
+    const argument = target?.type === 'object' && target.children?.length === 1 ? target.children[0]!.children?.[1] : undefined;
+    const named = argument?.type === 'string' ? (argument.value as string).split('.')[0] : argument?.type === 'array' ? argument.children?.[0]?.value : undefined;
+    if (named === key.logicalId && name) names.push(name.value);
+  }
+  return names;
+}
+
+/** What the template says about a key, for the hover on its logical ID. */
+export function keySummary(template: CloudFormationTemplate, key: TemplateResource): string[] {
+  const shown = (name: string, fallback: string) => {
+    const value = literal(key.properties, name);
+    return value === null ? 'set at deployment' : (value?.value ?? fallback);
+  };
+  const aliases = aliasesOf(template, key);
+  return [
+    `${key.type} ${key.logicalId}`,
+    `KeySpec: ${key.type === 'AWS::KMS::ReplicaKey' ? "the primary key's" : shown('KeySpec', 'SYMMETRIC_DEFAULT')}`,
+    `KeyUsage: ${key.type === 'AWS::KMS::ReplicaKey' ? "the primary key's" : shown('KeyUsage', 'ENCRYPT_DECRYPT')}`,
+    `Automatic rotation: ${key.type === 'AWS::KMS::ReplicaKey' ? "the primary key's" : shown('EnableKeyRotation', 'false')}`,
+    `Multi-Region: ${isMultiRegion(key) === undefined ? 'set at deployment' : isMultiRegion(key) ? 'yes' : 'no'}`,
+    `Aliases in this template: ${aliases.length ? aliases.join(', ') : 'none'}`,
+  ];
+}

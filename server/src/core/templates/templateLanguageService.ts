@@ -13,7 +13,7 @@ import type { SourceRange } from '../policy/policyModel';
 import { keyResources, readCloudFormationTemplate, type CloudFormationTemplate } from './cloudFormationTemplate';
 import { IntrinsicResolver, TEMPLATE_ACCOUNT } from './intrinsicResolver';
 import { keyPolicyOf, type TemplateKeyPolicy } from './templateKeyPolicy';
-import { checkAliases, checkKeyProperties, isMultiRegion } from './templateKeyRules';
+import { checkAliases, checkKeyProperties, isMultiRegion, keySummary } from './templateKeyRules';
 import { checkTemplateIdentityPolicies } from './templateIdentityCheck';
 import { rootDelegationFix, writeStackAccount } from './templateFixes';
 import type { TemplateFormat } from './templateTree';
@@ -129,8 +129,16 @@ export function validateTemplate(analysis: TemplateAnalysis, options: TemplateVa
   return findings.filter((f) => !disabled.has(f.code)).sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
 }
 
-/** Hover inside a key's policy: the policy help, plus what an intrinsic under the cursor resolves to. */
+/**
+ * Hover on a key's logical ID: what the template says about the key (spec, rotation, aliases).
+ * Inside its policy: the policy help, plus what an intrinsic under the cursor resolves to.
+ */
 export function templateHover(analysis: TemplateAnalysis, offset: number, catalog: KmsCatalog = kmsCatalog()): HoverResult | undefined {
+  const key = keyResources(analysis.template).find((k) => k.nameNode.offset <= offset && offset <= k.nameNode.offset + k.nameNode.length);
+  if (key) {
+    const [title, ...facts] = keySummary(analysis.template, key);
+    return { markdown: [`**${escapeMarkdown(title!)}**`, '', ...facts.map((f) => `- ${escapeMarkdown(f)}`)].join('\n'), range: { start: key.nameNode.offset, end: key.nameNode.offset + key.nameNode.length } };
+  }
   const policy = analysis.policies.find((p) => p.policyNode.offset <= offset && offset <= p.policyNode.offset + p.policyNode.length);
   if (!policy) return undefined;
   const intrinsic = policy.intrinsics.find((i) => i.range.start <= offset && offset <= i.range.end);
