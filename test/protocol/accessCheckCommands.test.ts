@@ -120,7 +120,9 @@ describe('kms-policy check-no-public-access', () => {
     const open = run('check-no-public-access', 'test/fixtures/policies/broken-open-to-everyone-key-policy.json', '--format', 'json');
     assert.equal(open.status, 1);
     const json = JSON.parse(open.stdout) as CheckJson;
-    assert.ok(json.reasons.some((r) => r.witness.principal === 'anonymous'));
+    // One reason per allowing statement and action, as Access Analyzer reports, each witnessed by an outside caller.
+    assert.deepEqual(json.reasons.map((r) => [r.statementIndex, r.witness.action]), [[1, 'kms:Decrypt'], [1, 'kms:DescribeKey'], [2, 'kms:Encrypt']]);
+    assert.ok(json.reasons.every((r) => r.witness.principal === 'anonymous' || r.witness.principal.includes(':999999999999:')));
   });
 
   it('prints its usage with --help', () => {

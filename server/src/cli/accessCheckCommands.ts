@@ -35,6 +35,8 @@ keys do) or to named accounts are not public; Principal "*" without a limiting c
 };
 
 const COMMON = `
+--key-account ID is the key's account; by default the account the policy grants kms:PutKeyPolicy
+(or else first delegates to), else the environment's first account.
 --environment FILE counts the environment's grants, SCPs, RCPs and identity policies; --key names
 the environment's key the policy is for (its grants and tags; the only key when there is one).
 Exit code 0 for PASS, 1 for FAIL, 2 for bad input.`;
@@ -46,6 +48,7 @@ interface AccessCheckArgs {
   reference?: string;
   environment?: string;
   key?: string;
+  keyAccount?: string;
   actions?: string[];
   principals?: string[];
   format: 'text' | 'json' | 'sarif';
@@ -83,6 +86,12 @@ function parseArgs(args: readonly string[]): AccessCheckArgs | 'help' {
       case '--key':
         out.key = value();
         break;
+      case '--key-account': {
+        const account = value();
+        if (!/^\d{12}$/.test(account)) throw new UsageError(`--key-account: give a 12-digit account id (got "${account}")`);
+        out.keyAccount = account;
+        break;
+      }
       case '--actions':
         out.actions = [...(out.actions ?? []), ...list(value())];
         break;
@@ -129,9 +138,10 @@ function readPolicy(path: string): PolicyFile {
 }
 
 function environmentOptions(args: AccessCheckArgs): AccessCheckOptions {
+  const keyAccount = args.keyAccount ? { keyAccount: args.keyAccount } : {};
   if (!args.environment) {
     if (args.key) throw new UsageError('--key needs --environment FILE');
-    return {};
+    return keyAccount;
   }
   let environment: Environment;
   try {
@@ -146,7 +156,7 @@ function environmentOptions(args: AccessCheckArgs): AccessCheckOptions {
   } else if (environment.keys.length === 1) {
     key = environment.keys[0];
   }
-  return { environment, key };
+  return { environment, key, ...keyAccount };
 }
 
 const RULE: Readonly<Record<AccessCheckCommand, { id: string; text: string }>> = {

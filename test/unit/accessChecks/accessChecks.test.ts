@@ -175,12 +175,22 @@ describe("AWS's example policies", () => {
 });
 
 describe('check-no-public-access', () => {
-  it('Principal "*" without a limiting condition is public; anonymous callers too', () => {
+  it('Principal "*" without a limiting condition is public: one reason per allowing statement', () => {
     const open = policy(rootStatement, { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' });
     const result = checkNoPublicAccess(open);
     assert.equal(result.result, 'FAIL');
-    assert.ok(result.reasons.some((r) => r.witness.principal === 'anonymous'));
+    assert.deepEqual(result.reasons.map((r) => [r.statementIndex, r.witness.action]), [[1, 'kms:Decrypt']]);
     assertWitnesses(result, open);
+  });
+
+  it('anonymous callers are among the outside callers tried', () => {
+    // Only a caller without an account lacks aws:PrincipalAccount.
+    const anonymousOnly = policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition: { Null: { 'aws:PrincipalAccount': 'true' } } });
+    const result = checkNoPublicAccess(anonymousOnly);
+    assert.equal(result.result, 'FAIL');
+    assert.equal(result.reasons[0]!.witness.principal, 'anonymous');
+    assert.match(result.reasons[0]!.description, /^an anonymous caller may kms:Decrypt/);
+    assertWitnesses(result, anonymousOnly);
   });
 
   it('named accounts and aws:PrincipalOrgID limits are not public', () => {
@@ -288,11 +298,14 @@ describe('properties', () => {
       fc.property(policies, fc.constantFrom('kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey'), (p, action) => {
         // A principal is new only when no statement already allows everyone.
         fc.pre(!(p.Statement as Statement[]).some((s) => s.Effect === 'Allow' && s.Principal === '*'));
-        const newcomer = 'arn:aws:iam::777788889999:role/Newcomer';
+        const newcomer = `arn:aws:iam::${ACCOUNT}:role/Newcomer`;
         const candidate = policy(...(p.Statement as Statement[]), { Effect: 'Allow', Principal: { AWS: newcomer }, Action: action, Resource: '*' });
-        const result = checkNoNewAccess(p, candidate);
-        // An explicit Deny already in the policy may stop it; then no request of the newcomer is allowed at all.
-        const denied = (p.Statement as Statement[]).some((s) => s.Effect === 'Deny' && s.Principal === '*' && !s.Condition && (s.Action as string[]).some((a) => a === 'kms:*' || a === action));
+        // In the key's account: naming a role directly is new access there (across accounts the role needs IAM either way).
+        const result = checkNoNewAccess(p, candidate, { keyAccount: ACCOUNT });
+        // An unconditional Deny that reaches the newcomer (everyone, or its account) stops every request of it.
+        const denied = (p.Statement as Statement[]).some(
+          (s) => s.Effect === 'Deny' && (s.Principal === '*' || (s.Principal as { AWS: string }).AWS === ROOT) && !s.Condition && (s.Action as string[]).some((a) => a === 'kms:*' || a === action),
+        );
         return denied || result.result === 'FAIL';
       }),
       { numRuns: 40 },

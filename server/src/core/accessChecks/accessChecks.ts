@@ -5,7 +5,8 @@
 // (accessPartition.ts) with the evaluator and reports a finding only with a witness the
 // evaluator allowed, built through the one scenario builder (`assembleScenario`).
 import { parseCaller } from '../access/callerIdentity';
-import type { NormalizedStatement } from '../access/policyDocument';
+import { normalizePolicy, type NormalizedStatement } from '../access/policyDocument';
+import { unwrapPolicy } from '../access/policySource';
 import type { AccessScenario, PolicyDocument, ScenarioGrant, ScenarioKey } from '../access/scenario';
 import { simulateAccess } from '../access/simulateAccess';
 import type { SimulationResult } from '../access/simulationResult';
@@ -32,6 +33,7 @@ import {
   type ConditionAssignment,
   type ConditionDimension,
 } from './accessPartition';
+import { StatementRelevance } from './statementRelevance';
 
 export type AccessCheckOutcome = 'PASS' | 'FAIL';
 
@@ -123,8 +125,10 @@ function emptyEnvironment(): Environment {
 function keyAccountOf(policies: readonly PolicyDocument[], options: AccessCheckOptions): string {
   if (options.keyAccount) return options.keyAccount;
   if (options.key) return options.key.account;
-  for (const statement of statementsOf(policies)) {
-    if (statement.effect !== 'Allow') continue;
+  // PutKeyPolicy works in the key's own account only, so an account granted it is the key's.
+  const ranked = statementsOf(policies).filter((st) => st.effect === 'Allow');
+  ranked.sort((a, b) => Number(statementCoversAction(b, 'kms:PutKeyPolicy')) - Number(statementCoversAction(a, 'kms:PutKeyPolicy')));
+  for (const statement of ranked) {
     for (const entry of statement.principal?.aws ?? []) {
       const account = accountIdOf(entry);
       if (account) return account;
@@ -280,7 +284,7 @@ function describedCaller(setting: CheckSetting, principal: string): boolean {
   return setting.environments.environment.accounts.some((a) => a.id === caller.account);
 }
 
-/** The condition classes for one action class: the dimensions of every statement that covers it. */
+/** The condition classes for one action class: the dimensions of every statement that can decide it. */
 function planFor(setting: CheckSetting, statements: readonly NormalizedStatement[], action: string, restrict?: (d: ConditionDimension) => ConditionDimension) {
   const relevant = [...statements, ...setting.environmentStatements, ...setting.grantClauses].filter((s) => statementCoversAction(s, action));
   // Only the operations that take an encryption context can carry one (Service Authorization Reference).
@@ -290,6 +294,105 @@ function planFor(setting: CheckSetting, statements: readonly NormalizedStatement
   const plan = conditionAssignments(dimensions, relevant, setting.limit);
   if (!plan.exhaustive) setting.exhaustive = false;
   return { plan, dimensions: new Map(dimensions.map((d) => [d.lower, d])) };
+}
+
+interface ActionClass {
+  /** The action evaluated. */
+  readonly action: string;
+  /** The others of its class. */
+  readonly alike: readonly string[];
+}
+
+interface Probe {
+  readonly candidate: PolicyDocument;
+  /** For check-no-new-access: a request counts only when this policy does not allow it. */
+  readonly reference?: PolicyDocument;
+  readonly representatives: readonly PrincipalRepresentative[];
+  readonly classes: readonly ActionClass[];
+  /** Narrows condition classes (check-no-public-access: outside callers belong to no organization named). */
+  readonly restrict?: (d: ConditionDimension) => ConditionDimension;
+  /** Whether caller facts (organization, tags) are free for callers the environment does not describe. */
+  readonly outsideCallers?: boolean;
+  /**
+   * One finding per allowing statement and action, as Access Analyzer reports: a caller whose
+   * every relevant Allow statement already has a finding is not evaluated (the result is FAIL
+   * either way).
+   */
+  readonly onePerStatement?: boolean;
+}
+
+interface Finding {
+  readonly who: PrincipalRepresentative;
+  readonly actionClass: ActionClass;
+  readonly parts: RequestParts;
+  readonly allowed: SimulationResult;
+}
+
+/**
+ * For each principal and action class, the first condition class whose representative request
+ * the candidate allows (and the reference does not). Pairs whose relevant statements say the same
+ * in both policies, or where no statement (nor grant) could allow, are decided without evaluating.
+ */
+function probe(setting: CheckSetting, spec: Probe): Finding[] {
+  const relevance = (document: PolicyDocument) => {
+    const unwrapped = unwrapPolicy(document).document;
+    return new StatementRelevance(normalizePolicy(unwrapped), unwrapped);
+  };
+  const candidate = relevance(spec.candidate);
+  const reference = spec.reference === undefined ? undefined : relevance(spec.reference);
+  const findings: Finding[] = [];
+  const plans = new Map<string, ReturnType<typeof planFor>>();
+  const reported = new Set<string>();
+  for (const actionClass of spec.classes) {
+    const { action } = actionClass;
+    for (const who of spec.representatives) {
+      const caller = parseCaller(who.arn);
+      const now = candidate.relevant(caller, action);
+      if (!now.allows && !setting.grants.length) continue;
+      if (spec.onePerStatement && !setting.grants.length && now.statements.every((st) => st.effect !== 'Allow' || reported.has(`${action}|${st.index}`))) continue;
+      const before = reference?.relevant(caller, action);
+      if (before && before.fingerprint === now.fingerprint) continue;
+      const statements = before ? [...new Set([...now.statements, ...before.statements])] : now.statements;
+      const planKey = `${action}\n${statements.map((s) => bodyKey(s)).join('\n')}`;
+      let planned = plans.get(planKey);
+      if (!planned) {
+        planned = planFor(setting, statements, action, spec.restrict);
+        plans.set(planKey, planned);
+      }
+      const described = spec.outsideCallers ? false : describedCaller(setting, who.arn);
+      for (const assignment of planned.plan.assignments) {
+        const parts = requestParts(assignment, planned.dimensions, described);
+        // The relevant statements alone decide as the whole policy does (statementRelevance.ts);
+        // a witness found with them is confirmed against the whole policies before it is reported.
+        if (evaluate(setting, now.document, who, action, parts).decision !== 'Allow') continue;
+        if (before && evaluate(setting, before.document, who, action, parts).decision === 'Allow') continue;
+        const allowed = evaluate(setting, spec.candidate, who, action, parts);
+        if (allowed.decision !== 'Allow') continue;
+        if (spec.reference !== undefined && evaluate(setting, spec.reference, who, action, parts).decision === 'Allow') continue;
+        const index = allowingStatement(allowed).index;
+        if (spec.onePerStatement && index !== null && reported.has(`${action}|${index}`)) break;
+        if (index !== null) reported.add(`${action}|${index}`);
+        findings.push({ who, actionClass, parts, allowed });
+        break;
+      }
+    }
+  }
+  return findings;
+}
+
+/** A statement's identity for caching plans: its conditions and the actions it covers. */
+const bodyKeys = new WeakMap<NormalizedStatement, string>();
+function bodyKey(statement: NormalizedStatement): string {
+  let key = bodyKeys.get(statement);
+  if (key === undefined) {
+    key = JSON.stringify(statement.conditions);
+    bodyKeys.set(statement, key);
+  }
+  return key;
+}
+
+function classesOf(classes: readonly (readonly string[])[]): ActionClass[] {
+  return classes.map((members) => ({ action: members[0]!, alike: members.slice(1) }));
 }
 
 function allowingStatement(result: SimulationResult): { index: number | null; sid?: string } {
@@ -371,29 +474,22 @@ export function checkNoNewAccess(reference: PolicyDocument, candidate: PolicyDoc
   const names = [...(options.environment?.principals.map((p) => p.arn) ?? []), ...setting.grants.map((g) => g.granteePrincipal)];
   const arns = principalClasses([...statements, ...setting.environmentStatements], names, setting.keyAccount, setting.partition);
   setting = withIamModels(setting, arns);
-  const reasons: AccessCheckReason[] = [];
-  for (const members of actionClasses([...statements, ...setting.environmentStatements])) {
-    const action = members[0]!;
-    const { plan, dimensions } = planFor(setting, statements, action);
-    for (const who of representativesOf(setting, arns)) {
-      const described = describedCaller(setting, who.arn);
-      for (const assignment of plan.assignments) {
-        const parts = requestParts(assignment, dimensions, described);
-        const allowed = evaluate(setting, candidate, who, action, parts);
-        if (allowed.decision !== 'Allow') continue;
-        if (evaluate(setting, reference, who, action, parts).decision === 'Allow') continue;
-        const witness = witnessOf(setting, who, action, members.slice(1), parts);
-        const statement = allowingStatement(allowed);
-        reasons.push({
-          description: `${describePrincipal(who)} may now ${actionText(witness)}${describeRequest(witness, statementAt(candidate, statement.index))}: ${statementText(statement, 'new policy')}, and the reference policy does not.`,
-          statementIndex: statement.index,
-          ...(statement.sid ? { statementId: statement.sid } : {}),
-          witness,
-        });
-        break;
-      }
-    }
-  }
+  const findings = probe(setting, {
+    candidate,
+    reference,
+    representatives: representativesOf(setting, arns),
+    classes: classesOf(actionClasses([...statements, ...setting.environmentStatements])),
+  });
+  const reasons = findings.map(({ who, actionClass, parts, allowed }): AccessCheckReason => {
+    const witness = witnessOf(setting, who, actionClass.action, actionClass.alike, parts);
+    const statement = allowingStatement(allowed);
+    return {
+      description: `${describePrincipal(who)} may now ${actionText(witness)}${describeRequest(witness, statementAt(candidate, statement.index))}: ${statementText(statement, 'new policy')}, and the reference policy does not.`,
+      statementIndex: statement.index,
+      ...(statement.sid ? { statementId: statement.sid } : {}),
+      witness,
+    };
+  });
   return finish(setting, reasons, 'The new policy grants no access that the reference policy does not.', `The new policy grants access that the reference policy does not (${reasons.length} finding${reasons.length === 1 ? '' : 's'}).`);
 }
 
@@ -436,30 +532,22 @@ export function checkAccessNotGranted(policy: PolicyDocument, actions: readonly 
     ? namedPrincipals(options.principals, setting.partition)
     : principalClasses([...statements, ...setting.environmentStatements], names, setting.keyAccount, setting.partition);
   setting = withIamModels(setting, arns);
-  const reasons: AccessCheckReason[] = [];
   const askedLower = new Set(asked.map((a) => a.toLowerCase()));
-  for (const members of actionClasses([...statements, ...setting.environmentStatements], asked)) {
+  const classes = actionClasses([...statements, ...setting.environmentStatements], asked).flatMap((members): ActionClass[] => {
     const action = members.find((m) => askedLower.has(m.toLowerCase()));
-    if (!action) continue;
-    const { plan, dimensions } = planFor(setting, statements, action);
-    for (const who of representativesOf(setting, arns)) {
-      const described = describedCaller(setting, who.arn);
-      for (const assignment of plan.assignments) {
-        const parts = requestParts(assignment, dimensions, described);
-        const allowed = evaluate(setting, policy, who, action, parts);
-        if (allowed.decision !== 'Allow') continue;
-        const witness = witnessOf(setting, who, action, [], parts);
-        const statement = allowingStatement(allowed);
-        reasons.push({
-          description: `${describePrincipal(who)} may ${action}${describeRequest(witness, statementAt(policy, statement.index))}: ${statementText(statement, 'policy')}.`,
-          statementIndex: statement.index,
-          ...(statement.sid ? { statementId: statement.sid } : {}),
-          witness,
-        });
-        break;
-      }
-    }
-  }
+    return action ? [{ action, alike: [] }] : [];
+  });
+  const findings = probe(setting, { candidate: policy, representatives: representativesOf(setting, arns), classes, onePerStatement: true });
+  const reasons = findings.map(({ who, actionClass, parts, allowed }): AccessCheckReason => {
+    const witness = witnessOf(setting, who, actionClass.action, [], parts);
+    const statement = allowingStatement(allowed);
+    return {
+      description: `${describePrincipal(who)} may ${actionClass.action}${describeRequest(witness, statementAt(policy, statement.index))}: ${statementText(statement, 'policy')}.`,
+      statementIndex: statement.index,
+      ...(statement.sid ? { statementId: statement.sid } : {}),
+      witness,
+    };
+  });
   return finish(setting, reasons, `The policy grants none of ${asked.join(', ')}${options.principals?.length ? ` to ${options.principals.join(', ')}` : ''}.`, `The policy grants ${[...new Set(reasons.map((r) => r.witness.action))].join(', ')} (${reasons.length} finding${reasons.length === 1 ? '' : 's'}).`);
 }
 
@@ -483,27 +571,17 @@ export function checkNoPublicAccess(policy: PolicyDocument, options: AccessCheck
       : SOURCE_KEYS.has(d.lower)
         ? { ...d, values: [d.lower === 'aws:sourceaccount' || d.lower === 'aws:sourceowner' ? OTHER_ACCOUNT : instanceOf(`arn:aws:s3:::${OTHER_VALUE}`), null] }
         : d;
-  const reasons: AccessCheckReason[] = [];
-  for (const members of actionClasses(statements)) {
-    const action = members[0]!;
-    const { plan, dimensions } = planFor(setting, statements, action, outside);
-    for (const who of representativesOf(setting, arns)) {
-      for (const assignment of plan.assignments) {
-        const parts = requestParts(assignment, dimensions, false);
-        const allowed = evaluate(setting, policy, who, action, parts);
-        if (allowed.decision !== 'Allow') continue;
-        const witness = witnessOf(setting, who, action, members.slice(1), parts);
-        const statement = allowingStatement(allowed);
-        reasons.push({
-          description: `${describePrincipal(who)} may ${actionText(witness)}${describeRequest(witness, statementAt(policy, statement.index))}: ${statementText(statement, 'policy')}.`,
-          statementIndex: statement.index,
-          ...(statement.sid ? { statementId: statement.sid } : {}),
-          witness,
-        });
-        break;
-      }
-    }
-  }
+  const findings = probe(setting, { candidate: policy, representatives: representativesOf(setting, arns), classes: classesOf(actionClasses(statements)), restrict: outside, outsideCallers: true, onePerStatement: true });
+  const reasons = findings.map(({ who, actionClass, parts, allowed }): AccessCheckReason => {
+    const witness = witnessOf(setting, who, actionClass.action, actionClass.alike, parts);
+    const statement = allowingStatement(allowed);
+    return {
+      description: `${describePrincipal(who)} may ${actionText(witness)}${describeRequest(witness, statementAt(policy, statement.index))}: ${statementText(statement, 'policy')}.`,
+      statementIndex: statement.index,
+      ...(statement.sid ? { statementId: statement.sid } : {}),
+      witness,
+    };
+  });
   return finish(setting, reasons, `No principal outside account ${setting.keyAccount} and its organization, and no anonymous caller, may use the key.`, `Principals outside account ${setting.keyAccount} and its organization may use the key (${reasons.length} finding${reasons.length === 1 ? '' : 's'}).`);
 }
 
