@@ -4,7 +4,7 @@
 // one format. The `yaml` package keeps every node's source range and leaves custom tags on
 // the node; jsonc-parser does the same for JSON.
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { SyntaxProblem } from '../policy/policyModel';
 
 export type TemplateFormat = 'yaml' | 'json';
@@ -108,8 +108,8 @@ function fromYaml(text: string, yamlNode: YamlNode | null | undefined, fallbackO
 }
 
 function parseYaml(text: string): TemplateTree {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  // uniqueKeys off: its check is quadratic per mapping, and DUPLICATE_JSON_KEY reports duplicates anyway.
+  const document = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
   const syntaxProblems = document.errors.map((e) => {
     const start = Math.min(e.pos[0], text.length);
     return { message: e.message.split('\n')[0]!, range: { start, end: Math.min(text.length, Math.max(e.pos[1], start + 1)) } };
