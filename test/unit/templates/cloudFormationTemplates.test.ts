@@ -52,6 +52,12 @@ describe('CloudFormation templates: key policies checked in place', () => {
     assert.deepEqual(loud(example), []);
   });
 
+  it('a SAM template (SQS and CloudWatch Logs service principals, the function role via !GetAtt, !Sub in conditions) has no error or warning', () => {
+    const sam = readFileSync(join(import.meta.dirname, '../../fixtures/templates/sam-queue-logs-key.yaml'), 'utf8');
+    assert.deepEqual(loud(sam), []);
+    assert.equal(analyzeTemplate(sam)!.policies[0]!.intrinsics.filter((i) => !i.known).length, 0, 'every intrinsic of the policy resolves');
+  });
+
   it('!Sub of AWS::Partition and AWS::AccountId is the account root: no root-delegation or lockout finding', () => {
     const text = yamlKey(`Version: '2012-10-17'\nStatement:\n${ROOT}`);
     assert.deepEqual(loud(text), []);
