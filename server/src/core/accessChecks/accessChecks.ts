@@ -351,7 +351,7 @@ function probe(setting: CheckSetting, spec: Probe): Finding[] {
       if (!now.allows && !setting.grants.length) continue;
       if (spec.onePerStatement && !setting.grants.length && now.statements.every((st) => st.effect !== 'Allow' || reported.has(`${action}|${st.index}`))) continue;
       const before = reference?.relevant(caller, action);
-      if (before && before.fingerprint === now.fingerprint) continue;
+      if (before?.sameAs(now)) continue;
       const statements = before ? [...new Set([...now.statements, ...before.statements])] : now.statements;
       const planKey = `${action}\n${statements.map((s) => bodyKey(s)).join('\n')}`;
       let planned = plans.get(planKey);

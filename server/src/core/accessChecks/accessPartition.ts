@@ -217,7 +217,10 @@ function valuesFor(family: string, constant: string): string[] {
     case 'Ip':
       return [constant.split('/')[0]!];
     default:
-      return [instanceOf(constant)];
+      // A pattern's shortest and a longer instance too, so `a?` and `a*` are told apart.
+      return /[*?]/.test(constant) && !constant.startsWith('arn:')
+        ? [...new Set([instanceOf(constant), instanceOf(constant.replace(/\*/g, '')), instanceOf(constant.replace(/\*/g, 'x-x-x'))])]
+        : [instanceOf(constant)];
   }
 }
 

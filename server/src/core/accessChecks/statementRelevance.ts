@@ -51,10 +51,31 @@ export interface RelevantStatements {
   readonly statements: readonly NormalizedStatement[];
   /** A key policy of these statements alone (the document's own text for each): it decides the caller's requests for the action as the whole policy does. */
   readonly document: PolicyDocument;
-  /** Equal for two policies exactly when their relevant statements say the same thing. */
-  readonly fingerprint: string;
   /** Whether any relevant statement allows (without one, the key policy allows nothing). */
   readonly allows: boolean;
+  /** True when the other policy's relevant statements say the same thing, so both decide every such request alike. */
+  sameAs(other: RelevantStatements): boolean;
+}
+
+class Relevant implements RelevantStatements {
+  private built: PolicyDocument | undefined;
+  constructor(
+    readonly statements: readonly NormalizedStatement[],
+    readonly allows: boolean,
+    /** What each statement says of the caller, sorted, without repeats. */
+    readonly facets: readonly string[],
+    private readonly owner: StatementRelevance,
+  ) {}
+
+  get document(): PolicyDocument {
+    this.built ??= this.owner.documentOf(this.statements);
+    return this.built;
+  }
+
+  sameAs(other: RelevantStatements): boolean {
+    if (!(other instanceof Relevant) || other.owner.variablesEnabled !== this.owner.variablesEnabled || other.facets.length !== this.facets.length) return false;
+    return this.facets.every((facet, i) => facet === other.facets[i]);
+  }
 }
 
 const ROLE = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
@@ -69,7 +90,7 @@ export class StatementRelevance {
   private readonly always: NormalizedStatement[] = [];
   private readonly byName = new Map<string, NormalizedStatement[]>();
   private readonly byCaller = new Map<string, readonly { statement: NormalizedStatement; facet: string }[]>();
-  private readonly covers = new Map<string, Map<NormalizedStatement, boolean>>();
+  private readonly covers = new Map<string, readonly boolean[]>();
 
   private readonly documents = new Map<string, PolicyDocument>();
   private readonly rawStatements: readonly unknown[];
@@ -131,37 +152,41 @@ export class StatementRelevance {
   }
 
   private coversAction(statement: NormalizedStatement, action: string): boolean {
-    let byStatement = this.covers.get(action);
-    if (!byStatement) {
-      byStatement = new Map();
-      this.covers.set(action, byStatement);
+    let byIndex = this.covers.get(action);
+    if (!byIndex) {
+      byIndex = this.policy.statements.map((st) => statementCoversAction(st, action));
+      this.covers.set(action, byIndex);
     }
-    let covered = byStatement.get(statement);
-    if (covered === undefined) {
-      covered = statementCoversAction(statement, action);
-      byStatement.set(statement, covered);
-    }
-    return covered;
+    return byIndex[statement.index] ?? false;
   }
 
-  /** The statements that can decide the caller's requests for the action. */
-  relevant(caller: CallerIdentity, action: string): RelevantStatements {
-    const statements: NormalizedStatement[] = [];
-    const facets = new Set<string>();
-    let allows = false;
-    for (const { statement, facet } of this.forCaller(caller)) {
-      if (!this.coversAction(statement, action)) continue;
-      statements.push(statement);
-      facets.add(facet);
-      if (statement.effect === 'Allow') allows = true;
-    }
-    // One document object per set of statements, so the evaluator's normalization cache holds.
+  get variablesEnabled(): boolean {
+    return this.policy.variablesEnabled;
+  }
+
+  /** A key policy of the given statements, one document object per set so the evaluator's normalization cache holds. */
+  documentOf(statements: readonly NormalizedStatement[]): PolicyDocument {
     const id = statements.map((st) => st.index).join(',');
     let document = this.documents.get(id);
     if (!document) {
       document = { ...(this.policy.version ? { Version: this.policy.version } : {}), Statement: statements.map((st) => this.rawStatements[st.index]) };
       this.documents.set(id, document);
     }
-    return { statements, document, fingerprint: `${this.policy.variablesEnabled}|${[...facets].sort().join('\n')}`, allows };
+    return document;
+  }
+
+  /** The statements that can decide the caller's requests for the action. */
+  relevant(caller: CallerIdentity, action: string): RelevantStatements {
+    const statements: NormalizedStatement[] = [];
+    const facets: string[] = [];
+    let allows = false;
+    for (const { statement, facet } of this.forCaller(caller)) {
+      if (!this.coversAction(statement, action)) continue;
+      statements.push(statement);
+      if (!facets.includes(facet)) facets.push(facet);
+      if (statement.effect === 'Allow') allows = true;
+    }
+    facets.sort();
+    return new Relevant(statements, allows, facets, this);
   }
 }
