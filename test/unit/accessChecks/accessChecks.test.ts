@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, replayWitness, type AccessCheckResult } from '../../../server/src/core/accessChecks/accessChecks';
+import { actionMatches } from '../../../server/src/core/access/wildcardMatcher';
+import { kmsCatalog } from '../../../server/src/core/catalog/kmsCatalog';
 import type { Environment } from '../../../server/src/core/environment/environmentModel';
 
 const root = join(import.meta.dirname, '../../..');
@@ -330,11 +332,45 @@ describe('properties', () => {
         const result = checkNoNewAccess(p, candidate, { keyAccount: ACCOUNT });
         // An unconditional Deny that reaches the newcomer (everyone, or its account) stops every request of it.
         const denied = (p.Statement as Statement[]).some(
-          (s) => s.Effect === 'Deny' && (s.Principal === '*' || (s.Principal as { AWS: string }).AWS === ROOT) && !s.Condition && (s.Action as string[]).some((a) => a === 'kms:*' || a === action),
+          (s) => s.Effect === 'Deny' && (s.Principal === '*' || (s.Principal as { AWS: string }).AWS === ROOT) && !s.Condition && (s.Action as string[]).some((a) => actionMatches(a, action)),
         );
         return denied || result.result === 'FAIL';
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('no false PASS: when a concrete request is allowed by NEW and not by OLD, the check fails', () => {
+    const takesContext = (action: string) => kmsCatalog().action(action)!.conditionKeys.some((k) => k.startsWith('kms:EncryptionContext:'));
+    // Requests drawn from the generator's own vocabulary, replayed exactly as a witness would be.
+    const keyArn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
+    const callers: { principal: string; iam: 'none' | 'allows-all-kms' | 'not-applicable' }[] = [
+      { principal: ROOT, iam: 'not-applicable' },
+      { principal: APP, iam: 'none' },
+      { principal: APP, iam: 'allows-all-kms' },
+      { principal: `arn:aws:sts::${ACCOUNT}:assumed-role/App/s1`, iam: 'none' },
+      { principal: 'arn:aws:iam::444455556666:role/Reader', iam: 'allows-all-kms' },
+      { principal: 'arn:aws:iam::555555555555:role/Someone', iam: 'allows-all-kms' },
+      { principal: 'anonymous', iam: 'not-applicable' },
+    ];
+    const requests = callers.flatMap((caller) =>
+      ['kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey', 'kms:PutKeyPolicy', 'kms:CreateGrant'].flatMap((action) =>
+        // An encryption context only on the operations whose requests carry one.
+        (takesContext(action) ? [undefined, { team: 'billing' }, { team: 'ops' }] : [undefined]).flatMap((encryptionContext) =>
+          ([{}, { 'aws:PrincipalOrgID': 'o-exampleorgid' }] as Record<string, string>[]).flatMap((context) =>
+            [undefined, 's3.us-east-1.amazonaws.com'].map((viaService) => ({ ...caller, action, alikeActions: [], keyArn, context, ...(encryptionContext ? { encryptionContext } : {}), ...(viaService ? { viaService } : {}) })),
+          ),
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(policies, policies, (old, candidate) => {
+        const options = { keyAccount: ACCOUNT };
+        const gained = requests.find((r) => replayWitness(candidate, r, options).decision === 'Allow' && replayWitness(old, r, options).decision !== 'Allow');
+        if (gained) assert.equal(checkNoNewAccess(old, candidate, options).result, 'FAIL', JSON.stringify(gained));
+        return true;
+      }),
+      { numRuns: 25 },
     );
   });
 

@@ -258,6 +258,10 @@ export function conditionDimensions(statements: readonly NormalizedStatement[]):
         }
         continue;
       }
+      if (lower === 'kms:grantisforawsresource' && !byKey.has('kms:viaservice')) {
+        // Derived from whether a service makes the call: a request through some service, or not.
+        byKey.set('kms:viaservice', { key: 'kms:ViaService', families: new Set(['String']), values: new Map(), multi: false, constants: new Set() });
+      }
       if (DERIVED_KEYS.has(lower)) continue;
       let entry = byKey.get(lower);
       if (!entry) {
