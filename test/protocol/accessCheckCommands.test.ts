@@ -106,6 +106,30 @@ describe('kms-policy check-access-not-granted', () => {
     assert.equal(other.status, 0, other.stdout);
   });
 
+  it("counts the grants of the environment's key named by --key", () => {
+    const environment = write('grant-environment.json', {
+      partition: 'aws',
+      defaultRegion: 'us-east-1',
+      accounts: [{ id: '111122223333' }],
+      principals: [],
+      keys: [
+        { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab', account: '111122223333', region: 'us-east-1', aliases: ['alias/app'], grants: [{ granteePrincipal: 'arn:aws:iam::111122223333:role/Batch', operations: ['Encrypt'] }] },
+        { keyId: '5678abcd-56ab-78cd-90ef-5678901234cd', account: '111122223333', region: 'us-east-1', aliases: ['alias/other'], grants: [] },
+      ],
+    });
+    // The key policy alone lets no one but App in (no account delegation), so only the grant can.
+    const appOnly = write('app-only.json', { Version: '2012-10-17', Statement: [appDecrypt] });
+    const args = ['check-access-not-granted', appOnly, '--actions', 'kms:Encrypt', '--principals', 'arn:aws:iam::111122223333:role/Batch', '--environment', environment];
+    assert.equal(run(...args, '--key', 'alias/other').status, 0);
+    const granted = run(...args, '--key', 'alias/app', '--format', 'json');
+    assert.equal(granted.status, 1, granted.stderr);
+    const json = JSON.parse(granted.stdout) as CheckJson;
+    assert.ok(json.reasons.some((r) => r.statementIndex === null && r.description.endsWith('a grant allows it.')));
+    const unknown = run(...args, '--key', 'alias/missing');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--key: alias\/missing is not a key of /);
+  });
+
   it('exits 2 without actions or with an unknown one', () => {
     assert.equal(run('check-access-not-granted', old).status, 2);
     const unknown = run('check-access-not-granted', old, '--actions', 'kms:Decrpyt');
