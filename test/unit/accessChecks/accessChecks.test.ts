@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, replayWitness, type AccessCheckResult } from '../../../server/src/core/accessChecks/accessChecks';
+import { accessDiff, checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, replayWitness, type AccessCheckResult } from '../../../server/src/core/accessChecks/accessChecks';
 import { actionMatches } from '../../../server/src/core/access/wildcardMatcher';
 import { kmsCatalog } from '../../../server/src/core/catalog/kmsCatalog';
 import type { Environment } from '../../../server/src/core/environment/environmentModel';
@@ -268,6 +268,17 @@ describe('the environment counts', () => {
     const result = checkAccessNotGranted(policy(rootStatement), ['kms:Sign'], { environment: withGrant, key: withGrant.keys[0], principals: [APP] });
     assert.equal(result.result, 'FAIL');
     assert.ok(result.reasons.some((r) => r.statementIndex === null && r.description.includes('a grant allows it')));
+  });
+});
+
+describe('access diff', () => {
+  it('says in words what a change grants and what it takes away', () => {
+    const candidate = policy(rootStatement, appEncrypt, { Effect: 'Allow', Principal: { AWS: PARTNER }, Action: 'kms:Decrypt', Resource: '*' });
+    const diff = accessDiff(reference, candidate);
+    assert.ok(diff.lines.includes(`+ ${PARTNER} may now kms:Decrypt, any encryption context`), diff.lines.join('\n'));
+    assert.ok(diff.lines.includes(`- ${APP} (with no IAM policy) may no longer kms:Decrypt, encryption context team=billing`), diff.lines.join('\n'));
+    assert.ok(diff.lines.every((l) => l.startsWith('+ ') || l.startsWith('- ')));
+    assert.deepEqual(accessDiff(reference, reference).lines, []);
   });
 });
 

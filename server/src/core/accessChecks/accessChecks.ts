@@ -493,6 +493,46 @@ export function checkNoNewAccess(reference: PolicyDocument, candidate: PolicyDoc
   return finish(setting, reasons, 'The new policy grants no access that the reference policy does not.', `The new policy grants access that the reference policy does not (${reasons.length} finding${reasons.length === 1 ? '' : 's'}).`);
 }
 
+/** What a policy change grants and takes away, for an access diff (the editor renders the lines). */
+export interface AccessDiff {
+  /** Requests the new policy allows and the old one does not. */
+  readonly added: readonly AccessCheckReason[];
+  /** Requests the old policy allows and the new one does not. */
+  readonly removed: readonly AccessCheckReason[];
+  /** One line per principal and action class: `+ ARN may now ACTION, ...` and `- ARN may no longer ACTION, ...`. */
+  readonly lines: readonly string[];
+  readonly evaluations: number;
+  readonly exhaustive: boolean;
+}
+
+/** How a diff line names a principal: an account's root and whoever its IAM allows are the account principal. */
+function diffPrincipal(witness: AccessWitness): string {
+  const caller = parseCaller(witness.principal);
+  if (caller.account && (caller.kind === 'root' || (caller.kind === 'role' && caller.roleName === DELEGATE_ROLE))) {
+    return caller.account === OTHER_ACCOUNT ? `any account no policy names (e.g. ${caller.accountRootArn})` : caller.accountRootArn;
+  }
+  if (caller.kind === 'anonymous') return 'anyone, anonymously';
+  if (witness.iam === 'none') return `${witness.principal} (with no IAM policy)`;
+  return witness.principal;
+}
+
+/**
+ * The access diff of a key-policy change: what `candidate` grants that `reference` does not, and
+ * what it takes away, each line backed by a witness the evaluator decided.
+ */
+export function accessDiff(reference: PolicyDocument, candidate: PolicyDocument, options: AccessCheckOptions = {}): AccessDiff {
+  const gained = checkNoNewAccess(reference, candidate, options);
+  const lost = checkNoNewAccess(candidate, reference, options);
+  const lines: string[] = [];
+  const line = (sign: string, verb: string, reason: AccessCheckReason, document: PolicyDocument) => {
+    const text = `${sign} ${diffPrincipal(reason.witness)} ${verb} ${actionText(reason.witness)}${describeRequest(reason.witness, statementAt(document, reason.statementIndex))}`;
+    if (!lines.includes(text)) lines.push(text);
+  };
+  for (const reason of gained.reasons) line('+', 'may now', reason, candidate);
+  for (const reason of lost.reasons) line('-', 'may no longer', reason, reference);
+  return { added: gained.reasons, removed: lost.reasons, lines, evaluations: gained.evaluations + lost.evaluations, exhaustive: gained.exhaustive && lost.exhaustive };
+}
+
 /** The principals a user named, as representatives: an account stands for its root and whoever its IAM allows; a role for its sessions too. */
 function namedPrincipals(names: readonly string[], partition: string): string[] {
   const out = new Set<string>();
