@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+
+// Seeded, so every run (and CI) checks the same cases; FAST_CHECK_SEED explores others.
+fc.configureGlobal({ seed: Number(process.env.FAST_CHECK_SEED ?? 20261206) });
 import { accessDiff, checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, replayWitness, type AccessCheckResult } from '../../../server/src/core/accessChecks/accessChecks';
 import { actionMatches } from '../../../server/src/core/access/wildcardMatcher';
 import { kmsCatalog } from '../../../server/src/core/catalog/kmsCatalog';
