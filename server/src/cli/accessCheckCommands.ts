@@ -4,7 +4,6 @@
 // shape (`result`, `message`, `reasons` with `description` and `statementIndex`) plus each
 // reason's witness request; `--format sarif` one result per reason at its statement.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
 import { normalizePolicy } from '../core/access/policyDocument';
 import type { PolicyDocument } from '../core/access/scenario';
 import { statementRanges } from '../core/access/traceRanges';
@@ -12,6 +11,7 @@ import { checkAccessNotGranted, checkNoNewAccess, checkNoPublicAccess, expandAct
 import type { Environment, EnvironmentKey } from '../core/environment/environmentModel';
 import { findEnvironmentKey } from '../core/environment/scenarioBuilder';
 import { readEnvironmentFile } from '../node/environmentFile';
+import { artifactUri, sarifLog } from './checkSarifFormat';
 import { CLI_VERSION } from './cliVersion';
 
 export type AccessCheckCommand = 'check-no-new-access' | 'check-access-not-granted' | 'check-no-public-access';
@@ -175,53 +175,34 @@ function formatText(command: AccessCheckCommand, result: AccessCheckResult, file
   return lines.join('\n') + '\n';
 }
 
-function artifactUri(file: string): string {
-  const path = isAbsolute(file) ? relative(process.cwd(), file) : file;
-  return path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
-}
 
 function formatSarif(command: AccessCheckCommand, result: AccessCheckResult, file: PolicyFile): string {
   const rule = RULE[command];
   const ranges = statementRanges(file.text);
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'kms-policy',
-            informationUri: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html',
-            version: CLI_VERSION,
-            semanticVersion: CLI_VERSION,
-            rules: [{ id: rule.id, name: command, shortDescription: { text: rule.text }, defaultConfiguration: { level: 'error' } }],
+  return sarifLog(
+    CLI_VERSION,
+    [{ id: rule.id, name: command, shortDescription: { text: rule.text }, defaultConfiguration: { level: 'error' } }],
+    result.reasons.map((reason) => {
+      const range = reason.statementIndex === null ? undefined : ranges.get(reason.statementIndex);
+      return {
+        ruleId: rule.id,
+        ruleIndex: 0,
+        level: 'error',
+        message: { text: reason.description },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: artifactUri(file.path, process.cwd()), uriBaseId: '%SRCROOT%' },
+              region: range
+                ? { startLine: range.startLine, startColumn: range.startColumn, endLine: range.endLine, endColumn: range.endColumn }
+                : { startLine: 1, startColumn: 1 },
+            },
           },
-        },
-        columnKind: 'utf16CodeUnits',
-        results: result.reasons.map((reason) => {
-          const range = reason.statementIndex === null ? undefined : ranges.get(reason.statementIndex);
-          return {
-            ruleId: rule.id,
-            ruleIndex: 0,
-            level: 'error',
-            message: { text: reason.description },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: artifactUri(file.path), uriBaseId: '%SRCROOT%' },
-                  region: range
-                    ? { startLine: range.startLine, startColumn: range.startColumn, endLine: range.endLine, endColumn: range.endColumn }
-                    : { startLine: 1, startColumn: 1 },
-                },
-              },
-            ],
-            properties: { statementIndex: reason.statementIndex, witness: reason.witness },
-          };
-        }),
-      },
-    ],
-  };
-  return JSON.stringify(sarif, null, 2) + '\n';
+        ],
+        properties: { statementIndex: reason.statementIndex, witness: reason.witness },
+      };
+    }),
+  );
 }
 
 function runCheck(command: AccessCheckCommand, args: AccessCheckArgs): { result: AccessCheckResult; file: PolicyFile } {

@@ -4,25 +4,11 @@
 // unavailable refuses them with KMSInvalidStateException; CancelKeyDeletion needs a key that is
 // pending deletion. Errors that depend on the key's origin (UnsupportedOperationException for
 // imported or custom-store keys) are the engine's to give, not the state's.
+import { CRYPTOGRAPHIC_OPERATIONS } from './operationRules';
 import type { KeyState } from './scenario';
 
-/** Operations that use the key material (the table's Encrypt, Decrypt, ReEncrypt, GenerateDataKey*, Sign, Verify, GetPublicKey rows, and their MAC and key-agreement kin). */
-const CRYPTOGRAPHIC = new Set([
-  'Decrypt',
-  'DeriveSharedSecret',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateMac',
-  'GetPublicKey',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'Sign',
-  'Verify',
-  'VerifyMac',
-]);
+/** The table's Encrypt, Decrypt, ReEncrypt, GenerateDataKey*, Sign, Verify, GetPublicKey rows, and their MAC and key-agreement kin. */
+const CRYPTOGRAPHIC = CRYPTOGRAPHIC_OPERATIONS;
 
 /** Disabled: footnote [1] for these (the table refuses ReplicateKey and UpdatePrimaryRegion too). */
 const REFUSED_WHEN_DISABLED = new Set([...CRYPTOGRAPHIC, 'CreateGrant', 'EnableKeyRotation', 'DisableKeyRotation', 'RotateKeyOnDemand', 'ReplicateKey', 'UpdatePrimaryRegion']);

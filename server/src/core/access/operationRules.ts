@@ -26,16 +26,10 @@ export function operationOf(action: string): string | undefined {
   return action.slice(4);
 }
 
-/**
- * Operations whose KeyId accepts an alias name or alias ARN ("To specify a KMS key, use its key
- * ID, key ARN, alias name, or alias ARN", AWS KMS API Reference, KeyId of each). The others ask
- * for "the key ID or key ARN" and answer NotFoundException `Invalid keyId` to an alias. The
- * engine's key lookup and the evaluator both read this table.
- */
-export const ALIAS_KEY_ID_OPERATIONS: ReadonlySet<string> = new Set([
+/** Operations that use the key material: encrypt, decrypt, data keys, sign, verify, MAC, key agreement, public key. */
+export const CRYPTOGRAPHIC_OPERATIONS: ReadonlySet<string> = new Set([
   'Decrypt',
   'DeriveSharedSecret',
-  'DescribeKey',
   'Encrypt',
   'GenerateDataKey',
   'GenerateDataKeyPair',
@@ -43,10 +37,18 @@ export const ALIAS_KEY_ID_OPERATIONS: ReadonlySet<string> = new Set([
   'GenerateDataKeyWithoutPlaintext',
   'GenerateMac',
   'GetPublicKey',
-  'ReEncrypt',
   'ReEncryptFrom',
   'ReEncryptTo',
   'Sign',
   'Verify',
   'VerifyMac',
 ]);
+
+/**
+ * Operations whose KeyId accepts an alias name or alias ARN ("To specify a KMS key, use its key
+ * ID, key ARN, alias name, or alias ARN", AWS KMS API Reference, KeyId of each): every
+ * cryptographic operation, DescribeKey and ReEncrypt. The others ask for "the key ID or key ARN"
+ * and answer NotFoundException `Invalid keyId` to an alias. The engine's key lookup and the
+ * evaluator both read this table.
+ */
+export const ALIAS_KEY_ID_OPERATIONS: ReadonlySet<string> = new Set([...CRYPTOGRAPHIC_OPERATIONS, 'DescribeKey', 'ReEncrypt']);
