@@ -13,12 +13,20 @@ export interface KmsPolicyStudioSettings {
   readonly environmentFile: string;
   /** Rule codes whose diagnostics are not shown. */
   readonly disabledRules: readonly string[];
+  /** Access checks run on key policies as they are edited and saved, reported as diagnostics with their witness. */
+  readonly accessChecks: {
+    /** Report principals outside the key's account and organization, or anonymous, who may use the key. */
+    readonly noPublicAccess: boolean;
+    /** KMS actions (or patterns such as `kms:Generate*`) that no principal may be granted. */
+    readonly actionsNeverGranted: readonly string[];
+  };
 }
 
 export const DEFAULT_SETTINGS: KmsPolicyStudioSettings = {
   additionalKeyPolicyGlobs: [],
   environmentFile: 'kms-environment.json',
   disabledRules: [],
+  accessChecks: { noPublicAccess: false, actionsNeverGranted: [] },
 };
 
 /**
@@ -187,4 +195,35 @@ export interface AdvanceEngineClockResult {
   readonly now: string;
   /** How far the engine's clock is ahead of real time, in milliseconds. */
   readonly offsetMs: number;
+}
+
+/**
+ * Client -> server: what a key-policy change grants and takes away, in words. Sent for the
+ * "Access diff vs HEAD" code lens's command with `uri` alone (the document against
+ * `git show HEAD:<path>`), and by Put Key Policy before its confirmation with `reference` and
+ * `candidate` (the key's live policy and the edited one). Never fails for want of git: the
+ * result's `status` says why there is no diff.
+ */
+export const AccessDiffRequest = { method: 'kmsPolicyStudio/accessDiff' } as const;
+export interface AccessDiffParams {
+  /** The key-policy document; its environment (grants, IAM) applies. Alone: compared with HEAD. */
+  readonly uri?: string;
+  /** The old policy's text; with `candidate`, compared instead of HEAD. */
+  readonly reference?: string;
+  /** The new policy's text. */
+  readonly candidate?: string;
+  /** The key the policy is for: its account, and its grants when the environment declares it. */
+  readonly keyArn?: string;
+}
+export interface AccessDiffResult {
+  /** `compared`; or why not: not under git (no repository, untracked, no HEAD), untrusted workspace, a policy that does not parse. */
+  readonly status: 'compared' | 'notUnderGit' | 'untrusted' | 'invalid';
+  /** Why there is no diff, when `status` is not `compared`. */
+  readonly reason?: string;
+  /** `+ ... may now ...` and `- ... may no longer ...`, one per principal and action class. */
+  readonly lines: readonly string[];
+  /** The code lens title, e.g. `Access diff vs HEAD: +1 / −0`. */
+  readonly title: string;
+  /** The diff as a read-only document. */
+  readonly text: string;
 }

@@ -6,6 +6,9 @@ import { URI } from './fileUri';
 import { createKeyPolicyLanguageService, type KeyPolicyLanguageService } from '../core/analysis/keyPolicyLanguageService';
 import type { Finding } from '../core/analysis/analysisTypes';
 import type { CompletionOptions } from '../core/analysis/policyCompletion';
+import { saveAccessCheckFindings, type SaveAccessChecks } from '../core/accessChecks/saveAccessChecks';
+import type { Environment, EnvironmentKey } from '../core/environment/environmentModel';
+import type { PolicyModel } from '../core/policy/policyModel';
 import { LANGUAGE_ID } from '../protocol';
 import { matchesAnyGlob } from './globMatcher';
 import { PolicyDocumentCache } from './policyDocumentCache';
@@ -29,6 +32,17 @@ export interface KeyPolicySupport {
 
 const JSON_LANGUAGES = new Set(['json', 'jsonc']);
 const supports = new WeakMap<ServerContext, KeyPolicySupport>();
+
+/** The save checks' findings per parse, reused while the settings and the environment stay (they evaluate many requests). */
+const accessCheckRuns = new WeakMap<PolicyModel, { checks: string; environment?: Environment; key?: EnvironmentKey; findings: Finding[] }>();
+function accessCheckFindings(model: PolicyModel, checks: SaveAccessChecks, options: { environment?: Environment; key?: EnvironmentKey }): Finding[] {
+  const checksKey = JSON.stringify(checks);
+  const cached = accessCheckRuns.get(model);
+  if (cached && cached.checks === checksKey && cached.environment === options.environment && cached.key === options.key) return cached.findings;
+  const findings = saveAccessCheckFindings(model, checks, options);
+  accessCheckRuns.set(model, { checks: checksKey, ...options, findings });
+  return findings;
+}
 
 export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
   let support = supports.get(ctx);
@@ -64,12 +78,15 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
       return { environment: context?.environment, environmentKey: context?.role?.kind === 'keyPolicy' ? context.role.key : undefined };
     },
     async validate(document) {
-      const { disabledRules } = await settings.get(document.uri);
+      const { disabledRules, accessChecks } = await settings.get(document.uri);
       const context = await environmentOf(document);
       const role = context?.role;
       if (await isKeyPolicy(document)) {
         const key = role?.kind === 'keyPolicy' ? role.key : undefined;
-        return service.doValidation(models.get(document), { disabledRules, keyAccount: key?.account, environment: context?.environment, environmentKey: key });
+        const model = models.get(document);
+        const findings = service.doValidation(model, { disabledRules, keyAccount: key?.account, environment: context?.environment, environmentKey: key });
+        const checked = accessCheckFindings(model, accessChecks, { environment: context?.environment, key }).filter((f) => !disabledRules.includes(f.code));
+        return [...findings, ...checked];
       }
       // Identity policies named by the environment (JSON documents the client sends us).
       if (context && role?.kind === 'identityPolicy' && JSON_LANGUAGES.has(document.languageId)) {

@@ -56,5 +56,9 @@ function normalize(value: Partial<KmsPolicyStudioSettings>): KmsPolicyStudioSett
     additionalKeyPolicyGlobs: strings(value.additionalKeyPolicyGlobs),
     environmentFile: typeof value.environmentFile === 'string' ? value.environmentFile : DEFAULT_SETTINGS.environmentFile,
     disabledRules: strings(value.disabledRules),
+    accessChecks: {
+      noPublicAccess: value.accessChecks?.noPublicAccess === true,
+      actionsNeverGranted: strings(value.accessChecks?.actionsNeverGranted),
+    },
   };
 }

@@ -47,6 +47,7 @@ import {
   type WhoCanUseKeyParams,
   type WhoCanUseKeyResult,
 } from '../protocol';
+import { addCodeLensSource } from './codeLensSources';
 import { runSafelyAsync } from './runSafely';
 import { workspaceTrusted, type ServerContext } from './serverContext';
 
@@ -255,17 +256,10 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   );
 
   // Code lenses: "Simulate access" per key-policy statement, "Run scenario" on scenario files.
-  connection.onCodeLens((params) => {
-    try {
-      const document = documents.get(params.textDocument.uri);
-      if (!document) return [];
-      if (document.languageId === LANGUAGE_ID) return statementLenses(document);
-      if (document.languageId === SCENARIO_LANGUAGE_ID) return scenarioLenses(document);
-      return [];
-    } catch (error) {
-      connection.console.error(`codeLens failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return [];
-    }
+  addCodeLensSource(ctx, (document) => {
+    if (document.languageId === LANGUAGE_ID) return statementLenses(document);
+    if (document.languageId === SCENARIO_LANGUAGE_ID) return scenarioLenses(document);
+    return [];
   });
 
   // Scenario diagnostics, pushed for kms-scenario documents only.

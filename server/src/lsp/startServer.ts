@@ -12,6 +12,7 @@ import { registerHoverFeature } from './hoverFeature';
 import { registerCompletionFeature } from './completionFeature';
 import { registerCodeActionFeature } from './codeActionFeature';
 import { registerOutlineFeature } from './outlineFeature';
+import { registerAccessDiffFeature } from './accessDiffFeature';
 
 const FEATURES: readonly ServerFeature[] = [
   registerEngineFeature,
@@ -21,6 +22,7 @@ const FEATURES: readonly ServerFeature[] = [
   registerCompletionFeature,
   registerCodeActionFeature,
   registerOutlineFeature,
+  registerAccessDiffFeature,
 ];
 
 export function startServer(connection: Connection, runtime: ServerRuntime = {}): void {
