@@ -15,6 +15,7 @@ import { actAsCommand, advanceClockCommand, createActAsStatusBar, restartEngineC
 import { watchEnvironmentFile } from './languageClient/environmentWatcher';
 import { addAwsProfileCommand, addRegionCommand, removeBackendCommand } from './commands/backendCommands';
 import { LiveKeyPolicyEditor, type PutOutcome } from './policyEditing/liveKeyPolicyEditor';
+import { showAccessDiffCommand } from './policyEditing/showAccessDiffCommand';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
 export interface KmsPolicyStudioApi {
@@ -58,6 +59,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
   ctx.registerCommand(P + 'decryptSelection', decryptSelectionCommand(simulations));
   ctx.registerCommand(P + 'simulateAccess', simulateAccessCommand(simulations, (uri) => policies.keyArnFor(uri)));
   ctx.registerCommand(P + 'runScenario', runScenarioCommand(simulations));
+  ctx.registerCommand(P + 'showAccessDiff', showAccessDiffCommand(simulations));
   ctx.registerCommand(P + 'whoCanUseKey', whoCanUseKeyCommand(simulations));
   ctx.registerCommand(P + 'openKeyPolicy', () => policies.openCommand());
   ctx.registerCommand(P + 'putKeyPolicy', () => policies.putCommand());
