@@ -15,11 +15,16 @@ import { callerFacts } from '../environment/scenarioBuilder';
 import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
 
 export class CloudHsmAuthorizer {
-  constructor(private readonly environment: Environment) {}
+  /** `service` and `deniedError` let other IAM-only APIs of the engine (CloudTrail) share it. */
+  constructor(
+    private readonly environment: Environment,
+    private readonly service = 'cloudhsm',
+    private readonly deniedError = 'CloudHsmAccessDeniedException',
+  ) {}
 
   /** Throws CloudHsmAccessDeniedException unless the caller may run `operation` on `resource`. */
   authorize(caller: CallerIdentity, operation: string, resource: string, now: Date): void {
-    const action = `cloudhsm:${operation}`;
+    const action = `${this.service}:${operation}`;
     const identity = parseCaller(caller.principalArn);
     // The caller's policies, tags and organization come from the one place every decision uses.
     const facts = callerFacts(this.environment, caller.principalArn, undefined);
@@ -49,7 +54,7 @@ export class CloudHsmAuthorizer {
       const why = denied ? 'with an explicit deny in' : 'because no';
       const policy = denied ? 'a policy' : !allowed ? 'identity-based policy allows' : !bounded ? 'permissions boundary allows' : !sessioned ? 'session policy allows' : 'service control policy allows';
       throw new KmsServiceError(
-        'CloudHsmAccessDeniedException',
+        this.deniedError,
         `User: ${caller.principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why} ${policy}${denied ? '' : ` the ${action} action`}`,
       );
     }

@@ -41,6 +41,8 @@ import { TrackedState } from './stateTracking';
 import { ciphertextKeyId } from './ciphertextLookup';
 import { ALIAS_KEY_ID_OPERATIONS } from '../access/operationRules';
 import { awsManagedKeyToCreate, createAwsManagedKey } from './awsManagedKeys';
+import { keyArnOfAnswer } from './cloudTrailEvents';
+import { CloudTrailEventHistory, type CloudTrailLookupFilter, type CloudTrailLookupPage } from './cloudTrailLookup';
 
 const KMS_OPERATIONS: OperationTable = {
   ...keyLifecycleOperations,
@@ -80,6 +82,9 @@ export class KmsEngine implements KmsEngineService {
   private readonly secretCache = new Map<string, Map<string, Buffer>>();
   private readonly services: EngineServices;
   private readonly cloudHsmAuthorizer: CloudHsmAuthorizer;
+  private readonly cloudTrailAuthorizer: CloudHsmAuthorizer;
+  /** Every KMS call's CloudTrail event, the newest kept in memory. */
+  readonly eventHistory = new CloudTrailEventHistory();
   private nextEventAt: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -109,6 +114,7 @@ export class KmsEngine implements KmsEngineService {
       forgetSecrets: (key) => this.forgetSecrets(key),
     };
     this.cloudHsmAuthorizer = new CloudHsmAuthorizer(environment);
+    this.cloudTrailAuthorizer = new CloudHsmAuthorizer(environment, 'cloudtrail', 'AccessDeniedException');
     this.nextEventAt = nextEventTime(state);
     this.scheduleTimer();
   }
@@ -159,7 +165,47 @@ export class KmsEngine implements KmsEngineService {
   executeNow(operation: string, input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
     const handler = Object.prototype.hasOwnProperty.call(KMS_OPERATIONS, operation) ? KMS_OPERATIONS[operation] : undefined;
     if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
-    return this.run(operation, this.withAwsManagedKey(operation, handler, input), input, caller);
+    const time = this.clock.now().getTime();
+    const answer = this.run(operation, this.withAwsManagedKey(operation, handler, input), input, caller);
+    if (!(answer instanceof Promise)) {
+      this.record(operation, input, caller, time, answer, undefined);
+      return answer;
+    }
+    return answer.then(
+      (output) => {
+        this.record(operation, input, caller, time, output, undefined);
+        return output;
+      },
+      (error: unknown) => {
+        this.record(operation, input, caller, time, undefined, error);
+        throw error;
+      },
+    );
+  }
+
+  /** Keeps the call's CloudTrail event (built only when read). */
+  private record(operation: string, input: JsonObject, caller: CallerIdentity, time: number, output: JsonObject | undefined, error: unknown): void {
+    let keyArn = keyArnOfAnswer(output);
+    if (keyArn === undefined && input && typeof input === 'object') {
+      const given = operation === 'ReEncrypt' ? input.DestinationKeyId : input.KeyId;
+      if (typeof given === 'string') {
+        try {
+          keyArn = resolveKey(this.state, given, { partition: this.environment.partition, region: caller.region, account: caller.accountId }).key.arn;
+        } catch {
+          // A key that does not resolve names no resource, as in AWS's events for NotFoundException.
+        }
+      } else if (typeof input.CiphertextBlob === 'string') {
+        // A failed Decrypt still names the key its ciphertext was made under.
+        keyArn = this.keyArnOfCiphertext(Buffer.from(input.CiphertextBlob, 'base64'), caller.region);
+      }
+    }
+    const failure = error instanceof KmsServiceError ? error : error === undefined ? undefined : { errorName: 'KMSInternalException', message: '' };
+    this.eventHistory.record(operation, input, caller, time, keyArn, output, failure);
+  }
+
+  lookupEvents(filter: CloudTrailLookupFilter, caller?: CallerIdentity): CloudTrailLookupPage {
+    if (caller) this.cloudTrailAuthorizer.authorize(caller, 'LookupEvents', '*', this.clock.now());
+    return this.eventHistory.lookup(filter);
   }
 
   /**

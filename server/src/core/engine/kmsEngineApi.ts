@@ -1,5 +1,6 @@
 import type { AccessScenario } from '../access/scenario';
 import type { ScenarioRequestInput } from '../environment/scenarioBuilder';
+import type { CloudTrailLookupFilter, CloudTrailLookupPage } from './cloudTrailLookup';
 
 // The seam between the KMS wire protocol (server/src/http) and the engine: one entry point
 // that takes an operation name, its JSON input and the authenticated caller, and answers the
@@ -15,6 +16,8 @@ export interface CallerIdentity {
   readonly region: string;
   /** Extra request context: `aws:SourceIp`, `aws:SecureTransport`, `kms:ViaService`, ... */
   readonly requestContext?: Readonly<Record<string, string | boolean>>;
+  /** The client's User-Agent, for the call's CloudTrail event. */
+  readonly userAgent?: string;
 }
 
 /** An error the KMS API answers with: `{"__type": name, "message": message}` and the status. */
@@ -79,6 +82,11 @@ export interface KmsEngineService extends KmsOperationHandler, CloudHsmOperation
    * so a denied Decrypt can be explained; undefined when the blob is not the engine's.
    */
   keyArnOfCiphertext?(ciphertext: Uint8Array, region: string): string | undefined;
+  /**
+   * CloudTrail's LookupEvents over the engine's own events, newest first. With a caller, the
+   * caller's IAM policies must allow `cloudtrail:LookupEvents` (AccessDeniedException otherwise).
+   */
+  lookupEvents?(filter: CloudTrailLookupFilter, caller?: CallerIdentity): CloudTrailLookupPage;
   /** Flushes and releases the store. */
   close(): Promise<void>;
 }
