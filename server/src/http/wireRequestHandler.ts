@@ -2,8 +2,10 @@
 // in-editor bridge both hand it a signed request and send back what it answers. It routes
 // `TrentService.<Op>` to the engine and `BaldrApiService.<Op>` to its simulated CloudHSM,
 // after checking the content type and the SigV4 signature, and turns every failure into a
-// KMS-shaped error rather than an exception.
+// KMS-shaped error rather than an exception. CloudTrail's LookupEvents is served too, over the
+// engine's own events.
 import type { WireRequest, WireResponse } from '../protocol';
+import { lookupEventsOutput, parseLookupEventsInput } from '../core/engine/cloudTrailLookup';
 import { KmsServiceError, type CallerIdentity, type JsonObject, type KmsEngineService } from '../core/engine/kmsEngineApi';
 import type { RawWireRequest, RawWireResponse } from './rawWireMessage';
 import { verifySigV4 } from './sigV4Verifier';
@@ -13,6 +15,9 @@ import { errorResponse, jsonResponse, JSON_11_CONTENT_TYPE, WireErrors } from '.
 const SERVICES = {
   TrentService: { signingName: 'kms' },
   BaldrApiService: { signingName: 'cloudhsm' },
+  // The AWS SDKs send the short form; the API model names the long one.
+  CloudTrail_20131101: { signingName: 'cloudtrail' },
+  'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': { signingName: 'cloudtrail' },
 } as const;
 type ServiceName = keyof typeof SERVICES;
 
@@ -55,7 +60,8 @@ export function handleRawWireRequest(
   let operation = '';
   try {
     const target = request.headers['x-amz-target'] ?? '';
-    const dot = target.indexOf('.');
+    // The operation follows the last dot: CloudTrail's service name has dots of its own.
+    const dot = target.lastIndexOf('.');
     const serviceName = target.slice(0, dot);
     operation = target.slice(dot + 1);
     if (request.method.toUpperCase() !== 'POST' || dot < 0 || !(serviceName in SERVICES) || !/^[A-Za-z0-9]+$/.test(operation)) {
@@ -82,6 +88,7 @@ export function handleRawWireRequest(
       accountId: signature.accessKey.accountId,
       accessKeyId: signature.accessKey.accessKeyId,
       region: signature.region,
+      ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
       requestContext: {
         'aws:SecureTransport': false,
         ...(request.sourceIp ? { 'aws:SourceIp': request.sourceIp } : {}),
@@ -90,7 +97,9 @@ export function handleRawWireRequest(
     const output =
       serviceName === 'BaldrApiService'
         ? engine.executeCloudHsm(operation, input, caller)
-        : engine.executeNow(operation, input, caller);
+        : serviceName === 'TrentService'
+          ? engine.executeNow(operation, input, caller)
+          : lookupEvents(engine, operation, input, caller);
     if (!(output instanceof Promise)) return jsonResponse(200, output ?? {});
     return output.then(
       (result) => jsonResponse(200, result ?? {}),
@@ -99,6 +108,11 @@ export function handleRawWireRequest(
   } catch (error) {
     return failureResponse(error, operation, options);
   }
+}
+
+function lookupEvents(engine: KmsEngineService, operation: string, input: JsonObject, caller: CallerIdentity): JsonObject {
+  if (operation !== 'LookupEvents' || !engine.lookupEvents) throw WireErrors.unknownOperation(`CloudTrail_20131101.${operation}`);
+  return lookupEventsOutput(engine.lookupEvents(parseLookupEventsInput(input), caller));
 }
 
 function failureResponse(error: unknown, operation: string, options: WireHandlerOptions): RawWireResponse {

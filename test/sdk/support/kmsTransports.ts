@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { KmsEngineService } from '../../../server/src/core/engine/kmsEngineApi';
 import { AdjustableClock } from '../../../server/src/core/engine/engineClock';
@@ -26,6 +27,7 @@ export interface KmsTransport {
   readonly name: string;
   kms(options?: { credentials?: Credentials; region?: string }): KMSClient;
   hsm(options?: { credentials?: Credentials; region?: string }): CloudHSMV2Client;
+  cloudTrail(options?: { credentials?: Credentials; region?: string }): CloudTrailClient;
   /** Moves the engine clock forward. */
   advanceClock(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function inProcessTransport(environmentFile?: string): Promise<KmsT
     name: 'in process',
     kms: (options = {}) => track(clients, new KMSClient(clientConfig(options, { requestHandler: handler }))),
     hsm: (options = {}) => track(clients, new CloudHSMV2Client(clientConfig(options, { requestHandler: handler }))),
+    cloudTrail: (options = {}) => track(clients, new CloudTrailClient(clientConfig(options, { requestHandler: handler }))),
     advanceClock: async (ms) => clock.advance(ms),
     close: async () => {
       clients.forEach((c) => c.destroy());
@@ -59,6 +62,7 @@ export async function httpTransport(extraArgs: readonly string[] = ['--memory'])
     serve,
     kms: (options = {}) => track(clients, new KMSClient(clientConfig(options, { endpoint: serve.url }))),
     hsm: (options = {}) => track(clients, new CloudHSMV2Client(clientConfig(options, { endpoint: serve.url }))),
+    cloudTrail: (options = {}) => track(clients, new CloudTrailClient(clientConfig(options, { endpoint: serve.url }))),
     advanceClock: async (ms) => {
       const response = await adminFetch(serve, '/_studio/clock', { advance: `${ms}ms` });
       if (!response.ok) throw new Error(`advancing the clock failed: ${await response.text()}`);
