@@ -1,7 +1,8 @@
 // Editing a key's live policy: the policy opens as `<key-id>.key-policy.json` in the extension's
 // storage, so every key-policy language feature applies. A manual save or Put Key Policy checks
 // the JSON and the server's diagnostics (errors and the lockout rule), shows the difference from
-// the key's current policy, and calls PutKeyPolicy once the user confirms. Auto-save only keeps
+// the key's current policy (the text side by side, and in the confirmation what the change grants
+// and takes away), and calls PutKeyPolicy once the user confirms. Auto-save only keeps
 // the draft (see livePolicyPutDecision.ts).
 import * as vscode from 'vscode';
 import { DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
@@ -11,7 +12,8 @@ import { formatKmsError } from '../kms/kmsErrorMessage';
 import { findKey } from '../kms/keyPicker';
 import { KeyNode } from '../explorer/keyTreeNodes';
 import { parseArn } from '../../../server/src/core/arn/awsArn';
-import { policyJsonProblem, putsPolicy, SaveTriggers, saveTriggerOf } from './livePolicyPutDecision';
+import { policyJsonProblem, putConfirmationDetail, putsPolicy, SaveTriggers, saveTriggerOf } from './livePolicyPutDecision';
+import { AccessDiffRequest, type AccessDiffParams, type AccessDiffResult } from '../../../server/src/protocol';
 
 const LIVE_SCHEME = 'kms-live-policy';
 /** Context key: the paths of open live policy files, for the editor's Put Key Policy button. */
@@ -241,6 +243,17 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
     return this.putAfterChecks(await vscode.workspace.openTextDocument(uri), opened, false);
   }
 
+  /** What the edited policy grants and takes away against the key's current one; undefined when the server cannot say. */
+  private async accessDiffOf(opened: OpenedPolicy, text: string, uri: vscode.Uri): Promise<AccessDiffResult | undefined> {
+    try {
+      const params: AccessDiffParams = { reference: opened.live, candidate: text, uri: uri.toString(), keyArn: opened.keyArn };
+      return await (await this.ctx.client()).sendRequest<AccessDiffResult>(AccessDiffRequest.method, params);
+    } catch (error) {
+      this.ctx.output.warn(`Access diff before Put Key Policy failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
   private async putAfterChecks(document: vscode.TextDocument, opened: OpenedPolicy, interactive = true): Promise<PutOutcome> {
     const text = document.getText();
     if (normalized(text) === normalized(opened.live)) return { outcome: 'unchanged', message: 'The policy is the same as the key\u2019s.' };
@@ -270,9 +283,10 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
     this.changed.fire(liveUri);
     if (interactive) {
       await vscode.commands.executeCommand('vscode.diff', liveUri, document.uri, `Key policy of ${opened.keyId}: current ↔ yours`, { preview: true });
+      const access = await this.accessDiffOf(opened, text, document.uri);
       const confirm = await vscode.window.showInformationMessage(
         `Put this policy on key ${opened.keyId} (${opened.backend.label}, ${opened.region})?`,
-        { modal: true, detail: 'The diff shows the current policy on the left and yours on the right.' },
+        { modal: true, detail: putConfirmationDetail(access) },
         'Put Key Policy',
       );
       if (confirm !== 'Put Key Policy') return { outcome: 'cancelled', message: 'Not confirmed.' };

@@ -3,6 +3,7 @@
 // (after a delay, on focus change) writes the draft file and nothing else, and text that is not
 // yet JSON never reaches the diff or the confirmation. No vscode here, so this is tested alone.
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { AccessDiffResult } from '../../../server/src/protocol';
 
 /** What saved the draft: VS Code's TextDocumentSaveReason by name, or the Put Key Policy command. */
 export type PolicySaveTrigger = 'manual' | 'afterDelay' | 'focusOut' | 'putCommand';
@@ -49,4 +50,27 @@ export class SaveTriggers {
     this.pending.delete(uri);
     return trigger;
   }
+}
+
+/** How many access-diff lines the confirmation lists before pointing to the rest. */
+const CONFIRMATION_LINES = 12;
+
+/**
+ * The confirmation's detail before Put Key Policy: what the edited policy grants and takes away
+ * compared with the key's current one (the server's witnessed lines), beside the textual diff.
+ * `diff` is undefined when the server could not be asked.
+ */
+export function putConfirmationDetail(diff: Pick<AccessDiffResult, 'status' | 'reason' | 'lines'> | undefined): string {
+  const textual = 'The diff shows the current policy on the left and yours on the right.';
+  if (!diff || diff.status !== 'compared') return `The access diff could not be worked out${diff?.reason ? ` (${diff.reason})` : ''}.\n\n${textual}`;
+  if (!diff.lines.length) return `No access change: your policy allows exactly the requests the current one allows.\n\n${textual}`;
+  const shown = diff.lines.slice(0, CONFIRMATION_LINES);
+  const more = diff.lines.length - shown.length;
+  return [
+    'What your policy grants (+) and takes away (-), each a request the evaluator decided:',
+    ...shown,
+    ...(more > 0 ? [`... and ${more} more`] : []),
+    '',
+    textual,
+  ].join('\n');
 }
