@@ -85,8 +85,14 @@ export function registerAccessDiffFeature(ctx: ServerContext): Partial<ServerCap
     }),
   );
 
+  /** Files of the workspace's folders: a live key policy in the extension's storage is never under git, so it gets no lens. */
+  const inWorkspace = (uri: string): boolean => {
+    const path = URI.path(uri);
+    return (ctx.workspaceFolders ?? []).some((folder) => path.startsWith(folder.endsWith('/') ? folder : folder + '/'));
+  };
+
   addCodeLensSource(ctx, async (document): Promise<CodeLens[]> => {
-    if (!document.uri.startsWith('file:') || !workspaceTrusted(ctx) || !(await support.isKeyPolicy(document))) return [];
+    if (!document.uri.startsWith('file:') || !workspaceTrusted(ctx) || !inWorkspace(document.uri) || !(await support.isKeyPolicy(document))) return [];
     const result = await againstHead(document.uri, document.getText(), document.version);
     const at = document.positionAt(Math.max(0, document.getText().indexOf('{')));
     return [
