@@ -2,10 +2,15 @@
 // in process and over loopback HTTP: calls made through @aws-sdk/client-kms come back as
 // CloudTrail events, filtered by lookup attribute and time, a page at a time.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ACCOUNT_ID, httpTransport, inProcessTransport, type KmsTransport } from './support/kmsTransports';
+import { adminFetch } from './support/serveProcess';
 
 const te = new TextEncoder();
 
@@ -90,3 +95,32 @@ for (const open of [inProcessTransport, httpTransport]) {
     });
   });
 }
+
+describe('kms-policy serve writes its CloudTrail events as log files', () => {
+  it('POST /_studio/cloudtrail/export writes gzipped {"Records": [...]} in the AWSLogs layout', async () => {
+    const transport = await httpTransport();
+    const folder = mkdtempSync(join(tmpdir(), 'kms-cloudtrail-'));
+    try {
+      const kms = transport.kms();
+      const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+      await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: te.encode('never in a log file') }));
+      const response = await adminFetch(transport.serve, '/_studio/cloudtrail/export', { directory: folder });
+      assert.equal(response.status, 200);
+      const { files } = (await response.json()) as { files: string[] };
+      assert.equal(files.length, 1);
+      const dir = join(folder, 'AWSLogs', ACCOUNT_ID, 'CloudTrail', 'us-east-1');
+      const [year] = readdirSync(dir);
+      assert.match(year!, /^\d{4}$/);
+      assert.ok(files[0]!.startsWith(dir));
+      const text = gunzipSync(readFileSync(files[0]!)).toString('utf8');
+      const log = JSON.parse(text) as { Records: { eventName: string; eventSource: string }[] };
+      assert.deepEqual(log.Records.map((r) => r.eventName), ['CreateKey', 'Encrypt']);
+      assert.ok(!text.includes(Buffer.from('never in a log file').toString('base64')));
+      const refused = await adminFetch(transport.serve, '/_studio/cloudtrail/export', {});
+      assert.equal(refused.status, 400);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await transport.close();
+    }
+  });
+});

@@ -76,7 +76,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
       port: options.port,
       maxBodyBytes: options.maxBodyBytes,
       allowedHosts: options.allowedHosts,
-      adminRoute: createStudioAdminRoute(clock),
+      adminRoute: createStudioAdminRoute(clock, engine),
       onExchange: options.log
         ? (exchange) =>
             process.stdout.write(

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { cloudTrailEvent, newIdSeed, recordCall } from '../../../server/src/core/engine/cloudTrailEvents';
 import { CloudTrailEventHistory, parseLookupEventsInput } from '../../../server/src/core/engine/cloudTrailLookup';
+import { cloudTrailLogFiles } from '../../../server/src/core/engine/cloudTrailLogFiles';
 import { KmsServiceError, type CallerIdentity, type JsonObject } from '../../../server/src/core/engine/kmsEngineApi';
 import { ACCOUNT, NOBODY, READER, ROOT, b64, openHarness, type Harness } from './engineHarness';
 
@@ -194,4 +195,20 @@ test('the history keeps the newest events within its bound', () => {
   assert.equal(history.size, 3);
   assert.deepEqual([...history.all()].map((c) => c.operation), ['Op2', 'Op3', 'Op4']);
   assert.deepEqual(history.lookup({}).events.map((e) => e.EventName), ['Op4', 'Op3', 'Op2']);
+});
+
+test('log files: one {"Records": [...]} per account, Region and day, in the AWSLogs layout', async () => {
+  const h = await openHarness();
+  const key = (await h.call('CreateKey', {})).KeyMetadata;
+  await h.call('Encrypt', { KeyId: key.KeyId, Plaintext: b64('x') });
+  await h.call('ListKeys', {}, { ...ROOT, region: 'eu-west-1' });
+  const files = cloudTrailLogFiles(h.engine.cloudTrailEvents(), 'ABCDEFGHIJKLMNOP');
+  assert.equal(files.length, 2);
+  const [east, west] = files;
+  assert.match(east!.path, /^AWSLogs\/111122223333\/CloudTrail\/us-east-1\/\d{4}\/\d\d\/\d\d\/111122223333_CloudTrail_us-east-1_\d{8}T\d{4}Z_ABCDEFGHIJKLMNOP\.json\.gz$/);
+  assert.deepEqual(east!.content.Records.map((r) => r.eventName), ['CreateKey', 'Encrypt']);
+  assert.match(west!.path, /\/CloudTrail\/eu-west-1\//);
+  assert.deepEqual(west!.content.Records.map((r) => r.eventName), ['ListKeys']);
+  const day = String(east!.content.Records[0]!.eventTime).slice(0, 10).replace(/-/g, '/');
+  assert.ok(east!.path.includes(`/us-east-1/${day}/`));
 });

@@ -74,6 +74,11 @@ export class CloudTrailEventHistory {
     for (let seq = this.next - this.size; seq < this.next; seq++) yield this.calls[seq % this.limit]!;
   }
 
+  /** Every kept event in full, oldest first. */
+  *events(): Iterable<JsonObject> {
+    for (const call of this.all()) yield cloudTrailEvent(call);
+  }
+
   lookup(filter: CloudTrailLookupFilter): CloudTrailLookupPage {
     const max = filter.maxResults ?? 50;
     const first = this.next - this.size;

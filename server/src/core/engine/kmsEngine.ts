@@ -208,6 +208,10 @@ export class KmsEngine implements KmsEngineService {
     return this.eventHistory.lookup(filter);
   }
 
+  cloudTrailEvents(): Iterable<JsonObject> {
+    return this.eventHistory.events();
+  }
+
   /**
    * A request that names a predefined AWS alias (`alias/aws/s3`) with no key yet first creates
    * that AWS managed key, as the service would on first use; then the operation runs as usual.

@@ -87,6 +87,8 @@ export interface KmsEngineService extends KmsOperationHandler, CloudHsmOperation
    * caller's IAM policies must allow `cloudtrail:LookupEvents` (AccessDeniedException otherwise).
    */
   lookupEvents?(filter: CloudTrailLookupFilter, caller?: CallerIdentity): CloudTrailLookupPage;
+  /** Every kept CloudTrail event in full, oldest first (to write them out as log files). */
+  cloudTrailEvents?(): Iterable<JsonObject>;
   /** Flushes and releases the store. */
   close(): Promise<void>;
 }
