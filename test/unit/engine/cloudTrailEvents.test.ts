@@ -212,3 +212,28 @@ test('log files: one {"Records": [...]} per account, Region and day, in the AWSL
   const day = String(east!.content.Records[0]!.eventTime).slice(0, 10).replace(/-/g, '/');
   assert.ok(east!.path.includes(`/us-east-1/${day}/`));
 });
+
+test('through the engine, random Encrypt, Decrypt, ReEncrypt and GenerateDataKey calls leave no blob of theirs in any event', async () => {
+  const h = await openHarness();
+  const key = (await h.call('CreateKey', {})).KeyMetadata;
+  const other = (await h.call('CreateKey', {})).KeyMetadata;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.uint8Array({ minLength: 6, maxLength: 256 }),
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+      async (bytes, encryptionContext) => {
+        const plaintext = Buffer.from(bytes).toString('base64');
+        const blob = (await h.call('Encrypt', { KeyId: key.KeyId, Plaintext: plaintext, EncryptionContext: encryptionContext })).CiphertextBlob as string;
+        await h.call('Decrypt', { CiphertextBlob: blob, EncryptionContext: encryptionContext });
+        await h.fail('Decrypt', { CiphertextBlob: blob, EncryptionContext: { wrong: 'context' } });
+        const again = (await h.call('ReEncrypt', { CiphertextBlob: blob, SourceEncryptionContext: encryptionContext, DestinationKeyId: other.KeyId })).CiphertextBlob as string;
+        const dataKey = await h.call('GenerateDataKey', { KeyId: key.KeyId, NumberOfBytes: 32 });
+        const text = JSON.stringify([...h.engine.cloudTrailEvents()]);
+        for (const secret of [plaintext, blob, again, dataKey.Plaintext as string, dataKey.CiphertextBlob as string]) {
+          assert.ok(!text.includes(secret), 'an event holds a blob of its call');
+        }
+      },
+    ),
+    { numRuns: 25 },
+  );
+});
