@@ -25,8 +25,8 @@ describe('the AWS CLI against kms-policy serve', () => {
   });
 
   /** Runs `aws kms ...` with the test/test credentials and no user configuration. */
-  function aws(args: string[], credentials = { id: 'test', secret: 'test' }) {
-    const result = spawnSync('aws', ['kms', ...args, '--endpoint-url', serve!.url, '--region', 'us-east-1', '--output', 'json'], {
+  function aws(args: string[], credentials = { id: 'test', secret: 'test' }, service = 'kms') {
+    const result = spawnSync('aws', [service, ...args, '--endpoint-url', serve!.url, '--region', 'us-east-1', '--output', 'json'], {
       encoding: 'utf8',
       timeout: 60_000,
       env: {
@@ -72,5 +72,17 @@ describe('the AWS CLI against kms-policy serve', () => {
     const denied = aws(['list-keys'], { id: 'test', secret: 'wrong' });
     assert.notEqual(denied.status, 0);
     assert.match(denied.stderr, /InvalidSignatureException/);
+  });
+
+  it('cloudtrail lookup-events finds the calls made on a key', { skip: cliMissing ?? false }, () => {
+    const created = aws(['create-key', '--description', 'watched by cloudtrail']);
+    assert.equal(created.status, 0, created.stderr);
+    const arn = (created.json().KeyMetadata as { Arn: string }).Arn;
+    assert.equal(aws(['describe-key', '--key-id', arn]).status, 0);
+    const found = aws(['lookup-events', '--lookup-attributes', `AttributeKey=ResourceName,AttributeValue=${arn}`], undefined, 'cloudtrail');
+    assert.equal(found.status, 0, found.stderr);
+    const events = found.json().Events as { EventName: string; CloudTrailEvent: string }[];
+    assert.deepEqual(events.map((e) => e.EventName), ['DescribeKey', 'CreateKey']);
+    assert.equal(JSON.parse(events[0]!.CloudTrailEvent).eventSource, 'kms.amazonaws.com');
   });
 });
