@@ -2,12 +2,9 @@
 // grantee the listed operations when its encryption-context constraints fit; it never denies
 // (AWS KMS Developer Guide, "Grants in AWS KMS": grants allow, they cannot deny).
 import type { CallerIdentity } from './callerIdentity';
-import { GRANT_OPERATIONS as GRANT_OPERATION_NAMES } from '../catalog/kmsCuratedFacts';
 import type { GrantTrace } from './simulationResult';
 import type { GrantConstraints, ScenarioGrant, ScenarioRequest } from './scenario';
 
-/** Operations a grant may allow (AWS KMS Developer Guide, "Grant operations"). */
-export const GRANT_OPERATIONS: ReadonlySet<string> = new Set(GRANT_OPERATION_NAMES);
 
 /**
  * Operations that take an encryption context; encryption-context grant constraints restrict only

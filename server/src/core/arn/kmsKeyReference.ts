@@ -52,3 +52,13 @@ export function parseKeyReference(text: string): KeyReference | undefined {
   if (text.startsWith('alias/')) return isAliasName(text) ? { kind: 'aliasName', text } : undefined;
   return isKeyId(text) ? { kind: 'keyId', text } : undefined;
 }
+
+/** `arn:aws:kms:us-east-1:111122223333:key/<id>`: the one way a key ARN is written. */
+export function kmsKeyArn(partition: string, region: string, account: string, keyId: string): string {
+  return `arn:${partition}:kms:${region}:${account}:key/${keyId}`;
+}
+
+/** `arn:aws:kms:us-east-1:111122223333:alias/<name>` for an alias name (`alias/...`). */
+export function kmsAliasArn(partition: string, region: string, account: string, aliasName: string): string {
+  return `arn:${partition}:kms:${region}:${account}:${aliasName}`;
+}

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { aliasNotFound, invalidKeyId, keyDoesNotExist, notFound } from './engineErrors';
 import { aliasStoreKey, keyStoreKey, type EngineState, type KeyRecord } from './engineState';
 import { isKeyId, parseKmsArn } from '../arn/kmsKeyReference';
+import { kmsAliasArn, kmsKeyArn } from '../arn/kmsKeyReference';
 
 export function newKeyId(multiRegion: boolean): string {
   return multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
@@ -14,13 +15,8 @@ export function newMaterialId(): string {
   return randomBytes(32).toString('hex');
 }
 
-export function keyArnOf(partition: string, region: string, account: string, keyId: string): string {
-  return `arn:${partition}:kms:${region}:${account}:key/${keyId}`;
-}
-
-export function aliasArnOf(partition: string, region: string, account: string, aliasName: string): string {
-  return `arn:${partition}:kms:${region}:${account}:${aliasName}`;
-}
+export const keyArnOf = kmsKeyArn;
+export const aliasArnOf = kmsAliasArn;
 
 export interface ResolveScope {
   readonly partition: string;

@@ -5,6 +5,7 @@
 // engine both use it, so they answer alike.
 import type { AccessScenario, NamedPolicy, OrganizationPolicyLevel, PolicyDocument, RequestedGrant, ScenarioGrant, ScenarioKey } from '../access/scenario';
 import { accountOfArn, accountRootArnOf, parseArn, regionOfArn } from '../arn/awsArn';
+import { kmsKeyArn } from '../arn/kmsKeyReference';
 import type { Environment, EnvironmentAccount, EnvironmentKey, EnvironmentPrincipal, PolicySourceInfo } from './environmentModel';
 
 export interface ScenarioRequestInput {
@@ -29,7 +30,7 @@ export type ScenarioBuildResult =
   | { readonly ok: false; readonly error: 'NotFoundException'; readonly message: string };
 
 export function keyArnOf(environment: Environment, key: EnvironmentKey): string {
-  return `arn:${environment.partition}:kms:${key.region}:${key.account}:key/${key.keyId ?? ''}`;
+  return kmsKeyArn(environment.partition, key.region, key.account, key.keyId ?? '');
 }
 
 /** The key policy AWS gives a key created without one: the account may use IAM policies. */

@@ -2,7 +2,8 @@
 // KeySpec and KeyUsage let it do, whether it rotates, and its aliases' names.
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { KmsCatalog } from '../catalog/kmsCatalog';
-import { GRANT_OPERATIONS, grantOperationsFor } from '../catalog/kmsCuratedFacts';
+import { CRYPTOGRAPHIC_OPERATIONS } from '../access/operationRules';
+import { grantOperationsFor } from '../catalog/kmsCuratedFacts';
 import type { Finding, Severity } from '../analysis/analysisTypes';
 import { computePolicyFacts } from '../analysis/policyFacts';
 import type { CloudFormationTemplate, TemplateResource } from './cloudFormationTemplate';
@@ -54,7 +55,7 @@ function report(rule: TemplateRule, range: Finding['range'], message: string): F
   return { code: rule.code, severity: rule.severity, docUrl: rule.docUrl, range, message };
 }
 
-const CRYPTO_OPERATIONS: ReadonlySet<string> = new Set(GRANT_OPERATIONS.filter((o) => !['CreateGrant', 'RetireGrant', 'DescribeKey'].includes(o)));
+const CRYPTO_OPERATIONS = CRYPTOGRAPHIC_OPERATIONS;
 
 /** A literal string property; undefined when absent, null when written as an intrinsic. */
 function literal(properties: JsonNode | undefined, name: string): { value: string; node: JsonNode } | undefined | null {
