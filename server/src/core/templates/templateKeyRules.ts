@@ -133,7 +133,7 @@ export function checkAliases(template: CloudFormationTemplate): Finding[] {
 }
 
 /** The aliases of the template that point at the key (TargetKeyId: !Ref Key or !GetAtt Key.Arn/KeyId). */
-export function aliasesOf(template: CloudFormationTemplate, key: TemplateResource): string[] {
+function templateAliasesOf(template: CloudFormationTemplate, key: TemplateResource): string[] {
   const names: string[] = [];
   for (const resource of template.resources.values()) {
     if (resource.type !== 'AWS::KMS::Alias') continue;
@@ -152,7 +152,7 @@ export function keySummary(template: CloudFormationTemplate, key: TemplateResour
     const value = literal(key.properties, name);
     return value === null ? 'set at deployment' : (value?.value ?? fallback);
   };
-  const aliases = aliasesOf(template, key);
+  const aliases = templateAliasesOf(template, key);
   return [
     `${key.type} ${key.logicalId}`,
     `KeySpec: ${key.type === 'AWS::KMS::ReplicaKey' ? "the primary key's" : shown('KeySpec', 'SYMMETRIC_DEFAULT')}`,
