@@ -82,7 +82,6 @@ export const journey: JourneyStep[] = [
       await vscode.activeEditor.locator('.view-lines').click();
       await vscode.page.keyboard.type(PLAINTEXT);
       await vscode.waitForEditorText((text) => text.includes(PLAINTEXT), 'the typed text');
-      await vscode.selectAllInEditor();
       await vscode.editorContextMenu('Encrypt Selection with CMK');
       await vscode.pick(/Encrypt Selection with CMK/, KEY_ALIAS);
       await vscode.answer(/encryption context/i, '');
@@ -102,7 +101,6 @@ export const journey: JourneyStep[] = [
     run: async (vscode) => {
       const shown = await vscode.activeEditorText();
       if (!state.ciphertext || shown !== state.ciphertext) throw new Error('the editor does not show the ciphertext of the previous step');
-      await vscode.selectAllInEditor();
       await vscode.editorContextMenu('Decrypt Selection');
       await vscode.waitForEditorText((text) => text.trim() === PLAINTEXT, 'the original plaintext');
     },
@@ -176,7 +174,6 @@ export const journey: JourneyStep[] = [
       await vscode.activeEditor.locator('.view-lines').click();
       await vscode.page.keyboard.type('quarterly numbers');
       await vscode.waitForEditorText((text) => text.includes('quarterly numbers'), 'the typed text');
-      await vscode.selectAllInEditor();
       await vscode.editorContextMenu('Encrypt Selection with CMK');
       // The demo workspace's key, whose policy (examples/key-policy.json) lets KeyAdmin manage it only.
       await vscode.pick(/Encrypt Selection with CMK/, 'demo-app');

@@ -134,25 +134,42 @@ export class WorkbenchDriver {
     await this.page.keyboard.press('Control+A');
   }
 
-  /** Right-clicks the selected text of the active editor and chooses `item` from the context menu. */
-  async editorContextMenu(item: string): Promise<void> {
+  /**
+   * Selects text with `select` (everything, by default), right-clicks inside the selection and
+   * chooses `item` from the editor's context menu. Each attempt selects again: the Escape that
+   * closes a menu that did not take the choice also clears the editor's selection.
+   */
+  async editorContextMenu(item: string, select: () => Promise<void> = () => this.selectAllInEditor()): Promise<void> {
     await this.contextMenu(`the editor context menu has no "${item}"`, item, async () => {
-      // Right-clicking inside the selection keeps it: aim at the middle of the visible part of
-      // the selection's highlight (a long line may be scrolled sideways).
-      const editorBox = await this.activeEditor.boundingBox();
-      const highlights = await this.activeEditor.locator('.selected-text').evaluateAll((els) =>
-        els.map((el) => el.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
-      );
-      const target = highlights
-        .map((r) => {
-          const left = Math.max(r.x, editorBox?.x ?? r.x);
-          const right = Math.min(r.x + r.width, (editorBox?.x ?? 0) + (editorBox?.width ?? Infinity) - 30);
-          return { x: (left + right) / 2, y: r.y + r.height / 2, visible: right - left > 4 };
-        })
-        .find((r) => r.visible);
-      if (!target) throw new Error('no selected text is visible in the editor');
-      await this.page.mouse.click(target.x, target.y, { button: 'right' });
+      await select();
+      // Monaco paints the selection on a later animation frame: wait for its highlight, then
+      // right-click the middle of its visible part (a long line may be scrolled sideways).
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const target = await this.visibleSelectionPoint();
+        if (target) {
+          await this.page.mouse.click(target.x, target.y, { button: 'right' });
+          return;
+        }
+        if (Date.now() > deadline) throw new Error('no selected text is visible in the editor');
+        await sleep(100);
+      }
     });
+  }
+
+  /** The middle of the first visible part of the active editor's selection highlight, if any. */
+  private async visibleSelectionPoint(): Promise<{ x: number; y: number } | undefined> {
+    const editorBox = await this.activeEditor.boundingBox();
+    const highlights = await this.activeEditor.locator('.selected-text').evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })),
+    );
+    return highlights
+      .map((r) => {
+        const left = Math.max(r.x, editorBox?.x ?? r.x);
+        const right = Math.min(r.x + r.width, (editorBox?.x ?? 0) + (editorBox?.width ?? Infinity) - 30);
+        return { x: (left + right) / 2, y: r.y + r.height / 2, visible: right - left > 4 && r.height > 0 };
+      })
+      .find((r) => r.visible);
   }
 
   /** Right-clicks the row of the side bar's tree that shows `rowText` and chooses `item` from its context menu. */
