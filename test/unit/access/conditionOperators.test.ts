@@ -2,7 +2,9 @@
 // Condition operators" and "Multivalued context keys") sentence it follows.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateCondition, parseOperator } from '../../../server/src/core/access/conditionOperators';
+import { evaluateCondition } from '../../../server/src/core/access/conditionOperators';
+import { allOperatorSpellings, parseConditionOperator } from '../../../server/src/core/catalog/conditionOperators';
+import { createKeyPolicyLanguageService } from '../../../server/src/core/analysis/keyPolicyLanguageService';
 import type { ContextValue } from '../../../server/src/core/access/requestContext';
 
 function ctx(entries: Record<string, string | string[]>): Map<string, ContextValue> {
@@ -84,9 +86,30 @@ describe('set operators on multivalued keys', () => {
     assert.equal(check('ForAllValues:StringNotEquals', 'kms:EncryptionContextKeys', ['team'], keys), false);
   });
   it('ForAnyValue:StringLikeIfExists parses into its three parts', () => {
-    assert.deepEqual(parseOperator('ForAnyValue:StringLikeIfExists'), { set: 'ForAnyValue', base: 'StringLike', ifExists: true });
-    assert.equal(parseOperator('Sometimes:StringLike'), null);
-    assert.equal(parseOperator('NullIfExists'), null);
+    const parsed = parseConditionOperator('ForAnyValue:StringLikeIfExists');
+    assert.deepEqual([parsed.setOperator, parsed.base?.name, parsed.ifExists, parsed.applicable], ['ForAnyValue', 'StringLike', true, true]);
+    assert.equal(parseConditionOperator('Sometimes:StringLike').applicable, false);
+    assert.equal(parseConditionOperator('NullIfExists').applicable, false);
+  });
+  it('IAM rejects "Invalid Condition type : stringEquals": operator names are case-sensitive, and a miscased operator matches nothing', () => {
+    assert.equal(parseConditionOperator('stringEquals').applicable, false);
+    assert.equal(parseConditionOperator('StringEqualsifexists').applicable, false);
+    assert.equal(check('stringEquals', 'kms:CallerAccount', ['111122223333'], { 'kms:CallerAccount': '111122223333' }), false);
+    assert.equal(check('StringEquals', 'kms:CallerAccount', ['111122223333'], { 'kms:CallerAccount': '111122223333' }), true);
+  });
+  it('the editor accepts exactly the operators evaluation applies: every spelling, and its miscased form, is flagged iff it never matches', () => {
+    const spellings = allOperatorSpellings();
+    const variants = [...spellings, ...spellings.map((s) => s.toLowerCase()), ...spellings.map((s) => s.replace(/IfExists$/, 'Ifexists')), 'NullIfExists', 'ForAnyValue:Null', 'Sometimes:StringLike'];
+    for (const operator of variants) {
+      const policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'Root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+          { Sid: 'C', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/App' }, Action: 'kms:Decrypt', Resource: '*', Condition: { [operator]: { 'aws:PrincipalTag/x': 'true' } } }],
+      });
+      const service = createKeyPolicyLanguageService();
+      const flagged = service.doValidation(service.parse(policy)).some((f) => f.code === 'INVALID_CONDITION_OPERATOR' || f.code === 'NULL_WITH_IF_EXISTS');
+      assert.equal(flagged, !parseConditionOperator(operator).applicable, operator);
+    }
   });
 });
 

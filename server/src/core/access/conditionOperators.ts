@@ -1,6 +1,7 @@
 // Condition operators as the IAM User Guide defines them ("IAM JSON policy elements: Condition
 // operators" and "Multivalued context keys"): String, Numeric, Date, Bool, Binary, IP address,
 // ARN and Null, each with `...IfExists`, and the set prefixes `ForAnyValue:` / `ForAllValues:`.
+import { parseConditionOperator } from '../catalog/conditionOperators';
 import { ipInCidr } from './ipAddressMatcher';
 import type { ConditionClause } from './policyDocument';
 import { literalText, substituteVariables } from './policyVariables';
@@ -10,10 +11,8 @@ import { arnMatches, wildcardMatch } from './wildcardMatcher';
 
 type Comparator = (policyValue: string, requestValue: string) => boolean;
 
-interface BaseOperator {
+interface Comparison {
   readonly compare: Comparator;
-  /** Negated operators (StringNotEquals, NotIpAddress, ...) match when no policy value matches. */
-  readonly negated: boolean;
   /** For Numeric and Date operators: whether a policy value is one the operator can read. */
   readonly readable?: (policyValue: string) => boolean;
 }
@@ -56,67 +55,42 @@ const boolEquals: Comparator = (p, r) => p.toLowerCase() === r.toLowerCase();
 const binaryEquals: Comparator = (p, r) => p === r;
 const ipMatch: Comparator = (p, r) => ipInCidr(p, r);
 
-const OPERATORS: Readonly<Record<string, BaseOperator>> = {
-  StringEquals: { compare: stringEquals, negated: false },
-  StringNotEquals: { compare: stringEquals, negated: true },
-  StringEqualsIgnoreCase: { compare: stringEqualsIgnoreCase, negated: false },
-  StringNotEqualsIgnoreCase: { compare: stringEqualsIgnoreCase, negated: true },
-  StringLike: { compare: stringLike, negated: false },
-  StringNotLike: { compare: stringLike, negated: true },
-  NumericEquals: { compare: numeric((a, b) => a === b), negated: false, readable: readsNumber },
-  NumericNotEquals: { compare: numeric((a, b) => a === b), negated: true, readable: readsNumber },
-  NumericLessThan: { compare: numeric((a, b) => a < b), negated: false, readable: readsNumber },
-  NumericLessThanEquals: { compare: numeric((a, b) => a <= b), negated: false, readable: readsNumber },
-  NumericGreaterThan: { compare: numeric((a, b) => a > b), negated: false, readable: readsNumber },
-  NumericGreaterThanEquals: { compare: numeric((a, b) => a >= b), negated: false, readable: readsNumber },
-  DateEquals: { compare: date((a, b) => a === b), negated: false, readable: readsDate },
-  DateNotEquals: { compare: date((a, b) => a === b), negated: true, readable: readsDate },
-  DateLessThan: { compare: date((a, b) => a < b), negated: false, readable: readsDate },
-  DateLessThanEquals: { compare: date((a, b) => a <= b), negated: false, readable: readsDate },
-  DateGreaterThan: { compare: date((a, b) => a > b), negated: false, readable: readsDate },
-  DateGreaterThanEquals: { compare: date((a, b) => a >= b), negated: false, readable: readsDate },
-  Bool: { compare: boolEquals, negated: false },
-  BinaryEquals: { compare: binaryEquals, negated: false },
-  IpAddress: { compare: ipMatch, negated: false },
-  NotIpAddress: { compare: ipMatch, negated: true },
-  ArnEquals: { compare: arnLike, negated: false },
-  ArnLike: { compare: arnLike, negated: false },
-  ArnNotEquals: { compare: arnLike, negated: true },
-  ArnNotLike: { compare: arnLike, negated: true },
+const numberComparison = (test: (a: number, b: number) => boolean): Comparison => ({ compare: numeric(test), readable: readsNumber });
+const dateComparison = (test: (a: number, b: number) => boolean): Comparison => ({ compare: date(test), readable: readsDate });
+
+/**
+ * How each operator of the catalog (`catalog/conditionOperators.ts`, which says whether it is
+ * negated) compares a policy value with a request value. A negated operator compares as its
+ * positive form and inverts the result.
+ */
+const COMPARISONS: Readonly<Record<string, Comparison>> = {
+  StringEquals: { compare: stringEquals },
+  StringNotEquals: { compare: stringEquals },
+  StringEqualsIgnoreCase: { compare: stringEqualsIgnoreCase },
+  StringNotEqualsIgnoreCase: { compare: stringEqualsIgnoreCase },
+  StringLike: { compare: stringLike },
+  StringNotLike: { compare: stringLike },
+  NumericEquals: numberComparison((a, b) => a === b),
+  NumericNotEquals: numberComparison((a, b) => a === b),
+  NumericLessThan: numberComparison((a, b) => a < b),
+  NumericLessThanEquals: numberComparison((a, b) => a <= b),
+  NumericGreaterThan: numberComparison((a, b) => a > b),
+  NumericGreaterThanEquals: numberComparison((a, b) => a >= b),
+  DateEquals: dateComparison((a, b) => a === b),
+  DateNotEquals: dateComparison((a, b) => a === b),
+  DateLessThan: dateComparison((a, b) => a < b),
+  DateLessThanEquals: dateComparison((a, b) => a <= b),
+  DateGreaterThan: dateComparison((a, b) => a > b),
+  DateGreaterThanEquals: dateComparison((a, b) => a >= b),
+  Bool: { compare: boolEquals },
+  BinaryEquals: { compare: binaryEquals },
+  IpAddress: { compare: ipMatch },
+  NotIpAddress: { compare: ipMatch },
+  ArnEquals: { compare: arnLike },
+  ArnLike: { compare: arnLike },
+  ArnNotEquals: { compare: arnLike },
+  ArnNotLike: { compare: arnLike },
 };
-
-export interface ParsedOperator {
-  readonly set: 'ForAnyValue' | 'ForAllValues' | null;
-  readonly base: string;
-  readonly ifExists: boolean;
-}
-
-const parsedCache = new Map<string, ParsedOperator | null>();
-
-/** Splits `ForAllValues:StringLikeIfExists` into its parts; null for an unknown operator. */
-export function parseOperator(operator: string): ParsedOperator | null {
-  let parsed = parsedCache.get(operator);
-  if (parsed !== undefined) return parsed;
-  let rest = operator;
-  let set: ParsedOperator['set'] = null;
-  const colon = rest.indexOf(':');
-  if (colon >= 0) {
-    // An unknown prefix leaves the whole text as the base, which is then unknown.
-    const prefix = rest.slice(0, colon).toLowerCase();
-    if (prefix === 'foranyvalue') set = 'ForAnyValue';
-    else if (prefix === 'forallvalues') set = 'ForAllValues';
-    if (set) rest = rest.slice(colon + 1);
-  }
-  let ifExists = false;
-  if (rest.endsWith('IfExists') && rest !== 'IfExists') {
-    ifExists = true;
-    rest = rest.slice(0, -'IfExists'.length);
-  }
-  parsed = rest === 'Null' || OPERATORS[rest] ? { set, base: rest, ifExists } : null;
-  if (parsed && parsed.base === 'Null' && (ifExists || set)) parsed = null;
-  parsedCache.set(operator, parsed);
-  return parsed;
-}
 
 export interface ConditionOutcome {
   readonly matched: boolean;
@@ -141,12 +115,12 @@ function mismatch(clause: ConditionClause, message: string, policyValues: readon
 
 /** Evaluates one operator/key/values clause against the request context. */
 export function evaluateCondition(clause: ConditionClause, context: RequestContext, variablesEnabled: boolean): ConditionOutcome {
-  const op = parseOperator(clause.operator);
-  if (!op) return mismatch(clause, `unknown condition operator "${clause.operator}"`, clause.values, null);
+  const op = parseConditionOperator(clause.operator);
+  if (!op.applicable || !op.base) return mismatch(clause, `unknown condition operator "${clause.operator}"`, clause.values, null);
   const entry = context.get(clause.key.toLowerCase());
   const present = entry !== undefined && entry.values.length > 0;
 
-  if (op.base === 'Null') {
+  if (op.base.family === 'Null') {
     // "Null": true means the key must be absent, false that it must be present. "If a single
     // condition operator includes multiple values for one key, that condition operator is
     // evaluated using a logical OR", so ["true", "false"] matches either way.
@@ -161,7 +135,7 @@ export function evaluateCondition(clause: ConditionClause, context: RequestConte
   // "You can't use a policy variable with other operators, such as Numeric, Date, Boolean,
   // Binary, IP Address, or Null operators" (IAM User Guide, "IAM policy elements: Variables and
   // tags"): only String and ARN operators substitute; elsewhere `${...}` is literal text.
-  if (variablesEnabled && (op.base.startsWith('String') || op.base.startsWith('Arn'))) {
+  if (variablesEnabled && (op.base.family === 'String' || op.base.family === 'Arn')) {
     const substituted: string[] = [];
     for (const value of clause.values) {
       const s = substituteVariables(value, context);
@@ -169,7 +143,8 @@ export function evaluateCondition(clause: ConditionClause, context: RequestConte
     }
     policyValues = substituted;
   }
-  const base = OPERATORS[op.base];
+  const negated = op.base.negated;
+  const base = COMPARISONS[op.base.name]!;
   // A value a Numeric or Date operator cannot read compares with nothing, so the clause does not
   // match, negated or not; AWS's documentation is silent here and rejects such policies on save.
   if (base.readable && policyValues.some((p) => !base.readable!(p))) {
@@ -179,32 +154,32 @@ export function evaluateCondition(clause: ConditionClause, context: RequestConte
     for (const p of policyValues) if (base.compare(p, requestValue)) return true;
     return false;
   };
-  const valueSatisfies = (requestValue: string): boolean => (base.negated ? !anyPolicyMatch(requestValue) : anyPolicyMatch(requestValue));
+  const valueSatisfies = (requestValue: string): boolean => (negated ? !anyPolicyMatch(requestValue) : anyPolicyMatch(requestValue));
 
   if (!present) {
     // "If the key ... is not present in the request context, the values do not match and the
     // condition is false. If the policy condition requires that the key is not matched, such as
     // StringNotLike or ArnNotLike, and the right key is not present, the condition is true."
     // ForAllValues returns true for an absent key; ...IfExists makes an absent key match.
-    if (op.ifExists || op.set === 'ForAllValues' || (base.negated && op.set !== 'ForAnyValue')) return MATCHED;
+    if (op.ifExists || op.setOperator === 'ForAllValues' || (negated && op.setOperator !== 'ForAnyValue')) return MATCHED;
     return mismatch(clause, `${clause.key} is not in the request context`, policyValues, null);
   }
   const requestValues = entry.values;
   let matched: boolean;
-  if (op.set === 'ForAllValues') {
+  if (op.setOperator === 'ForAllValues') {
     matched = requestValues.every(valueSatisfies);
-  } else if (op.set === 'ForAnyValue') {
+  } else if (op.setOperator === 'ForAnyValue') {
     matched = requestValues.some(valueSatisfies);
-  } else if (base.negated) {
+  } else if (negated) {
     matched = requestValues.every(valueSatisfies);
   } else {
     matched = requestValues.some(valueSatisfies);
   }
   if (matched) return MATCHED;
   const message =
-    op.set === 'ForAllValues'
+    op.setOperator === 'ForAllValues'
       ? `not every request value of ${clause.key} satisfies ${clause.operator}`
-      : op.set === 'ForAnyValue'
+      : op.setOperator === 'ForAnyValue'
         ? `no request value of ${clause.key} satisfies ${clause.operator}`
         : `${clause.key} does not satisfy ${clause.operator}`;
   return mismatch(clause, message, policyValues, requestValues);

@@ -4,7 +4,8 @@
 // evaluator answers them alike; evaluating the representatives covers every request (see the
 // README, "Access checks", for where the split is approximate).
 import { parseCaller } from '../access/callerIdentity';
-import { evaluateCondition, parseOperator } from '../access/conditionOperators';
+import { evaluateCondition } from '../access/conditionOperators';
+import { parseConditionOperator } from '../catalog/conditionOperators';
 import { normalizePolicy, type ConditionClause, type NormalizedStatement } from '../access/policyDocument';
 import { unwrapPolicy } from '../access/policySource';
 import type { ContextValue } from '../access/requestContext';
@@ -192,11 +193,9 @@ export function actionClasses(statements: readonly NormalizedStatement[], asked:
 }
 
 function operatorFamily(clause: ConditionClause): string {
-  const base = parseOperator(clause.operator)?.base ?? '';
-  if (base.startsWith('Numeric')) return 'Numeric';
-  if (base.startsWith('Date')) return 'Date';
-  if (base === 'Bool') return 'Bool';
-  if (base.endsWith('IpAddress')) return 'Ip';
+  const family = parseConditionOperator(clause.operator).base?.family;
+  if (family === 'Numeric' || family === 'Date' || family === 'Bool') return family;
+  if (family === 'IpAddress') return 'Ip';
   return 'String';
 }
 
@@ -270,7 +269,7 @@ export function conditionDimensions(statements: readonly NormalizedStatement[]):
       }
       const family = operatorFamily(clause);
       entry.families.add(family);
-      if (parseOperator(clause.operator)?.set) entry.multi = true;
+      if (parseConditionOperator(clause.operator).setOperator) entry.multi = true;
       for (const constant of clause.values) {
         for (const value of valuesFor(family, constant)) {
           entry.values.set(value, value);

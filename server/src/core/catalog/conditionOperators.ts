@@ -48,7 +48,7 @@ export const CONDITION_OPERATORS: readonly ConditionOperatorInfo[] = [
   op('Null', 'Null', false, '`true`: the key is absent from the request; `false`: it is present.'),
 ];
 
-const BY_LOWER_NAME = new Map(CONDITION_OPERATORS.map((o) => [o.name.toLowerCase(), o]));
+const BY_NAME = new Map(CONDITION_OPERATORS.map((o) => [o.name, o]));
 
 export type SetOperator = 'ForAnyValue' | 'ForAllValues';
 
@@ -62,10 +62,29 @@ export interface ParsedOperator {
   readonly ifExists: boolean;
   /** A prefix other than ForAnyValue/ForAllValues was written (e.g. `ForSomeValues:`). */
   readonly badPrefix?: string;
+  /**
+   * Whether a policy evaluation can apply it: a known base operator, no unknown prefix, and not
+   * `Null` with `IfExists` or a set prefix (which "makes no sense": the Null operator is itself
+   * the existence test). An operator that cannot be applied never matches.
+   */
+  readonly applicable: boolean;
 }
 
-/** Splits `ForAnyValue:StringLikeIfExists` into its parts. Operators are matched case-insensitively. */
+const parsedCache = new Map<string, ParsedOperator>();
+
+/**
+ * Splits `ForAnyValue:StringLikeIfExists` into its parts. One parser for the rules, the hover,
+ * completion and the evaluator, so that what the editor accepts is what evaluation applies.
+ *
+ * Operator names are case-sensitive: IAM answers `MalformedPolicyDocument: Invalid Condition
+ * type : stringEquals` for a lower-case initial (a CreateRole response quoted in
+ * ministryofjustice/modernisation-platform-environments#8893), and the IAM User Guide spells
+ * every operator in one case only. The guide is silent on the case of the set prefixes; they are
+ * read case-insensitively, as before.
+ */
 export function parseConditionOperator(written: string): ParsedOperator {
+  const cached = parsedCache.get(written);
+  if (cached) return cached;
   let rest = written;
   let setOperator: SetOperator | undefined;
   let badPrefix: string | undefined;
@@ -78,15 +97,18 @@ export function parseConditionOperator(written: string): ParsedOperator {
     rest = rest.slice(colon + 1);
   }
   let ifExists = false;
-  let base = BY_LOWER_NAME.get(rest.toLowerCase());
-  if (!base && rest.toLowerCase().endsWith('ifexists')) {
-    base = BY_LOWER_NAME.get(rest.slice(0, -'IfExists'.length).toLowerCase());
+  let base = BY_NAME.get(rest);
+  if (!base && rest.endsWith('IfExists')) {
+    base = BY_NAME.get(rest.slice(0, -'IfExists'.length));
     if (base) {
       ifExists = true;
       rest = rest.slice(0, -'IfExists'.length);
     }
   }
-  return { written, setOperator, base, baseName: rest, ifExists, badPrefix };
+  const applicable = base !== undefined && badPrefix === undefined && !(base.family === 'Null' && (ifExists || setOperator !== undefined));
+  const parsed: ParsedOperator = { written, setOperator, base, baseName: rest, ifExists, badPrefix, applicable };
+  if (parsedCache.size < 10_000) parsedCache.set(written, parsed);
+  return parsed;
 }
 
 /** Every operator name people can write, for completion and did-you-mean. */

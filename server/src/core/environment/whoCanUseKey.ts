@@ -7,7 +7,7 @@ import type { Environment, EnvironmentKey } from './environmentModel';
 import { buildScenarioFromEnvironment, keyArnOf } from './scenarioBuilder';
 import { kmsCatalog } from '../catalog/kmsCatalog';
 import { parseCaller } from '../access/callerIdentity';
-import { parseOperator } from '../access/conditionOperators';
+import { parseConditionOperator } from '../catalog/conditionOperators';
 import { normalizePolicy } from '../access/policyDocument';
 import { unwrapPolicy } from '../access/policySource';
 import { substituteVariables } from '../access/policyVariables';
@@ -114,8 +114,8 @@ function candidateContexts(scenario: AccessScenario, key: EnvironmentKey, action
       if (statement.effect !== 'Allow' || (statement.action && !statement.action.some((a) => actionMatches(a, action)))) continue;
       const pairs: Record<string, string> = {};
       for (const clause of statement.conditions) {
-        const operator = parseOperator(clause.operator);
-        if (!operator || !['StringEquals', 'StringEqualsIgnoreCase', 'StringLike'].includes(operator.base)) continue;
+        const operator = parseConditionOperator(clause.operator);
+        if (!operator.applicable || !['StringEquals', 'StringEqualsIgnoreCase', 'StringLike'].includes(operator.base?.name ?? '')) continue;
         if (!clause.key.toLowerCase().startsWith(CONTEXT_PREFIX) || !clause.values.length) continue;
         const value = substituteVariables(clause.values[0]!, context);
         if (value !== undefined && !/[*?]/.test(value)) pairs[clause.key.slice(CONTEXT_PREFIX.length)] = value;
