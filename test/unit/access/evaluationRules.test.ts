@@ -450,6 +450,13 @@ describe('the error message', () => {
     const r = simulateAccess(scenario({ request: { keyFromCiphertext: true } }));
     assert.equal(r.errorMessage, `User: ${ALICE} is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action`);
   });
+  it('an operation on no key names Resource "*" whether the deny is explicit or implicit, never a ciphertext', () => {
+    const denyCreateKey = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'kms:CreateKey', Resource: '*' }] };
+    const explicit = simulateAccess(scenario({ request: { action: 'kms:CreateKey', keyFromCiphertext: false }, identityPolicies: [ALLOW_ALL, denyCreateKey] }));
+    assert.equal(explicit.errorMessage, `User: ${ALICE} is not authorized to perform: kms:CreateKey on resource: * with an explicit deny in an identity-based policy`);
+    const implicit = simulateAccess(scenario({ request: { action: 'kms:CreateKey' }, identityPolicies: [] }));
+    assert.equal(implicit.errorMessage, `User: ${ALICE} is not authorized to perform: kms:CreateKey on resource: * because no identity-based policy allows the kms:CreateKey action`);
+  });
 });
 
 describe('grants: the issuing account', () => {

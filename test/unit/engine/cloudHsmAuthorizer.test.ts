@@ -32,3 +32,30 @@ test('a role session is authorized by its role\'s identity policies and tags for
   assert.doesNotThrow(() => authorizer.authorize(caller, 'DescribeClusters', CLUSTER, new Date()));
   assert.throws(() => authorizer.authorize(caller, 'DeleteCluster', CLUSTER, new Date()), /CloudHsmAccessDenied|not authorized/);
 });
+
+test('CloudHSM calls follow the one IAM evaluation order: an explicit deny in an identity-based policy, then a permissions boundary that does not allow', () => {
+  const withLimits: Environment = {
+    ...environment,
+    principals: [
+      {
+        arn: ROLE,
+        identityPolicies: [{ Version: '2012-10-17', Statement: [
+          { Effect: 'Allow', Action: 'cloudhsm:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'cloudhsm:DeleteCluster', Resource: '*' },
+        ] }],
+        permissionBoundary: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'cloudhsm:Describe*', Resource: '*' }] },
+        accessKeys: [],
+      },
+    ],
+  } as Environment;
+  const authorizer = new CloudHsmAuthorizer(withLimits);
+  const caller = { principalArn: ROLE, accountId: ACCOUNT, accessKeyId: 'x', region: 'us-east-1' };
+  assert.doesNotThrow(() => authorizer.authorize(caller, 'DescribeClusters', CLUSTER, new Date()));
+  assert.throws(() => authorizer.authorize(caller, 'DeleteCluster', CLUSTER, new Date()), {
+    name: 'CloudHsmAccessDeniedException',
+    message: `User: ${ROLE} is not authorized to perform: cloudhsm:DeleteCluster on resource: ${CLUSTER} with an explicit deny in an identity-based policy`,
+  });
+  assert.throws(() => authorizer.authorize(caller, 'CreateHsm', CLUSTER, new Date()), {
+    message: `User: ${ROLE} is not authorized to perform: cloudhsm:CreateHsm on resource: ${CLUSTER} because no permissions boundary allows the cloudhsm:CreateHsm action`,
+  });
+});

@@ -27,6 +27,12 @@ export interface SimulateOptions {
   readonly keyPolicySourceText?: string;
   /** The key policy's file or URI, for the trace to link to. */
   readonly keyPolicySource?: string;
+  /**
+   * The action belongs to a service without resource-based policies (CloudHSM, CloudTrail's
+   * LookupEvents): only the caller's IAM policies and SCPs decide it, on `request.resource`, in
+   * the same order as a KMS operation that acts on no key.
+   */
+  readonly iamOnly?: boolean;
 }
 
 interface EvaluatedPolicy {
@@ -113,11 +119,14 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
   const key = (typeof scenario.key === 'object' && scenario.key !== null ? scenario.key : undefined) as ScenarioKey;
   const caller: CallerIdentity = parseCaller(String(request.principal));
   const action = String(request.action);
-  const operation = operationOf(action);
+  const kmsOperation = operationOf(action);
+  // An IAM-only action (another service's) has its own operation name after the colon.
+  const operation = kmsOperation ?? action.slice(action.indexOf(':') + 1);
   const steps: TraceStep[] = [];
   const region = request.region ?? key?.region ?? 'us-east-1';
-  const keyless = operation !== undefined && KEYLESS_OPERATIONS.has(operation);
-  const resource = keyless ? '*' : key?.arn ?? String(request.resource);
+  const iamOnly = options.iamOnly === true;
+  const keyless = iamOnly || (kmsOperation !== undefined && KEYLESS_OPERATIONS.has(kmsOperation));
+  const resource = iamOnly ? String(request.resource ?? '*') : keyless ? '*' : key?.arn ?? String(request.resource);
   const crossAccount = !keyless && caller.account !== null && key?.account !== undefined && caller.account !== key.account;
 
   const base = {
@@ -156,7 +165,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     };
   };
 
-  if (!operation) {
+  if (!kmsOperation && !iamOnly) {
     steps.push({ step: 'action', outcome: 'failed', detail: `${action} is not an AWS KMS action; key policies and grants do not decide it` });
     return finish('NotApplicable', null, null, null, `${action} is not an AWS KMS action.`, undefined, [], []);
   }
@@ -179,7 +188,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     }
     steps.push({ step: 'resolve key', outcome: 'passed', detail: resolution.detail });
   } else {
-    steps.push({ step: 'resolve key', outcome: 'skipped', detail: `${action} acts on no key: only IAM policies and SCPs decide it, with Resource "*"` });
+    steps.push({ step: 'resolve key', outcome: 'skipped', detail: `${action} acts on no key: only IAM policies and SCPs decide it, with Resource "${resource}"` });
   }
 
   // 2. The request context, derived from the request and the key.
@@ -257,9 +266,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
 
   const policyTraces = (): PolicyTrace[] => [...(scp?.traces ?? []), ...(rcp?.traces ?? []), ...policies.map((p) => p.trace)];
   const deny = (explicit: boolean, policyType: DenyingPolicyType): string =>
-    accessDeniedMessage({ principal: caller.arn, action, resource: request.keyFromCiphertext ? undefined : keyless ? undefined : resource, explicit, policyType });
-  const denyFor = (explicit: boolean, policyType: DenyingPolicyType): string =>
-    keyless && !explicit ? accessDeniedMessage({ principal: caller.arn, action, resource: '*', explicit, policyType }) : deny(explicit, policyType);
+    accessDeniedMessage({ principal: caller.arn, action, resource: request.keyFromCiphertext && !keyless ? undefined : resource, explicit, policyType });
 
   // 4. An explicit deny in any policy wins.
   const denyingPolicies: { kind: PolicyKind; matches: MatchedStatement[]; describe: (m: MatchedStatement) => string }[] = [];
@@ -276,7 +283,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     const names = denyingPolicies.flatMap((p) => p.matches.map(p.describe));
     steps.push({ step: 'explicit deny', outcome: 'failed', detail: `denied by ${names.join('; ')}` });
     const traces = markOrgDeciding(policyTraces(), decidingPolicy.kind);
-    return finish('ExplicitDeny', 'AccessDeniedException', denyFor(true, first.type), null, `Explicitly denied by ${decidingPolicy.describe(decidingPolicy.matches[0])}.`, context, traces, grants.traces);
+    return finish('ExplicitDeny', 'AccessDeniedException', deny(true, first.type), null, `Explicitly denied by ${decidingPolicy.describe(decidingPolicy.matches[0])}.`, context, traces, grants.traces);
   }
   steps.push({ step: 'explicit deny', outcome: 'passed', detail: 'no statement in any policy explicitly denies the request' });
 
@@ -286,7 +293,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
   } else if (scp) {
     if (scp.levelWithoutAllow !== undefined) {
       steps.push({ step: 'service control policies', outcome: 'failed', detail: `no SCP at level ${scp.levelWithoutAllow} allows ${action}; every level must allow` });
-      return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, 'service control policy'), null, `Implicitly denied: no service control policy at ${scp.levelWithoutAllow} allows ${action}.`, context, policyTraces(), grants.traces);
+      return finish('ImplicitDeny', 'AccessDeniedException', deny(false, 'service control policy'), null, `Implicitly denied: no service control policy at ${scp.levelWithoutAllow} allows ${action}.`, context, policyTraces(), grants.traces);
     }
     steps.push({ step: 'service control policies', outcome: 'passed', detail: `every one of ${scpLevels.length} SCP level(s) allows ${action}` });
   } else {
@@ -325,7 +332,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     const nearMiss = grants.traces.find((g) => !g.matched && g.reason && !/is not the caller|not this key|malformed/.test(g.reason));
     const full = nearMiss ? `${detail}; grant ${nearMiss.grantId} names the caller but ${nearMiss.reason}` : detail;
     steps.push({ step: 'allow', outcome: 'failed', detail: full });
-    return finish('ImplicitDeny', 'AccessDeniedException', denyFor(false, policyType), null, `Implicitly denied: ${full}.`, context, policyTraces(), grants.traces);
+    return finish('ImplicitDeny', 'AccessDeniedException', deny(false, policyType), null, `Implicitly denied: ${full}.`, context, policyTraces(), grants.traces);
   };
 
   // Operations without a key: IAM alone decides.

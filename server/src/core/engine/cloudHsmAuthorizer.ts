@@ -1,15 +1,10 @@
-// Authorizes the CloudHSM v2 operations. CloudHSM has no resource policies, so the caller's
-// IAM policies decide (identity policies, permissions boundary, session policy, SCPs), using
-// the access module's statement evaluator with the `cloudhsm:` action and the cluster's ARN.
-// The caller's facts (a session inherits its role's policies and tags) come from callerFacts();
-// the order of the IAM-side checks is the evaluator's, written out here for a non-KMS action.
-import { parseCaller } from '../access/callerIdentity';
-import { evaluateOrgLevels } from '../access/orgPolicyEvaluator';
-import { normalizePolicy } from '../access/policyDocument';
-import { unwrapPolicy } from '../access/policySource';
-import { buildRequestContext } from '../access/requestContext';
+// Authorizes the CloudHSM v2 operations (and CloudTrail's LookupEvents). These services have no
+// resource policies, so the caller's IAM policies decide (identity policies, permissions boundary,
+// session policy, SCPs) with the service's action on the cluster's ARN. The caller's facts (a
+// session inherits its role's policies and tags) come from callerFacts(), and the decision from
+// simulateAccess() in its IAM-only mode: one evaluation order for every service.
 import type { AccessScenario } from '../access/scenario';
-import { evaluatePolicy, type EvaluationInput } from '../access/statementEvaluator';
+import { simulateAccess } from '../access/simulateAccess';
 import type { Environment } from '../environment/environmentModel';
 import { callerFacts } from '../environment/scenarioBuilder';
 import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
@@ -22,41 +17,19 @@ export class CloudHsmAuthorizer {
     private readonly deniedError = 'CloudHsmAccessDeniedException',
   ) {}
 
-  /** Throws CloudHsmAccessDeniedException unless the caller may run `operation` on `resource`. */
+  /** Throws the service's access-denied error unless the caller may run `operation` on `resource`. */
   authorize(caller: CallerIdentity, operation: string, resource: string, now: Date): void {
     const action = `${this.service}:${operation}`;
-    const identity = parseCaller(caller.principalArn);
-    // The caller's policies, tags and organization come from the one place every decision uses.
     const facts = callerFacts(this.environment, caller.principalArn, undefined);
-    const scenario = {
+    const scenario: AccessScenario = {
       request: { principal: caller.principalArn, action, resource, region: caller.region, context: { ...facts.context, ...caller.requestContext } },
       keyPolicy: null,
-    } as unknown as AccessScenario;
-    const boundaryAttached = facts.permissionBoundary !== null && (identity.kind === 'user' || identity.kind === 'role' || identity.kind === 'assumed-role');
-    const input: EvaluationInput = {
-      caller: identity,
-      action,
-      resource,
-      context: buildRequestContext(scenario, identity, { now }),
-      boundaryAttached,
-    };
-    const evaluate = (raw: unknown) => evaluatePolicy(normalizePolicy(unwrapPolicy(raw).document), 'identity', input);
-    const identityResults = identity.kind === 'root' ? [] : facts.identityPolicies.map(evaluate);
-    const boundary = boundaryAttached ? evaluate(facts.permissionBoundary) : undefined;
-    const sessionApplies = identity.kind === 'assumed-role' || identity.kind === 'federated-user';
-    const session = sessionApplies && facts.sessionPolicy ? evaluate(facts.sessionPolicy) : undefined;
-    const scps = evaluateOrgLevels(facts.serviceControlPolicies, 'service-control-policy', input);
-    const denied = [...identityResults, boundary, session].some((r) => r && r.denies.length > 0) || scps.denies.length > 0;
-    const allowed = identity.kind === 'root' || identityResults.some((r) => r.allows.length > 0);
-    const bounded = !boundary || boundary.allows.length > 0;
-    const sessioned = !session || session.allows.length > 0;
-    if (denied || !allowed || !bounded || !sessioned || scps.levelWithoutAllow !== undefined) {
-      const why = denied ? 'with an explicit deny in' : 'because no';
-      const policy = denied ? 'a policy' : !allowed ? 'identity-based policy allows' : !bounded ? 'permissions boundary allows' : !sessioned ? 'session policy allows' : 'service control policy allows';
-      throw new KmsServiceError(
-        this.deniedError,
-        `User: ${caller.principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why} ${policy}${denied ? '' : ` the ${action} action`}`,
-      );
-    }
+      identityPolicies: facts.identityPolicies,
+      permissionBoundary: facts.permissionBoundary,
+      sessionPolicy: facts.sessionPolicy,
+      serviceControlPolicies: facts.serviceControlPolicies,
+    } as AccessScenario;
+    const result = simulateAccess(scenario, { now, iamOnly: true });
+    if (result.decision !== 'Allow') throw new KmsServiceError(this.deniedError, result.errorMessage ?? `User: ${caller.principalArn} is not authorized to perform: ${action} on resource: ${resource}`);
   }
 }
