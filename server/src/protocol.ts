@@ -152,6 +152,8 @@ export interface WhoCanUseKeyCellResult {
   readonly via: string | null;
   readonly error: string | null;
   readonly note?: string;
+  /** The encryption context the allow needs, when `note` says it is conditional on one. */
+  readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly summary: string;
 }
 export interface WhoCanUseKeyResult {

@@ -104,6 +104,9 @@ describe('who can use this key', () => {
     // alice only through her grant, and only with its encryption context.
     assert.equal(cell('arn:aws:iam::111122223333:user/alice', 'kms:Decrypt').via, 'grant');
     assert.equal(cell('arn:aws:iam::111122223333:user/alice', 'kms:Decrypt').note, 'only with encryption context team=billing');
+    // The pairs themselves travel with the cell, so the editor can simulate exactly that request.
+    assert.deepEqual(cell('arn:aws:iam::111122223333:user/alice', 'kms:Decrypt').encryptionContext, { team: 'billing' });
+    assert.equal(cell('arn:aws:iam::111122223333:root', 'kms:PutKeyPolicy').encryptionContext, undefined);
     assert.equal(cell('arn:aws:iam::111122223333:user/alice', 'kms:PutKeyPolicy').decision, 'ImplicitDeny');
     // The outsider's own IAM policy is not enough: the key policy does not name its account.
     assert.equal(cell('arn:aws:iam::444455556666:user/outsider', 'kms:Decrypt').decision, 'ExplicitDeny');

@@ -27,6 +27,8 @@ export interface WhoCanUseKeyCell {
   readonly error: string | null;
   /** Extra condition of the allow, e.g. the encryption context a grant requires. */
   readonly note?: string;
+  /** The encryption context the allow needs (the note's pairs), so a caller can simulate exactly that request. */
+  readonly encryptionContext?: Readonly<Record<string, string>>;
   /** The deciding statements or grant, for people. */
   readonly summary: string;
 }
@@ -155,6 +157,7 @@ export function whoCanUseKey(environment: Environment, keyRef: string, options: 
       };
       let result = ask();
       let note: string | undefined;
+      let needs: Record<string, string> | undefined;
       if (result && result.decision !== 'Allow' && takesEncryptionContext(action)) {
         // An allow may hang on the encryption context: try each context a policy or grant that
         // could allow this action asks for, and say exactly which one the Allow needs.
@@ -163,6 +166,7 @@ export function whoCanUseKey(environment: Environment, keyRef: string, options: 
           const retry = ask(pairs);
           if (retry?.decision === 'Allow') {
             result = retry;
+            needs = pairs;
             note = `only with encryption context ${Object.entries(pairs).map(([k, v]) => `${k}=${v}`).join(', ')}`;
             break;
           }
@@ -176,6 +180,7 @@ export function whoCanUseKey(environment: Environment, keyRef: string, options: 
         via: result.allowedBy ? VIA[result.allowedBy] : null,
         error: result.error,
         ...(note ? { note } : {}),
+        ...(needs ? { encryptionContext: needs } : {}),
         summary: result.summary,
       };
     });
