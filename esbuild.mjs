@@ -33,7 +33,15 @@ const entries = [
   // The advisor webview: its script runs in the browser sandbox; its stylesheet pulls in the
   // codicon font, copied next to it so the webview loads only from dist/client/webview.
   { entryPoints: ['client/src/webview/advisorView.ts'], outfile: 'dist/client/webview/advisor.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { entryPoints: ['client/src/webview/advisor.css'], outfile: 'dist/client/webview/advisor.css', loader: { '.ttf': 'file' }, assetNames: '[name]' },
+  // The result views (simulation, Who Can Use): their scripts only turn clicks into messages.
+  { entryPoints: ['client/src/webview/simulationResultView.ts'], outfile: 'dist/client/webview/simulationResult.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // Both stylesheets in one build, so the codicon font they share is written once.
+  {
+    entryPoints: ['client/src/webview/advisor.css', 'client/src/webview/resultViews.css'],
+    outdir: 'dist/client/webview',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
+  },
 ];
 
 if (watch) {

@@ -8,6 +8,7 @@ import { AdvisorPanel } from './advisor/advisorPanel';
 import { SimulationDocuments } from './simulation/simulationDocuments';
 import { runScenarioCommand, simulateAccessCommand } from './simulation/simulateCommands';
 import { whoCanUseKeyCommand } from './simulation/whoCanUseKey';
+import { SimulationResultPanel } from './simulation/simulationResultPanel';
 import { decryptSelectionCommand, encryptSelectionCommand } from './encryption/selectionCommands';
 import { createKeyCommand } from './commands/createKeyCommand';
 import { registerKeyManagementCommands } from './commands/keyManagementCommands';
@@ -31,6 +32,10 @@ export interface KmsPolicyStudioApi {
   keyTreeSnapshot(depth?: number): Promise<string[]>;
   /** Puts an opened live key policy (unsaved edits included) after the diagnostics check, without dialogs. */
   putLiveKeyPolicy(uri: vscode.Uri): Promise<PutOutcome>;
+  /** What the simulation result view shows (its model and HTML), if it is open. */
+  simulationView(): ReturnType<SimulationResultPanel['snapshot']> | undefined;
+  /** Sends the simulation result view a message as its webview would (a link or button click); false when it is not open. */
+  sendToSimulationView(message: unknown): Promise<boolean>;
 }
 
 export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi {
@@ -72,6 +77,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
   ctx.registerCommand(P + 'removeBackend', removeBackendCommand);
   registerKeyManagementCommands(ctx, simulations);
   ctx.push(AdvisorPanel.registerSerializer(ctx));
+  ctx.push(SimulationResultPanel.registerSerializer(ctx, simulations));
   createActAsStatusBar(ctx);
   watchEnvironmentFile(ctx);
 
@@ -92,6 +98,12 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
     },
     putLiveKeyPolicy: (uri) => policies.putWithoutConfirmation(uri),
     keyTreeSnapshot: (depth) => explorer.snapshot(depth),
+    simulationView: () => SimulationResultPanel.current?.snapshot(),
+    sendToSimulationView: async (message) => {
+      if (!SimulationResultPanel.current) return false;
+      await SimulationResultPanel.current.receive(message);
+      return true;
+    },
   };
 }
 

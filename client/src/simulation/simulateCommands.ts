@@ -1,14 +1,15 @@
 // Simulate Access (on the open key policy, from its code lenses, or after a denied call),
-// and Run Scenario (a `*.kms-scenario.json` file): the server decides, the result opens in a
-// read-only document whose first line is the decision.
+// and Run Scenario (a `*.kms-scenario.json` file): the server decides, the result opens in the
+// simulation result view (its "Open as text" keeps the read-only text document).
 import * as vscode from 'vscode';
 import { parse as parseJsonc } from 'jsonc-parser';
 import catalog from '../../../server/src/core/catalog/generated/kmsCatalog.json';
 import { SimulateRequest, type SimulateParams, type SimulateResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import { KeyNode } from '../explorer/keyTreeNodes';
-import { buildSimulationReport, type SimulationAsked } from './simulationReport';
+import type { SimulationAsked } from './simulationReport';
 import type { SimulationDocuments } from './simulationDocuments';
+import { SimulationResultPanel } from './simulationResultPanel';
 import { parseArn, regionOfArn } from '../../../server/src/core/arn/awsArn';
 
 /** Arguments tests and other commands pass to skip the prompts. */
@@ -29,7 +30,7 @@ export interface DeniedRequest {
   readonly grantTokens?: readonly string[];
 }
 
-export async function runSimulation(ctx: StudioContext, docs: SimulationDocuments, params: SimulateParams, asked: SimulationAsked): Promise<{ result: SimulateResult; editor: vscode.TextEditor }> {
+export async function runSimulation(ctx: StudioContext, docs: SimulationDocuments, params: SimulateParams, asked: SimulationAsked): Promise<{ result: SimulateResult; panel: SimulationResultPanel }> {
   const client = await ctx.client();
   let result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
   // A key created in the engine is unknown to the environment file: simulate with its live policy.
@@ -42,10 +43,8 @@ export async function runSimulation(ctx: StudioContext, docs: SimulationDocument
       result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
     }
   }
-  const report = buildSimulationReport(result, asked);
-  const title = `${result.decision} ${asked.action ?? ''} ${asked.principal?.split(/[:/]/).pop() ?? ''}`.trim();
-  const editor = await docs.show(report, title);
-  return { result, editor };
+  const panel = SimulationResultPanel.show(ctx, docs, result, asked);
+  return { result, panel };
 }
 
 /** Opens the simulation of exactly the request that was denied. */

@@ -18,17 +18,19 @@ export interface SimulationReport {
   readonly links: readonly StatementLink[];
 }
 
-interface TraceStatement {
+// The trace as the server sends it (`unknown` on the wire): every field optional, read defensively.
+export interface TraceStatement {
   index?: number;
   sid?: string;
   effect?: string;
   matched?: boolean;
   deciding?: boolean;
-  reason?: { element?: string; message?: string };
-  range?: { startLine?: number; startColumn?: number };
+  principalMatch?: string;
+  reason?: { element?: string; message?: string; operator?: string; key?: string; policyValues?: string[]; requestValues?: string[] | null };
+  range?: { startLine?: number; startColumn?: number; endLine?: number; endColumn?: number };
 }
 
-interface TracePolicy {
+export interface TracePolicy {
   kind?: string;
   name?: string;
   source?: string;
@@ -37,7 +39,7 @@ interface TracePolicy {
   statements?: TraceStatement[];
 }
 
-interface TraceShape {
+export interface TraceShape {
   steps?: { step?: string; outcome?: string; detail?: string }[];
   policies?: TracePolicy[];
   grants?: { grantId?: string; matched?: boolean; reason?: string; deciding?: boolean }[];
@@ -53,10 +55,22 @@ export interface SimulationAsked {
   readonly scenarioUri?: string;
 }
 
-function traceOf(result: SimulateResult): TraceShape {
+export function traceOf(result: SimulateResult): TraceShape {
   const raw = result.trace as (TraceShape & { trace?: TraceShape }) | null | undefined;
   if (!raw || typeof raw !== 'object') return {};
   return raw.policies || raw.steps ? raw : (raw.trace ?? {});
+}
+
+/**
+ * The document a policy's statement ranges point into: the open key policy the user simulated
+ * from, else the policy's own file, else the scenario file that embeds it. A source written
+ * relative to nothing the editor can open (a bare relative path) leads nowhere.
+ */
+export function policyTarget(policy: TracePolicy, asked: SimulationAsked): string | undefined {
+  if (policy.kind === 'key-policy' && asked.policyUri) return asked.policyUri;
+  const source = policy.source;
+  if (source && (/^[a-z][\w+.-]*:/i.test(source) || source.startsWith('/') || /^[a-z]:[\\/]/i.test(source))) return source;
+  return asked.scenarioUri ?? undefined;
 }
 
 export function buildSimulationReport(result: SimulateResult, asked: SimulationAsked): SimulationReport {
@@ -80,7 +94,7 @@ export function buildSimulationReport(result: SimulateResult, asked: SimulationA
     lines.push('Policies and statements (links open the statement)');
     for (const policy of trace.policies) {
       lines.push(`  ${policy.name ?? policy.kind ?? 'policy'}: ${policy.outcome ?? ''}${policy.note ? ` (${policy.note})` : ''}`);
-      const target = (policy.kind === 'key-policy' && asked.policyUri) || policy.source || asked.scenarioUri;
+      const target = policyTarget(policy, asked);
       for (const statement of policy.statements ?? []) {
         const name = `Statement[${statement.index ?? '?'}]${statement.sid ? ` "${statement.sid}"` : ''}`;
         const verdict = statement.matched ? 'matched' : `did not match${statement.reason?.message ? `: ${statement.reason.message}` : ''}`;

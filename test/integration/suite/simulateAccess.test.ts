@@ -1,45 +1,60 @@
-// Simulate Access on the demo key policy and Run Scenario on the demo scenario: the result opens
-// in a read-only kms-simulation: document whose first line is the decision.
+// Simulate Access on the demo key policy, on a key of the embedded engine and from a scenario
+// file: the result opens in the simulation result view (decision, error, deciding statements
+// linking into the policy), whose "Open as text" still gives the read-only kms-simulation:
+// document whose first line is the decision.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAllEditors, studio, waitFor, workspaceFile } from './studioTestSupport';
+import { closeAllEditors, studio, waitFor, workspaceFile, type StudioApi } from './studioTestSupport';
 
 function simulationEditor(): vscode.TextEditor | undefined {
   return vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'kms-simulation');
 }
 
 describe('Simulate access', () => {
+  let api: StudioApi;
   before(async () => {
-    await studio();
+    api = await studio();
   });
 
   afterEach(async () => {
     await closeAllEditors();
   });
 
-  it('shows the decision and a trace that links back to the policy statements', async () => {
+  it('shows the decision in the result view; a deciding statement link selects that statement in the policy', async () => {
     const policy = workspaceFile('key-policy.json');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(policy));
     const result = await vscode.commands.executeCommand<{ decision: string } | undefined>('kmsPolicyStudio.simulateAccess', policy, undefined, {
-      principal: 'arn:aws:iam::111122223333:role/AppRole',
+      principal: 'arn:aws:iam::111122223333:role/ExampleRole',
       action: 'kms:Decrypt',
     });
     assert.ok(result, 'the simulation answered');
-    const editor = await waitFor('the simulation document', simulationEditor);
-    const firstLine = editor.document.lineAt(0).text;
-    console.log(`simulate key-policy.json as AppRole, kms:Decrypt -> ${firstLine}`);
-    assert.equal(firstLine, `Decision: ${result.decision}`);
-    assert.match(firstLine, /^Decision: (Allow|ExplicitDeny|ImplicitDeny|NotApplicable)$/);
-    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', editor.document.uri);
-    assert.ok(links.length > 0, 'statement lines link to the policy');
-    // Plain URLs in the explanation are links too (the editor detects them); the statement links carry a line.
-    const statementLinks = links.filter((l) => l.target?.fragment);
-    const targets = statementLinks.map((l) => l.target?.toString() ?? '(none)');
-    assert.ok(statementLinks.length > 0, 'statement lines link to the policy');
-    assert.ok(statementLinks.every((l) => /^L\d+,\d+$/.test(l.target?.fragment ?? '') && l.target?.path.endsWith('/key-policy.json')), `statement links lead to lines of key-policy.json: ${targets.join(' ')}`);
+    const shown = await waitFor('the simulation result view', () => api.simulationView());
+    console.log(`simulate key-policy.json as ExampleRole, kms:Decrypt -> ${shown.title}`);
+    assert.equal(shown.view.decision, 'Allow');
+    assert.equal(shown.title, 'Simulation: Allow kms:Decrypt ExampleRole');
+    assert.match(shown.html, /<span class="decision-words">Allowed<\/span>/);
+    const deciding = shown.view.deciding.find((s) => s.label.includes('Allow use of the key'));
+    assert.ok(deciding?.link !== undefined, `a deciding statement links into the policy: ${JSON.stringify(shown.view.deciding)}`);
+    assert.match(shown.view.links[deciding.link]!.target, /\/key-policy\.json$/);
+
+    // The click on the link, as the webview sends it.
+    assert.ok(await api.sendToSimulationView({ type: 'openStatement', link: deciding.link }));
+    const editor = await waitFor('the policy with the statement selected', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.path.endsWith('/key-policy.json') && !active.selection.isEmpty ? active : undefined;
+    });
+    const selected = editor.document.getText(editor.selection);
+    assert.match(selected, /^\{[\s\S]*"Sid": "Allow use of the key"[\s\S]*\}$/, `the whole statement is selected: ${selected}`);
+
+    // "Open as text" keeps the read-only document of earlier versions.
+    assert.ok(await api.sendToSimulationView({ type: 'openAsText' }));
+    const text = await waitFor('the simulation document', simulationEditor);
+    assert.equal(text.document.lineAt(0).text, 'Decision: Allow');
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', text.document.uri);
+    assert.ok(links.some((l) => /^L\d+,\d+$/.test(l.target?.fragment ?? '') && l.target?.path.endsWith('/key-policy.json')), 'its statement lines still link');
   });
 
-  it('simulates a request on a key of the embedded engine, as Why? does after a denial', async () => {
+  it('simulates a request on a key of the embedded engine, as Why? does after a denial, and shows AWS\'s error', async () => {
     const created = await vscode.commands.executeCommand<{ Arn?: string }>('kmsPolicyStudio.createKey', { description: 'simulate a live key' });
     assert.ok(created?.Arn);
     const result = await vscode.commands.executeCommand<{ decision: string; error: string | null } | undefined>('kmsPolicyStudio.simulateAccess', {
@@ -48,20 +63,23 @@ describe('Simulate access', () => {
       resource: created.Arn,
     });
     assert.ok(result, 'the server found the key in the engine');
-    const editor = await waitFor('the simulation document', simulationEditor);
-    console.log(`simulate alice kms:Encrypt on a new engine key -> ${editor.document.lineAt(0).text}`);
-    assert.equal(editor.document.lineAt(0).text, 'Decision: ImplicitDeny');
+    const shown = await waitFor('the simulation result view', () => (api.simulationView()?.view.request.resource === created.Arn ? api.simulationView() : undefined));
+    console.log(`simulate alice kms:Encrypt on a new engine key -> ${shown.view.decision} (${shown.view.error})`);
+    assert.equal(shown.view.decision, 'ImplicitDeny');
     assert.equal(result.error, 'AccessDeniedException');
-    assert.match(editor.document.getText(), /alice is not authorized to perform: kms:Encrypt/);
+    assert.match(shown.html, /<p class="error-message" id="error-message"><code>AccessDeniedException<\/code>: User: arn:aws:iam::111122223333:user\/alice is not authorized to perform: kms:Encrypt/);
   });
 
   it('runs a scenario file and explains the denial', async () => {
     const scenario = workspaceFile('alice-decrypt-denied.kms-scenario.json');
     const result = await vscode.commands.executeCommand<{ decision: string } | undefined>('kmsPolicyStudio.runScenario', scenario);
     assert.ok(result);
-    const editor = await waitFor('the simulation document', simulationEditor);
-    console.log(`run alice-decrypt-denied.kms-scenario.json -> ${editor.document.lineAt(0).text}`);
-    assert.match(editor.document.lineAt(0).text, /^Decision: (ExplicitDeny|ImplicitDeny)$/);
-    assert.match(editor.document.getText(), /AccessDeniedException/);
+    const shown = await waitFor('the simulation result view', () => (api.simulationView()?.view.request.principal?.endsWith('user/alice') ? api.simulationView() : undefined));
+    console.log(`run alice-decrypt-denied.kms-scenario.json -> ${shown.view.decision}`);
+    assert.match(shown.view.decision, /^(ExplicitDeny|ImplicitDeny)$/);
+    assert.equal(shown.view.error, 'AccessDeniedException');
+    // Its statements link into the scenario file that embeds the policies.
+    assert.ok(shown.view.links.length > 0);
+    assert.ok(shown.view.links.every((l) => l.target.endsWith('alice-decrypt-denied.kms-scenario.json')), JSON.stringify(shown.view.links.map((l) => l.target)));
   });
 });

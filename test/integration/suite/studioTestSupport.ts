@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { SimulationView } from '../../../client/src/simulation/simulationViewModel';
 
 export const EXTENSION_ID = 'kms-policy-studio.kms-key-policy-studio';
 
@@ -17,6 +18,8 @@ export interface StudioApi {
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
   putLiveKeyPolicy(uri: vscode.Uri): Promise<{ outcome: string; message: string }>;
   keyTreeSnapshot(depth?: number): Promise<string[]>;
+  simulationView(): { title: string; html: string; view: SimulationView } | undefined;
+  sendToSimulationView(message: unknown): Promise<boolean>;
 }
 
 export async function studio(): Promise<StudioApi> {
