@@ -35,6 +35,7 @@ const entries = [
   { entryPoints: ['client/src/webview/advisorView.ts'], outfile: 'dist/client/webview/advisor.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // The result views (simulation, Who Can Use): their scripts only turn clicks into messages.
   { entryPoints: ['client/src/webview/simulationResultView.ts'], outfile: 'dist/client/webview/simulationResult.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { entryPoints: ['client/src/webview/whoCanUseMatrixView.ts'], outfile: 'dist/client/webview/whoCanUseMatrix.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // Both stylesheets in one build, so the codicon font they share is written once.
   {
     entryPoints: ['client/src/webview/advisor.css', 'client/src/webview/resultViews.css'],

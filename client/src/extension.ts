@@ -9,6 +9,7 @@ import { SimulationDocuments } from './simulation/simulationDocuments';
 import { runScenarioCommand, simulateAccessCommand } from './simulation/simulateCommands';
 import { whoCanUseKeyCommand } from './simulation/whoCanUseKey';
 import { SimulationResultPanel } from './simulation/simulationResultPanel';
+import { WhoCanUseMatrixPanel } from './simulation/whoCanUseMatrixPanel';
 import { decryptSelectionCommand, encryptSelectionCommand } from './encryption/selectionCommands';
 import { createKeyCommand } from './commands/createKeyCommand';
 import { registerKeyManagementCommands } from './commands/keyManagementCommands';
@@ -36,6 +37,10 @@ export interface KmsPolicyStudioApi {
   simulationView(): ReturnType<SimulationResultPanel['snapshot']> | undefined;
   /** Sends the simulation result view a message as its webview would (a link or button click); false when it is not open. */
   sendToSimulationView(message: unknown): Promise<boolean>;
+  /** What the Who Can Use matrix shows (its matrix and HTML), if it is open. */
+  whoCanUseView(): ReturnType<WhoCanUseMatrixPanel['snapshot']> | undefined;
+  /** Sends the Who Can Use matrix a message as its webview would (a cell click); false when it is not open. */
+  sendToWhoCanUseView(message: unknown): Promise<boolean>;
 }
 
 export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi {
@@ -77,7 +82,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
   ctx.registerCommand(P + 'removeBackend', removeBackendCommand);
   registerKeyManagementCommands(ctx, simulations);
   ctx.push(AdvisorPanel.registerSerializer(ctx));
-  ctx.push(SimulationResultPanel.registerSerializer(ctx, simulations));
+  ctx.push(SimulationResultPanel.registerSerializer(ctx, simulations), WhoCanUseMatrixPanel.registerSerializer(ctx, simulations));
   createActAsStatusBar(ctx);
   watchEnvironmentFile(ctx);
 
@@ -102,6 +107,12 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
     sendToSimulationView: async (message) => {
       if (!SimulationResultPanel.current) return false;
       await SimulationResultPanel.current.receive(message);
+      return true;
+    },
+    whoCanUseView: () => WhoCanUseMatrixPanel.current?.snapshot(),
+    sendToWhoCanUseView: async (message) => {
+      if (!WhoCanUseMatrixPanel.current) return false;
+      await WhoCanUseMatrixPanel.current.receive(message);
       return true;
     },
   };

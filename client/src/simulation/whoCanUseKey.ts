@@ -1,6 +1,7 @@
 // "Who can use this key?": for every principal of the environment, which actions on the key are
 // allowed. Keys of the environment file get the server's table (with the allowing path); keys
-// created in the embedded engine are answered by simulating each principal and action.
+// created in the embedded engine are answered by simulating each principal and action. The
+// answer opens as a principal × action matrix whose cells open their simulations.
 import * as vscode from 'vscode';
 import {
   SimulateRequest,
@@ -14,12 +15,15 @@ import type { StudioContext } from '../studioContext';
 import { KeyNode } from '../explorer/keyTreeNodes';
 import type { SimulationDocuments } from './simulationDocuments';
 import { regionOfArn } from '../../../server/src/core/arn/awsArn';
+import type { MatrixCell, MatrixRow } from '../webview/whoCanUseMatrix';
+import { WhoCanUseMatrixPanel } from './whoCanUseMatrixPanel';
 
 const ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'];
 
 export interface WhoCanUseKeyAnswer {
   readonly keyArn: string;
-  readonly rows: readonly { readonly principal: string; readonly cells: readonly { readonly action: string; readonly decision: string; readonly error: string | null }[] }[];
+  readonly actions: readonly string[];
+  readonly rows: readonly MatrixRow[];
   readonly text: string;
 }
 
@@ -34,7 +38,8 @@ export function whoCanUseKeyCommand(docs: SimulationDocuments) {
       try {
         const answer = await fromEnvironment(ctx, key).catch(() => bySimulation(ctx, key));
         const label = nodeOrKey instanceof KeyNode ? String(nodeOrKey.label) : key;
-        await docs.show({ text: `Who can use ${label} (${answer.keyArn})\n\n${answer.text}`, links: [] }, `who-can-use-${label}`);
+        const text = `Who can use ${label} (${answer.keyArn})\n\n${answer.text}`;
+        WhoCanUseMatrixPanel.show(ctx, docs, { keyArn: answer.keyArn, label, actions: answer.actions, rows: answer.rows }, text);
         return answer;
       } catch (error) {
         void vscode.window.showErrorMessage(`Could not work out who can use the key: ${error instanceof Error ? error.message : String(error)}`);
@@ -47,7 +52,7 @@ async function fromEnvironment(ctx: StudioContext, key: string): Promise<WhoCanU
   const client = await ctx.client();
   const params: WhoCanUseKeyParams = { key };
   const result = await client.sendRequest<WhoCanUseKeyResult>(WhoCanUseKeyRequest.method, params);
-  return { keyArn: result.keyArn, rows: result.rows, text: result.text };
+  return { keyArn: result.keyArn, actions: result.actions, rows: result.rows, text: result.text };
 }
 
 async function bySimulation(ctx: StudioContext, keyArn: string): Promise<WhoCanUseKeyAnswer> {
@@ -56,14 +61,14 @@ async function bySimulation(ctx: StudioContext, keyArn: string): Promise<WhoCanU
   const region = regionOfArn(keyArn);
   const width = Math.max(...ACTIONS.map((a) => a.length));
   const lines: string[] = [];
-  const rows: WhoCanUseKeyAnswer['rows'][number][] = [];
+  const rows: MatrixRow[] = [];
   for (const principal of principals) {
-    const cells: { action: string; decision: string; error: string | null }[] = [];
+    const cells: MatrixCell[] = [];
     lines.push(principal);
     for (const action of ACTIONS) {
       const params: SimulateParams = { scenario: { request: { principal, action, resource: keyArn, ...(region ? { region } : {}) } } };
       const result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
-      cells.push({ action, decision: result.decision, error: result.error });
+      cells.push({ action, decision: result.decision, error: result.error, summary: result.summary });
       const note = result.error && result.decision === 'Allow' ? ` (fails: ${result.error})` : result.allowedBy ? ` via ${result.allowedBy}` : '';
       lines.push(`  ${action.padEnd(width)}  ${result.decision}${note}`);
     }
@@ -71,5 +76,5 @@ async function bySimulation(ctx: StudioContext, keyArn: string): Promise<WhoCanU
     lines.push('');
   }
   lines.push('Run Simulate Access for one principal and action to see the full trace.');
-  return { keyArn, rows, text: lines.join('\n') };
+  return { keyArn, actions: ACTIONS, rows, text: lines.join('\n') };
 }

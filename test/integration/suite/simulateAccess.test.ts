@@ -1,7 +1,8 @@
 // Simulate Access on the demo key policy, on a key of the embedded engine and from a scenario
 // file: the result opens in the simulation result view (decision, error, deciding statements
 // linking into the policy), whose "Open as text" still gives the read-only kms-simulation:
-// document whose first line is the decision.
+// document whose first line is the decision. Who Can Use opens the principal × action matrix,
+// whose cells open their simulations.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { closeAllEditors, studio, waitFor, workspaceFile, type StudioApi } from './studioTestSupport';
@@ -9,6 +10,8 @@ import { closeAllEditors, studio, waitFor, workspaceFile, type StudioApi } from 
 function simulationEditor(): vscode.TextEditor | undefined {
   return vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'kms-simulation');
 }
+
+const DEMO_KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 describe('Simulate access', () => {
   let api: StudioApi;
@@ -81,5 +84,35 @@ describe('Simulate access', () => {
     // Its statements link into the scenario file that embeds the policies.
     assert.ok(shown.view.links.length > 0);
     assert.ok(shown.view.links.every((l) => l.target.endsWith('alice-decrypt-denied.kms-scenario.json')), JSON.stringify(shown.view.links.map((l) => l.target)));
+  });
+});
+
+describe('Who can use this key', () => {
+  let api: StudioApi;
+  before(async () => {
+    api = await studio();
+  });
+
+  afterEach(async () => {
+    await closeAllEditors();
+  });
+
+  it('opens the matrix; a conditional cell opens its simulation with the encryption context it needs', async () => {
+    const answer = await vscode.commands.executeCommand<{ keyArn: string } | undefined>('kmsPolicyStudio.whoCanUseKey', DEMO_KEY);
+    assert.equal(answer?.keyArn, DEMO_KEY);
+    const matrix = await waitFor('the Who Can Use view', () => api.whoCanUseView());
+    const row = matrix.matrix.rows.findIndex((r) => r.principal === 'arn:aws:iam::111122223333:role/AppRole');
+    const column = matrix.matrix.actions.indexOf('kms:Decrypt');
+    assert.ok(row >= 0 && column >= 0);
+    const cell = matrix.matrix.rows[row]!.cells[column]!;
+    console.log(`who can use demo-app: AppRole kms:Decrypt -> ${cell.decision} ${cell.note ?? ''}`);
+    assert.equal(cell.note, 'only with encryption context team=billing');
+    assert.match(matrix.html, new RegExp(`<button type="button" class="cell conditional" data-row="${row}" data-col="${column}"`));
+
+    assert.ok(await api.sendToWhoCanUseView({ type: 'simulateCell', row, column }));
+    const shown = await waitFor('the simulation of the cell', () => (api.simulationView()?.view.request.principal?.endsWith('role/AppRole') ? api.simulationView() : undefined));
+    assert.equal(shown.view.decision, 'Allow');
+    assert.equal(shown.view.request.action, 'kms:Decrypt');
+    assert.deepEqual(shown.view.request.encryptionContext, [['team', 'billing']]);
   });
 });

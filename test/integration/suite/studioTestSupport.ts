@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SimulationView } from '../../../client/src/simulation/simulationViewModel';
+import type { WhoCanUseMatrix } from '../../../client/src/webview/whoCanUseMatrix';
 
 export const EXTENSION_ID = 'kms-policy-studio.kms-key-policy-studio';
 
@@ -20,6 +21,8 @@ export interface StudioApi {
   keyTreeSnapshot(depth?: number): Promise<string[]>;
   simulationView(): { title: string; html: string; view: SimulationView } | undefined;
   sendToSimulationView(message: unknown): Promise<boolean>;
+  whoCanUseView(): { title: string; html: string; matrix: WhoCanUseMatrix } | undefined;
+  sendToWhoCanUseView(message: unknown): Promise<boolean>;
 }
 
 export async function studio(): Promise<StudioApi> {
