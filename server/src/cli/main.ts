@@ -2,6 +2,7 @@
 import { runAccessCheckCommand } from './accessCheckCommands';
 import { runCheckCommand } from './checkCommand';
 import { CLI_VERSION } from './cliVersion';
+import { runReplayCommand } from './replayCommand';
 import { runServeCommand } from './serveCommand';
 import { runSimulateCommand } from './simulateCommand';
 
@@ -17,6 +18,8 @@ Commands:
   check-access-not-granted FILE --actions A,B [--principals P,...]
                                               FAIL when the policy grants one of the actions
   check-no-public-access FILE                 FAIL when anyone outside the account and organization may use the key
+  replay --events PATH --key KEY [--policy FILE] [--environment FILE]
+                                              Decide a CloudTrail log's calls on a key again under a key policy
 
 Run 'kms-policy <command> --help' for a command's options.`;
 
@@ -33,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
     case 'check-access-not-granted':
     case 'check-no-public-access':
       return runAccessCheckCommand(command, rest);
+    case 'replay':
+      return runReplayCommand(rest);
     case '--help':
     case '-h':
     case 'help':

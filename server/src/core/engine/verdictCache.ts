@@ -13,7 +13,7 @@ import type { KeyRecord } from './engineState';
 const MAX_VERDICTS = 4096;
 
 /** Condition keys whose value moves with the clock: a verdict reading them cannot be kept. */
-const READS_TIME = /aws:(?:currenttime|epochtime)/i;
+export const READS_TIME = /aws:(?:currenttime|epochtime)/i;
 
 export class VerdictCache {
   /** Verdicts by key record (stable while the state is unchanged), then by the rest of the request. */
