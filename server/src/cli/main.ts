@@ -2,6 +2,7 @@
 import { runAccessCheckCommand } from './accessCheckCommands';
 import { runCheckCommand } from './checkCommand';
 import { CLI_VERSION } from './cliVersion';
+import { runGeneratePolicyCommand } from './generatePolicyCommand';
 import { runReplayCommand } from './replayCommand';
 import { runServeCommand } from './serveCommand';
 import { runSimulateCommand } from './simulateCommand';
@@ -20,6 +21,8 @@ Commands:
   check-no-public-access FILE                 FAIL when anyone outside the account and organization may use the key
   replay --events PATH --key KEY [--policy FILE] [--environment FILE]
                                               Decide a CloudTrail log's calls on a key again under a key policy
+  generate-policy --events PATH --key KEY [--keep-admins FILE] [--out FILE]
+                                              The least-privilege key policy for the calls a CloudTrail log records
 
 Run 'kms-policy <command> --help' for a command's options.`;
 
@@ -38,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return runAccessCheckCommand(command, rest);
     case 'replay':
       return runReplayCommand(rest);
+    case 'generate-policy':
+      return runGeneratePolicyCommand(rest);
     case '--help':
     case '-h':
     case 'help':
