@@ -1,5 +1,7 @@
-// Time to diagnostics for a 1 MB CloudFormation template with 100 keys (issue 14's target:
-// 100 ms), YAML and JSON, median of a few in-process runs, against parsing the same text alone.
+// Time to diagnostics for a 1 MB CloudFormation template with 100 keys (target: 100 ms), YAML
+// and JSON, median of in-process runs, against parsing the whole text alone. The editor's
+// diagnostics read in full only the resources the checks use (keys, aliases, IAM); `kms-policy
+// check` reads the whole template, for its syntax problems anywhere, and is shown beside it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getNodeValue } from 'jsonc-parser';
@@ -16,7 +18,8 @@ const filler = (i: number, n: number) =>
 const KEYS = 100;
 let yaml = header;
 const fillerPerKey = Math.ceil((1_000_000 / KEYS - resources.length) / filler(0, 1).length);
-for (let i = 0; i < KEYS; i++) yaml += resources.replace(/AppRole/g, `AppRole${i}`).replace(/DataKey/g, `DataKey${i}`).replace('alias/app-data', `alias/app-data-${i}`) + filler(i, fillerPerKey);
+// Logical IDs only (`\bDataKey`): kms:GenerateDataKey* stays the action it is.
+for (let i = 0; i < KEYS; i++) yaml += resources.replace(/\bAppRole/g, `AppRole${i}`).replace(/\bDataKey/g, `DataKey${i}`).replace('alias/app-data', `alias/app-data-${i}`) + filler(i, fillerPerKey);
 // The same template as JSON, intrinsics in their long form ({"Fn::Sub": ...}), as CDK writes it.
 const json = JSON.stringify(getNodeValue(parseTemplateTree(yaml, 'yaml').root!), null, 1);
 
@@ -33,6 +36,7 @@ function median(work: () => void, runs: number): number {
 }
 
 const TARGET_MS = 100;
+const RUNS = 11;
 let missed = false;
 for (const [format, text] of [['YAML', yaml], ['JSON', json]] as const) {
   let keys = 0;
@@ -41,13 +45,15 @@ for (const [format, text] of [['YAML', yaml], ['JSON', json]] as const) {
     const analysis = analyzeTemplate(text)!;
     keys = analysis.policies.length;
     findings = validateTemplate(analysis).length;
-  }, 7);
-  const parsing = median(() => parseTemplateTree(text), 7);
+  }, RUNS);
+  const whole = median(() => validateTemplate(analyzeTemplate(text, undefined, { wholeTemplate: true })!), RUNS);
+  const parsing = median(() => parseTemplateTree(text), RUNS);
   const ok = diagnostics <= TARGET_MS;
   if (!ok) missed = true;
   console.log(
-    `${format} template (${text.length.toLocaleString('en-US')} bytes, ${keys} keys, ${findings} findings): diagnostics ${diagnostics.toFixed(1)} ms median of 7` +
-      ` | parsing alone ${parsing.toFixed(1)} ms | ratio ${(diagnostics / parsing).toFixed(2)}x | target <= ${TARGET_MS} ms: ${ok ? 'met' : 'MISSED'}`,
+    `${format} template (${text.length.toLocaleString('en-US')} bytes, ${keys} keys, ${findings} findings): diagnostics ${diagnostics.toFixed(1)} ms median of ${RUNS}` +
+      ` | parsing the whole text alone ${parsing.toFixed(1)} ms | ratio ${(diagnostics / parsing).toFixed(2)}x | target <= ${TARGET_MS} ms: ${ok ? 'met' : 'MISSED'}` +
+      ` | whole template read (kms-policy check) ${whole.toFixed(1)} ms`,
   );
 }
 process.exit(missed ? 1 : 0);

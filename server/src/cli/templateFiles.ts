@@ -19,7 +19,8 @@ export function isYamlFile(file: string): boolean {
 
 /** The template's findings, or undefined when the text is not a CloudFormation template. */
 export function templateFindings(file: string, text: string, disabledRules: readonly string[]): Finding[] | undefined {
-  const analysis = analyzeTemplate(text, isYamlFile(file) ? 'yaml' : undefined);
+  // The whole template is read: a syntax problem anywhere in it fails the stack.
+  const analysis = analyzeTemplate(text, isYamlFile(file) ? 'yaml' : undefined, { wholeTemplate: true });
   if (!analysis) return undefined;
   const syntax = disabledRules.includes(TEMPLATE_SYNTAX.code)
     ? []

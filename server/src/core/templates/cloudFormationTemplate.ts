@@ -37,11 +37,29 @@ function isTemplateRoot(root: JsonNode | undefined): boolean {
   });
 }
 
+/**
+ * The resources whose properties the key-policy checks, the identity cross-check and the
+ * template's environment read: keys, aliases, and IAM's principals and policies. Other resources
+ * are known by their Type alone (a Ref to one is an unknown, whatever its properties say).
+ */
+export function isReadResourceType(type: string): boolean {
+  return type.startsWith('AWS::KMS::') || type.startsWith('AWS::IAM::');
+}
+
+export interface ReadTemplateOptions {
+  /**
+   * Parse every resource, not only those isReadResourceType names: for the template's syntax
+   * problems anywhere in it. Reading only what the checks use is what keeps a large YAML stack
+   * fast to check as it is typed.
+   */
+  readonly wholeTemplate?: boolean;
+}
+
 /** The template, or undefined when the text is not a CloudFormation template. */
-export function readCloudFormationTemplate(text: string, format?: TemplateFormat): CloudFormationTemplate | undefined {
+export function readCloudFormationTemplate(text: string, format?: TemplateFormat, options: ReadTemplateOptions = {}): CloudFormationTemplate | undefined {
   // Cheap test first: most YAML and JSON files in a workspace are not templates.
   if (!/AWSTemplateFormatVersion|Resources/.test(text)) return undefined;
-  const tree = parseTemplateTree(text, format);
+  const tree = parseTemplateTree(text, format, options.wholeTemplate ? {} : { readsResource: isReadResourceType });
   if (!isTemplateRoot(tree.root)) return undefined;
   const parameters = new Map<string, JsonNode>();
   for (const { name, value } of membersOf(memberOf(tree.root, 'Parameters'))) parameters.set(String(name.value), value);

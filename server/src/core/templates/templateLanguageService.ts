@@ -10,7 +10,7 @@ import { doHover } from '../analysis/policyHover';
 import { validatePolicy } from '../analysis/policyValidation';
 import { escapeMarkdown } from '../markdown/markdownText';
 import type { SourceRange } from '../policy/policyModel';
-import { keyResources, readCloudFormationTemplate, type CloudFormationTemplate } from './cloudFormationTemplate';
+import { keyResources, readCloudFormationTemplate, type CloudFormationTemplate, type ReadTemplateOptions } from './cloudFormationTemplate';
 import { IntrinsicResolver, TEMPLATE_ACCOUNT } from './intrinsicResolver';
 import { keyPolicyOf, type TemplateKeyPolicy } from './templateKeyPolicy';
 import { checkAliases, checkKeyProperties, isMultiRegion, keySummary } from './templateKeyRules';
@@ -25,8 +25,8 @@ export interface TemplateAnalysis {
 }
 
 /** The template's keys and their policies, or undefined when the text is not a template. */
-export function analyzeTemplate(text: string, format?: TemplateFormat): TemplateAnalysis | undefined {
-  const template = readCloudFormationTemplate(text, format);
+export function analyzeTemplate(text: string, format?: TemplateFormat, options: ReadTemplateOptions = {}): TemplateAnalysis | undefined {
+  const template = readCloudFormationTemplate(text, format, options);
   if (!template) return undefined;
   const resolver = new IntrinsicResolver(template);
   const policies = keyResources(template).flatMap((key) => keyPolicyOf(template, key, resolver) ?? []);

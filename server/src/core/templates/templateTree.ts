@@ -5,7 +5,8 @@
 // the node; jsonc-parser does the same for JSON.
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import type { SyntaxProblem } from '../policy/policyModel';
+import type { SourceRange, SyntaxProblem } from '../policy/policyModel';
+import { readYamlTemplateOutline, type OutlineResource } from './yamlTemplateOutline';
 
 export type TemplateFormat = 'yaml' | 'json';
 
@@ -13,6 +14,20 @@ export interface TemplateTree {
   readonly format: TemplateFormat;
   readonly root: JsonNode | undefined;
   readonly syntaxProblems: readonly SyntaxProblem[];
+  /**
+   * Resources not read beyond their Type (see TemplateTreeOptions.readsResource): their nodes
+   * hold the Type alone, and syntax problems inside them are not reported.
+   */
+  readonly unread?: readonly SourceRange[];
+}
+
+export interface TemplateTreeOptions {
+  /**
+   * Read in full only the resources whose Type passes; the others keep their Type alone. YAML
+   * only (parsing it dominates; JSON parses in a fraction of the time), and only when the text's
+   * layout lets the outline be read line by line: otherwise the whole template is read.
+   */
+  readonly readsResource?: (type: string) => boolean;
 }
 
 /** Short-form tags and the long-form key each stands for. */
@@ -118,6 +133,99 @@ function parseYaml(text: string): TemplateTree {
   return { format: 'yaml', root, syntaxProblems };
 }
 
+/** Moves a tree parsed from a slice to the slice's place in the template. */
+function shift(tree: JsonNode, by: number): void {
+  (tree as { offset: number }).offset += by;
+  const colon = (tree as { colonOffset?: number }).colonOffset;
+  if (colon !== undefined) (tree as { colonOffset?: number }).colonOffset = colon + by;
+  for (const child of tree.children ?? []) shift(child, by);
+}
+
+/** The entries of the block mapping written in text[start, end), as property nodes placed in the template. */
+function parseYamlEntries(text: string, start: number, end: number, expected: number, problems: SyntaxProblem[]): JsonNode[] | undefined {
+  const tree = parseYaml(text.slice(start, end));
+  const entries = tree.root?.type === 'object' ? (tree.root.children ?? []) : [];
+  if (entries.length !== expected) return undefined;
+  for (const entry of entries) shift(entry, start);
+  for (const p of tree.syntaxProblems) problems.push({ message: p.message, range: { start: p.range.start + start, end: p.range.end + start } });
+  return entries;
+}
+
+/** Where the written text before `end` stops (the trailing blank lines and spaces left out). */
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  return end;
+}
+
+/** A resource read no further than its Type: `{Type: ...}` with the written ranges. */
+function unreadResource(resource: OutlineResource & { type: NonNullable<OutlineResource['type']> }): JsonNode {
+  const end = resource.contentEnd;
+  const { type } = resource;
+  const typeName = node('string', type.keyStart, 'Type'.length, 'Type');
+  const typeProperty = adopt(node('property', type.keyStart, type.end - type.keyStart), [typeName, node('string', type.start, type.end - type.start, type.value)]);
+  (typeProperty as { colonOffset?: number }).colonOffset = type.keyStart + 'Type'.length;
+  const valueStart = resource.valueStart ?? type.keyStart;
+  const value = adopt(node('object', valueStart, end - valueStart), [typeProperty]);
+  const property = adopt(node('property', resource.keyStart, end - resource.keyStart), [node('string', resource.keyStart, resource.keyEnd - resource.keyStart, resource.name), value]);
+  (property as { colonOffset?: number }).colonOffset = resource.keyEnd;
+  return property;
+}
+
+/**
+ * The template with only the resources `reads` accepts parsed, the rest kept as their Type;
+ * undefined when the outline cannot be read line by line (the caller parses the whole text).
+ */
+function parseYamlResources(text: string, reads: (type: string) => boolean): TemplateTree | undefined {
+  const outline = readYamlTemplateOutline(text);
+  if (!outline) return undefined;
+  const problems: SyntaxProblem[] = [];
+  const unread: SourceRange[] = [];
+  const properties: JsonNode[] = [];
+  // Consecutive entries that are parsed go to the parser as one slice.
+  const parseRun = <T extends { lineStart: number; end: number }>(run: T[], into: JsonNode[]): boolean => {
+    if (run.length === 0) return true;
+    const entries = parseYamlEntries(text, run[0]!.lineStart, run.at(-1)!.end, run.length, problems);
+    if (!entries) return false;
+    into.push(...entries);
+    return true;
+  };
+  let run: (typeof outline.sections)[number][] = [];
+  for (const section of outline.sections) {
+    if (section.name !== 'Resources') {
+      run.push(section);
+      continue;
+    }
+    if (!parseRun(run, properties)) return undefined;
+    run = [];
+    const resourceProperties: JsonNode[] = [];
+    let resourceRun: OutlineResource[] = [];
+    for (const resource of outline.resources) {
+      const type = resource.type;
+      if (!type || reads(type.value)) {
+        resourceRun.push(resource);
+        continue;
+      }
+      if (!parseRun(resourceRun, resourceProperties)) return undefined;
+      resourceRun = [];
+      resourceProperties.push(unreadResource({ ...resource, type }));
+      unread.push({ start: resource.lineStart, end: resource.end });
+    }
+    if (!parseRun(resourceRun, resourceProperties)) return undefined;
+    const first = outline.resources[0];
+    const valueStart = first ? first.keyStart : section.keyEnd + 1;
+    const last = resourceProperties.at(-1);
+    const valueEnd = last ? last.offset + last.length : valueStart;
+    const value = first ? adopt(node('object', valueStart, valueEnd - valueStart), resourceProperties) : node('null', valueStart, 0, null);
+    const property = adopt(node('property', section.keyStart, Math.max(valueEnd, section.keyEnd) - section.keyStart), [node('string', section.keyStart, section.keyEnd - section.keyStart, 'Resources'), value]);
+    (property as { colonOffset?: number }).colonOffset = section.keyEnd;
+    properties.push(property);
+  }
+  if (!parseRun(run, properties)) return undefined;
+  const rootStart = outline.sections[0]!.keyStart;
+  const root = adopt(node('object', rootStart, trimmedEnd(text, rootStart, text.length) - rootStart), properties);
+  return { format: 'yaml', root, syntaxProblems: problems.sort((a, b) => a.range.start - b.range.start), unread };
+}
+
 function parseJson(text: string): TemplateTree {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
@@ -134,8 +242,9 @@ export function templateFormatOf(text: string): TemplateFormat {
   return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
 }
 
-export function parseTemplateTree(text: string, format: TemplateFormat = templateFormatOf(text)): TemplateTree {
-  return format === 'json' ? parseJson(text) : parseYaml(text);
+export function parseTemplateTree(text: string, format: TemplateFormat = templateFormatOf(text), options: TemplateTreeOptions = {}): TemplateTree {
+  if (format === 'json') return parseJson(text);
+  return (options.readsResource && parseYamlResources(text, options.readsResource)) || parseYaml(text);
 }
 
 /** Property value of an object node by exact name. */
