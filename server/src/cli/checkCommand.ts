@@ -7,6 +7,7 @@ import { formatJson } from './checkJsonFormat';
 import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
 import { isDirectory, templatesIn } from './templateFiles';
+import { isTerraformFile, prepareTerraform, TerraformChecker, terraformFilesIn } from './terraformFiles';
 
 const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]] [--environment FILE]
 
@@ -15,6 +16,8 @@ policy (the rules that apply to one), an access scenario (*.kms-scenario.json) o
 environment file (kms-environment.json), recognised by $schema, file name or shape. A
 CloudFormation, SAM or CDK template (YAML or JSON) is checked for its keys' policies, with
 findings located in the template; a folder (such as cdk.out) stands for the templates in it.
+A Terraform .tf file is checked with the other .tf files of its folder (its module); a folder
+stands for the Terraform modules in it.
 A file that is none of these is skipped with a note on stderr.
   --format text    one line per finding (default)
   --format json    a JSON array of {file, code, severity, message, line, column}
@@ -92,14 +95,16 @@ export async function runCheckCommand(args: string[]): Promise<number> {
   const findings: LocatedFinding[] = [];
   const checked: CheckedFile[] = [];
   let unreadable = false;
-  // A folder (cdk.out, a SAM project) stands for the CloudFormation templates in it.
+  // A folder (cdk.out, a SAM project, a Terraform module) stands for the templates and .tf files in it.
   const files = options.files.flatMap((file) => {
-    const templates = isDirectory(file) ? templatesIn(file, readPolicyFile) : [];
+    const templates = isDirectory(file) ? [...templatesIn(file, readPolicyFile), ...terraformFilesIn(file)] : [];
     return templates.length > 0 ? templates : [file];
   });
+  await prepareTerraform(files);
+  const terraform = new TerraformChecker(options.disabled);
   for (const file of files) {
     try {
-      const result = checkFile(service, file, readPolicyFile(file), options.disabled, environment);
+      const result = isTerraformFile(file) ? terraform.check(file) : checkFile(service, file, readPolicyFile(file), options.disabled, environment);
       checked.push(result);
       findings.push(...result.findings);
       // On stderr, so JSON and SARIF on stdout stay whole.

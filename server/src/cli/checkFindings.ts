@@ -72,7 +72,7 @@ export interface CheckEnvironment {
 
 /** How `check` took a file: the kind it recognised and why, or why it skipped it. */
 export type CheckedFile =
-  | { readonly kind: PolicyFileKind | 'template'; readonly because: string; readonly findings: LocatedFinding[] }
+  | { readonly kind: PolicyFileKind | 'template' | 'terraform'; readonly because: string; readonly findings: LocatedFinding[] }
   | { readonly kind: 'skipped'; readonly because: string; readonly findings: readonly [] };
 
 /** Checks one file as what it is: a key policy, an identity policy, a scenario or an environment. */

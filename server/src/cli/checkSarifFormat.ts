@@ -6,6 +6,7 @@ import { DEFINITION_FILE_RULES } from '../core/analysis/definitionFileFindings';
 import { ENVIRONMENT_RULES } from '../core/analysis/environment/environmentRules';
 import type { Severity } from '../core/analysis/analysisTypes';
 import { TEMPLATE_RULES } from '../core/templates/templateKeyRules';
+import { TERRAFORM_RULES } from '../core/templates/terraform/terraformKeyRules';
 import type { LocatedFinding } from './checkFindings';
 
 const LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
@@ -42,7 +43,7 @@ export function sarifLog(version: string, rules: readonly object[], results: rea
 }
 
 export function formatSarif(findings: readonly LocatedFinding[], version: string, cwd: string): string {
-  const rules = [...ALL_RULES, ...ENVIRONMENT_RULES, ...DEFINITION_FILE_RULES, ...TEMPLATE_RULES];
+  const rules = [...ALL_RULES, ...ENVIRONMENT_RULES, ...DEFINITION_FILE_RULES, ...TEMPLATE_RULES, ...TERRAFORM_RULES];
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   return sarifLog(
     version,

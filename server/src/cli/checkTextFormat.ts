@@ -8,6 +8,7 @@ const KIND_NAMES: Readonly<Record<CheckedFile['kind'], [string, string]>> = {
   scenario: ['scenario', 'scenarios'],
   environment: ['environment', 'environments'],
   template: ['CloudFormation template', 'CloudFormation templates'],
+  terraform: ['Terraform file', 'Terraform files'],
   skipped: ['skipped', 'skipped'],
 };
 

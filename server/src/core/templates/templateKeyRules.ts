@@ -8,6 +8,7 @@ import type { Finding, Severity } from '../analysis/analysisTypes';
 import { computePolicyFacts } from '../analysis/policyFacts';
 import type { CloudFormationTemplate, TemplateResource } from './cloudFormationTemplate';
 import type { TemplateKeyPolicy } from './templateKeyPolicy';
+import type { PolicyModel, SourceRange } from '../policy/policyModel';
 import { memberOf } from './templateTree';
 
 /** The checks of this file, described as every rule is (SARIF lists them; codes are stable). */
@@ -74,6 +75,38 @@ export function isMultiRegion(key: TemplateResource): boolean | undefined {
   return multiRegion === null ? undefined : multiRegion?.value === 'true';
 }
 
+/** The cryptographic operations a key of this spec and usage supports (KMS refuses the others on it). */
+export function cryptoOperationsFor(keySpec: string, keyUsage: string): string[] {
+  return grantOperationsFor(keyUsage, keySpec).filter((o) => CRYPTO_OPERATIONS.has(o));
+}
+
+/** Actions a policy allows by name that a key of this spec and usage cannot perform, any front-end. */
+export function actionsNotForKey(model: PolicyModel, keySpec: string, keyUsage: string, catalog: KmsCatalog): { range: SourceRange; operation: string; supported: string[] }[] {
+  const allowed = new Set(grantOperationsFor(keyUsage, keySpec));
+  const supported = cryptoOperationsFor(keySpec, keyUsage);
+  const found: { range: SourceRange; operation: string; supported: string[] }[] = [];
+  for (const s of computePolicyFacts(model, catalog).statements) {
+    if (s.effect !== 'Allow' || s.usesNotAction) continue;
+    for (const entry of s.actionEntries) {
+      // Named operations only: kms:* and kms:Generate* are the usual way to say "all of it".
+      if (/[*?]/.test(entry.written.value) || entry.matches.length !== 1) continue;
+      const operation = entry.matches[0]!.name;
+      if (!CRYPTO_OPERATIONS.has(operation) || allowed.has(operation)) continue;
+      found.push({ range: entry.written.range, operation, supported });
+    }
+  }
+  return found;
+}
+
+/** What is wrong with an alias name, or undefined when KMS accepts it. */
+export function aliasNameProblem(name: string): string | undefined {
+  return !ALIAS_NAME.test(name)
+    ? 'must begin with alias/ followed by letters, digits, /, _ or -'
+    : name.startsWith('alias/aws/')
+      ? 'may not begin with alias/aws/, which AWS keeps for AWS managed keys'
+      : undefined;
+}
+
 export function checkKeyProperties(policy: TemplateKeyPolicy | undefined, key: TemplateResource, catalog: KmsCatalog): Finding[] {
   const findings: Finding[] = [];
   if (key.type !== 'AWS::KMS::Key') return findings;
@@ -82,19 +115,11 @@ export function checkKeyProperties(policy: TemplateKeyPolicy | undefined, key: T
   if (spec === null || usage === null) return findings;
   const keySpec = spec?.value ?? 'SYMMETRIC_DEFAULT';
   const keyUsage = usage?.value ?? 'ENCRYPT_DECRYPT';
-  const allowed = new Set(grantOperationsFor(keyUsage, keySpec));
   if (policy) {
-    for (const s of computePolicyFacts(policy.model, catalog).statements) {
-      if (s.effect !== 'Allow' || s.usesNotAction) continue;
-      for (const entry of s.actionEntries) {
-        // Named operations only: kms:* and kms:Generate* are the usual way to say "all of it".
-        if (/[*?]/.test(entry.written.value) || entry.matches.length !== 1) continue;
-        const operation = entry.matches[0]!.name;
-        if (!CRYPTO_OPERATIONS.has(operation) || allowed.has(operation)) continue;
-        findings.push(report(ACTION_NOT_FOR_KEY_SPEC, entry.written.range,
-          `kms:${operation} allows nothing on ${key.logicalId}: a ${keySpec} key with KeyUsage ${keyUsage} supports ${[...allowed].filter((o) => CRYPTO_OPERATIONS.has(o)).map((o) => `kms:${o}`).join(', ')}, and KMS refuses ${operation} on it.`,
-        ));
-      }
+    for (const { range, operation, supported } of actionsNotForKey(policy.model, keySpec, keyUsage, catalog)) {
+      findings.push(report(ACTION_NOT_FOR_KEY_SPEC, range,
+        `kms:${operation} allows nothing on ${key.logicalId}: a ${keySpec} key with KeyUsage ${keyUsage} supports ${supported.map((o) => `kms:${o}`).join(', ')}, and KMS refuses ${operation} on it.`,
+      ));
     }
   }
   const rotation = literal(key.properties, 'EnableKeyRotation');
@@ -121,11 +146,7 @@ export function checkAliases(template: CloudFormationTemplate): Finding[] {
     if (resource.type !== 'AWS::KMS::Alias') continue;
     const name = literal(resource.properties, 'AliasName');
     if (!name) continue;
-    const problem = !ALIAS_NAME.test(name.value)
-      ? 'must begin with alias/ followed by letters, digits, /, _ or -'
-      : name.value.startsWith('alias/aws/')
-        ? 'may not begin with alias/aws/, which AWS keeps for AWS managed keys'
-        : undefined;
+    const problem = aliasNameProblem(name.value);
     if (!problem) continue;
     findings.push(report(ALIAS_NAME_INVALID, rangeOf(name.node), `The alias name '${name.value}' ${problem}: creating the stack fails.`));
   }

@@ -52,7 +52,8 @@ const POLICY_WIDE_CODES: ReadonlySet<string> = new Set([
 const overlaps = (a: SourceRange, b: SourceRange) => a.start < b.end && b.start < a.end;
 const within = (inner: SourceRange, outer: SourceRange) => outer.start <= inner.start && inner.end <= outer.end;
 
-function dependsOnUnknown(finding: Finding, policy: TemplateKeyPolicy): boolean {
+/** Could an unknown value of the policy change this finding? Then the front-end drops it. */
+export function dependsOnUnknown(finding: Finding, policy: Pick<TemplateKeyPolicy, 'model' | 'intrinsics'>): boolean {
   const unknowns = policy.intrinsics.filter((i) => !i.known).map((i) => i.range);
   if (unknowns.length === 0) return false;
   if (unknowns.some((u) => overlaps(u, finding.range))) return true;

@@ -1,0 +1,113 @@
+// Terraform for `kms-policy check`: a .tf file is checked with the rest of its module (the .tf
+// files of its folder, read together as Terraform reads them), so a key in main.tf and its policy
+// document in policies.tf meet; a folder stands for the modules in it. Findings are located in
+// the file where each is written (a .tf file, or a JSON file the module reads with file()).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Finding } from '../core/analysis/analysisTypes';
+import { analyzeTerraformModule, validateTerraform } from '../core/templates/terraform/terraformLanguageService';
+import { readTerraformModule } from '../core/templates/terraform/terraformModule';
+import { loadHclParser } from '../node/hclGrammarFiles';
+import { CheckInputError, locateFindings, type CheckedFile } from './checkFindings';
+
+/** Folders that hold no module of the project (providers and modules Terraform downloaded, VCS). */
+const SKIPPED_FOLDERS = new Set(['.terraform', 'node_modules', '.git']);
+const MAX_FILES = 10_000;
+
+export function isTerraformFile(file: string): boolean {
+  return /\.tf$/i.test(file);
+}
+
+/** The .tf files under a folder, each module's files together, sorted. */
+export function terraformFilesIn(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (found.length >= MAX_FILES) return;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
+      } else if (entry.isFile() && isTerraformFile(entry.name)) found.push(path);
+    }
+  };
+  walk(folder);
+  return found;
+}
+
+/** Loads the HCL parser (WebAssembly) once, only when a check has Terraform files. */
+export async function prepareTerraform(files: readonly string[]): Promise<void> {
+  if (files.some(isTerraformFile)) await loadHclParser();
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CheckInputError(`cannot read '${file}': ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Each module analysed once, however many of its files are named. */
+export class TerraformChecker {
+  private readonly modules = new Map<string, { findings: Map<string, Finding[]>; texts: Map<string, string>; reported: boolean }>();
+
+  constructor(private readonly disabledRules: readonly string[]) {}
+
+  private moduleOf(folder: string) {
+    let module = this.modules.get(folder);
+    if (module) return module;
+    const texts = new Map<string, string>();
+    let names: string[];
+    try {
+      names = readdirSync(folder).filter((n) => isTerraformFile(n) && statSync(join(folder, n)).isFile()).sort();
+    } catch (error) {
+      throw new CheckInputError(`cannot read '${folder}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const sources = names.map((name) => {
+      const path = join(folder, name);
+      const text = readText(path);
+      texts.set(path, text);
+      return { path, text };
+    });
+    const readModuleFile = (relativePath: string) => {
+      const path = resolve(folder, relativePath);
+      // Only files of the module's own folder tree: a configuration cannot make check read elsewhere.
+      if (!path.startsWith(resolve(folder) + sep)) return undefined;
+      try {
+        const text = readFileSync(path, 'utf8');
+        const shown = join(folder, relative(resolve(folder), path));
+        texts.set(shown, text);
+        return { path: shown, text };
+      } catch {
+        return undefined;
+      }
+    };
+    const analysis = analyzeTerraformModule(readTerraformModule(sources, readModuleFile));
+    module = { findings: validateTerraform(analysis, { disabledRules: this.disabledRules }), texts, reported: false };
+    this.modules.set(folder, module);
+    return module;
+  }
+
+  /** The file's findings; the first file checked of a module also carries those in files it reads (file()). */
+  check(file: string): CheckedFile {
+    const folder = dirname(file);
+    const module = this.moduleOf(folder);
+    const path = join(folder, relative(folder, file));
+    const text = module.texts.get(path) ?? readText(file);
+    const findings = locateFindings(file, text, module.findings.get(path) ?? []);
+    if (!module.reported) {
+      module.reported = true;
+      for (const [other, list] of module.findings) {
+        if (isTerraformFile(other) || !module.texts.has(other)) continue;
+        findings.push(...locateFindings(other, module.texts.get(other)!, list));
+      }
+    }
+    return { kind: 'terraform', because: 'it is a Terraform configuration file', findings };
+  }
+}

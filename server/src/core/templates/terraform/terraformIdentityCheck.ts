@@ -1,0 +1,85 @@
+// The module's IAM policies against its keys: an aws_iam_role_policy, an aws_iam_policy attached
+// to a role of the module, or a role's inline_policy, that allows KMS actions on a key of the
+// module whose key policy neither delegates to the account nor names the role. The decision is
+// templateIdentityCheck's (ineffectiveIdentityAllows); this file finds Terraform's attachments.
+import type { KmsCatalog } from '../../catalog/kmsCatalog';
+import type { Finding } from '../../analysis/analysisTypes';
+import { identityAllowIneffectiveRule } from '../../analysis/environment/identityPolicyDelegationCheck';
+import { computePolicyFacts } from '../../analysis/policyFacts';
+import { templateKeyArn } from '../intrinsicResolver';
+import { ineffectiveIdentityAllows } from '../templateIdentityCheck';
+import type { HclExpression } from './hclParser';
+import { blocksOf, referencedResource, resourcesOfType, type TerraformFile } from './terraformModule';
+import { terraformPolicyOf } from './terraformPolicyTree';
+import type { TerraformAnalysis } from './terraformLanguageService';
+
+const ROLES: ReadonlySet<string> = new Set(['aws_iam_role']);
+const USERS: ReadonlySet<string> = new Set(['aws_iam_user']);
+
+interface IdentityPolicy {
+  readonly file: TerraformFile;
+  readonly policy: HclExpression;
+  /** Addresses of the module's roles and users the policy is attached to. */
+  readonly attachedTo: readonly string[];
+}
+
+function identityPolicies(analysis: TerraformAnalysis): IdentityPolicy[] {
+  const module = analysis.module;
+  const found: IdentityPolicy[] = [];
+  const attached = (expression: HclExpression | undefined, types: ReadonlySet<string>) => referencedResource(module, expression, types)?.address;
+  for (const [type, attribute, types] of [['aws_iam_role_policy', 'role', ROLES], ['aws_iam_user_policy', 'user', USERS]] as const) {
+    for (const resource of resourcesOfType(module, type)) {
+      const policy = resource.block.body.attributes.get('policy')?.value;
+      const principal = attached(resource.block.body.attributes.get(attribute)?.value, types);
+      // A policy attached to something the module does not spell out is skipped, never guessed.
+      if (policy && principal) found.push({ file: resource.file, policy, attachedTo: [principal] });
+    }
+  }
+  for (const role of resourcesOfType(module, 'aws_iam_role')) {
+    for (const inline of blocksOf(role.block.body, 'inline_policy')) {
+      const policy = inline.body.attributes.get('policy')?.value;
+      if (policy) found.push({ file: role.file, policy, attachedTo: [role.address] });
+    }
+  }
+  for (const managed of resourcesOfType(module, 'aws_iam_policy')) {
+    const policy = managed.block.body.attributes.get('policy')?.value;
+    if (!policy) continue;
+    const attachedTo: string[] = [];
+    for (const [type, attribute, types] of [['aws_iam_role_policy_attachment', 'role', ROLES], ['aws_iam_user_policy_attachment', 'user', USERS]] as const) {
+      for (const attachment of resourcesOfType(module, type)) {
+        if (referencedResource(module, attachment.block.body.attributes.get('policy_arn')?.value, new Set(['aws_iam_policy'])) !== managed) continue;
+        const principal = attached(attachment.block.body.attributes.get(attribute)?.value, types);
+        if (principal) attachedTo.push(principal);
+      }
+    }
+    if (attachedTo.length > 0) found.push({ file: managed.file, policy, attachedTo });
+  }
+  return found;
+}
+
+export function checkTerraformIdentityPolicies(analysis: TerraformAnalysis, catalog: KmsCatalog): { path: string; finding: Finding }[] {
+  // Keys whose whole policy the module fixes: an unknown anywhere could be the delegation.
+  const keys = analysis.policies
+    .filter((p) => p.key && p.policy.intrinsics.every((i) => i.known) && p.policy.model.syntaxProblems.length === 0)
+    .map((p) => ({ name: p.key!.address, arn: templateKeyArn(p.key!.name), facts: computePolicyFacts(p.policy.model, catalog) }));
+  if (keys.length === 0) return [];
+  const found: { path: string; finding: Finding }[] = [];
+  for (const identity of identityPolicies(analysis)) {
+    const principals = identity.attachedTo.map((id) => ({ id, arn: analysis.resolver.principalArn(id) ?? '' })).filter((p) => p.arn);
+    const written = terraformPolicyOf(analysis.module, analysis.resolver, identity.file, identity.policy);
+    if (!written || principals.length === 0) continue;
+    for (const { range, key, unnamed } of ineffectiveIdentityAllows(written.model, principals, keys, catalog)) {
+      found.push({
+        path: written.path,
+        finding: {
+          code: identityAllowIneffectiveRule.code,
+          severity: identityAllowIneffectiveRule.severity,
+          docUrl: identityAllowIneffectiveRule.docUrl,
+          range,
+          message: `This Allow has no effect for ${unnamed.join(', ')} on ${key.name}: its key policy neither allows the account (arn:aws:iam::\${data.aws_caller_identity.current.account_id}:root) nor names ${unnamed.length === 1 ? 'this principal' : 'these principals'}, and IAM policies alone cannot grant access to a KMS key. Add the root delegation statement to the key policy, or name the principal in it.`,
+        },
+      });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,64 @@
+// `kms-policy check` on Terraform: a .tf file checked with the rest of its module, a folder
+// standing for its modules, findings located in the .tf file (text, JSON and SARIF), from the
+// bundled CLI with the HCL grammar's WebAssembly beside it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = join(import.meta.dirname, '../..');
+const CLI = join(root, 'dist/cli/kms-policy.js');
+const scratch = mkdtempSync(join(tmpdir(), 'kms-check-terraform-'));
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', ...args], { cwd: scratch, encoding: 'utf8' });
+
+cpSync(join(root, 'examples/terraform'), join(scratch, 'good'), { recursive: true });
+cpSync(join(root, 'test/fixtures/terraform/missing-root-delegation'), join(scratch, 'bad'), { recursive: true });
+const badMain = readFileSync(join(scratch, 'bad/main.tf'), 'utf8');
+const badPolicies = readFileSync(join(scratch, 'bad/policies.tf'), 'utf8');
+
+function lineColumn(text: string, needle: string): { line: number; column: number } {
+  const before = text.slice(0, text.indexOf(needle)).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+describe('kms-policy check on Terraform', () => {
+  it('the example module checks clean (exit 0)', () => {
+    const result = run('good/');
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /2 file\(s\) checked \(2 Terraform files\): no problems/);
+  });
+
+  it('main.tf alone is checked with its module: the IAM Allow that has no effect, at the key reference', () => {
+    const result = run('bad/main.tf', '--format', 'json');
+    assert.equal(result.status, 1, result.stderr);
+    const findings = JSON.parse(result.stdout) as { file: string; code: string; line: number; column: number }[];
+    const ineffective = findings.filter((f) => f.code === 'KMS_IDENTITY_ALLOW_INEFFECTIVE');
+    assert.equal(ineffective.length, 1);
+    assert.deepEqual({ line: ineffective[0]!.line, column: ineffective[0]!.column }, lineColumn(badMain, 'aws_kms_key.data.arn'));
+    // Only main.tf's findings: the policy document's are policies.tf's, reported when it is named.
+    assert.ok(findings.every((f) => f.file === 'bad/main.tf'));
+  });
+
+  it('a folder stands for its modules; SARIF locations point into each .tf file', () => {
+    const result = run('.', '--format', 'sarif');
+    assert.equal(result.status, 1, result.stderr);
+    const sarif = JSON.parse(result.stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] };
+    const run0 = sarif.runs[0]!;
+    const root = run0.results.find((r) => r.ruleId === 'KMS_NO_ACCOUNT_ROOT_STATEMENT');
+    assert.ok(root);
+    const location = root.locations[0]!.physicalLocation;
+    assert.equal(location.artifactLocation.uri, 'bad/policies.tf');
+    assert.deepEqual({ line: location.region.startLine, column: location.region.startColumn }, lineColumn(badPolicies, 'statement {'));
+    assert.ok(run0.tool.driver.rules.some((r) => r.id === 'TERRAFORM_SYNTAX'));
+    assert.ok(!run0.results.some((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('good/')));
+  });
+
+  it('a .tf file Terraform cannot parse is reported, not a crash', () => {
+    writeFileSync(join(scratch, 'broken.tf'), 'resource "aws_kms_key" "k" {\n  policy = \n');
+    const result = run('broken.tf');
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /broken\.tf:\d+:\d+: error TERRAFORM_SYNTAX/);
+  });
+});
