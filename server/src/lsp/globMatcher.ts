@@ -1,41 +1,26 @@
-// Matches file paths against the globs of `kmsPolicyStudio.additionalKeyPolicyGlobs`
-// (`**`, `*`, `?`, `{a,b}`). A glob without a slash matches the file name anywhere.
+// Matches file paths against the globs of `kmsPolicyStudio.additionalKeyPolicyGlobs` with
+// picomatch, the matcher of the glob libraries VS Code's ecosystem uses, rather than a
+// hand-written glob-to-RegExp translation. A glob is relative to wherever the path lies: a glob
+// without a slash matches the file name anywhere (`*.kms.json`), and one with a slash matches
+// the end of the path (`policies/kms/*.json` as if written `**/policies/kms/*.json`).
+import picomatch from 'picomatch';
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = glob.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += `(?:${glob.slice(i + 1, end).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+type Matcher = (path: string) => boolean;
+
+const cache = new Map<string, Matcher>();
+
+function matcherFor(glob: string): Matcher {
+  let matcher = cache.get(glob);
+  if (!matcher) {
+    const relative = glob.replace(/^\.\//, '');
+    const anchored = relative.startsWith('/') || relative.startsWith('**/') ? relative : `**/${relative}`;
+    matcher = picomatch(anchored, { dot: true });
+    if (cache.size < 1_000) cache.set(glob, matcher);
   }
-  return new RegExp(`(?:^|/)${re}$`);
+  return matcher;
 }
-
-const cache = new Map<string, RegExp>();
 
 export function matchesAnyGlob(path: string, globs: readonly string[]): boolean {
   const normalized = path.replace(/\\/g, '/');
-  return globs.some((glob) => {
-    let re = cache.get(glob);
-    if (!re) {
-      re = globToRegExp(glob.replace(/^\.\//, ''));
-      cache.set(glob, re);
-    }
-    return re.test(normalized);
-  });
+  return globs.some((glob) => matcherFor(glob)(normalized));
 }
