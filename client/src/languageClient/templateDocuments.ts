@@ -1,4 +1,5 @@
-// CloudFormation templates are YAML and JSON documents that the YAML and JSON extensions own.
+// CloudFormation templates are YAML and JSON documents that the YAML and JSON extensions own;
+// Terraform files are the Terraform extension's.
 // The server gives them diagnostics, hovers and quick fixes, and only when the document is a
 // template; formatting, outline, folding, completion and code lenses stay on key policies, so
 // no other extension's formatter or outline is ever contested.
@@ -9,6 +10,9 @@ export const TEMPLATE_DOCUMENTS: DocumentSelector = [
   { language: 'yaml', scheme: 'file' },
   { language: 'json', scheme: 'file', pattern: '**/*.template.json' },
   { language: 'json', scheme: 'file', pattern: '**/template.json' },
+  // Terraform: the HashiCorp extension's language id, and *.tf under any other id (or none).
+  { language: 'terraform', scheme: 'file' },
+  { scheme: 'file', pattern: '**/*.tf' },
 ];
 
 const KEY_POLICY_ONLY_FEATURES = [

@@ -4,6 +4,7 @@ import { keyPolicySupport } from './keyPolicySupport';
 import { fixesOf } from './lspConversions';
 import { runSafelyAsync } from './runSafely';
 import { templateDocuments } from './templateDocuments';
+import { isTerraformDocument } from './terraformDocuments';
 import type { ServerContext } from './serverContext';
 
 export function registerCodeActionFeature(ctx: ServerContext): Partial<ServerCapabilities> {
@@ -11,7 +12,7 @@ export function registerCodeActionFeature(ctx: ServerContext): Partial<ServerCap
   ctx.connection.onCodeAction((params, token) =>
     runSafelyAsync<CodeAction[]>(ctx.connection, token, 'textDocument/codeAction', [], async () => {
       const document = ctx.documents.get(params.textDocument.uri);
-      if (!document || !((await support.isKeyPolicy(document)) || templateDocuments(ctx).analysisOf(document))) return [];
+      if (!document || !((await support.isKeyPolicy(document)) || isTerraformDocument(document) || templateDocuments(ctx).analysisOf(document))) return [];
       if (params.context.only && !params.context.only.some((k) => CodeActionKind.QuickFix.startsWith(k))) return [];
       return fixesOf(document.uri, params.context.diagnostics);
     }),

@@ -15,6 +15,7 @@ import { PolicyDocumentCache } from './policyDocumentCache';
 import { workspaceTrusted, type ServerContext } from './serverContext';
 import { SettingsCache } from './settingsCache';
 import { templateDocuments } from './templateDocuments';
+import { isTerraformDocument, terraformDocuments } from './terraformDocuments';
 import { validateTemplate } from '../core/templates/templateLanguageService';
 import { WorkspaceEnvironment } from './workspaceEnvironment';
 
@@ -92,6 +93,8 @@ export function keyPolicySupport(ctx: ServerContext): KeyPolicySupport {
       if (context && role?.kind === 'identityPolicy' && JSON_LANGUAGES.has(document.languageId)) {
         return service.doIdentityPolicyValidation(models.get(document), context.environment, role.principalAccounts, disabledRules);
       }
+      // Terraform (.tf): the module's key policies, keys, grants and IAM policies located in this file.
+      if (isTerraformDocument(document)) return terraformDocuments(ctx).findings(document, disabledRules);
       // CloudFormation templates (YAML, JSON, CDK output): their keys' policies.
       const template = templateDocuments(ctx).analysisOf(document);
       return template ? validateTemplate(template, { disabledRules }) : [];

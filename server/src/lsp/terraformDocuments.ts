@@ -1,0 +1,113 @@
+// Terraform documents (language `terraform`, or any *.tf file): each analysed with the rest of its
+// module, once per version of the open document. The other .tf files of its folder come from the
+// editor when open, else from disk, and only in a trusted workspace (an untrusted one is checked
+// file by file). The server gives them diagnostics, hovers and quick fixes; the Terraform
+// extension keeps everything else. The HCL parser's WebAssembly loads once, on the first one.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../core/analysis/analysisTypes';
+import { analyzeTerraformModule, validateTerraform, type TerraformAnalysis } from '../core/templates/terraform/terraformLanguageService';
+import { readTerraformModule } from '../core/templates/terraform/terraformModule';
+import { loadHclParser } from '../node/hclGrammarFiles';
+import { workspaceTrusted, type ServerContext } from './serverContext';
+
+export function isTerraformDocument(document: TextDocument): boolean {
+  return document.languageId === 'terraform' || /\.tf$/i.test(document.uri);
+}
+
+interface Entry {
+  readonly version: number;
+  readonly analysis: TerraformAnalysis;
+  findings?: Map<string, Finding[]>;
+  disabled?: string;
+}
+
+export class TerraformDocuments {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly ctx: ServerContext) {
+    ctx.documents.onDidClose((e) => this.entries.delete(e.document.uri));
+  }
+
+  /** The module analysis the document belongs to; undefined when it is not a Terraform file. */
+  async analysisOf(document: TextDocument): Promise<TerraformAnalysis | undefined> {
+    if (!isTerraformDocument(document)) return undefined;
+    const cached = this.entries.get(document.uri);
+    if (cached && cached.version === document.version) return cached.analysis;
+    await loadHclParser();
+    const analysis = analyzeTerraformModule(readTerraformModule(this.moduleSources(document), this.moduleFileReader(document)));
+    this.entries.set(document.uri, { version: document.version, analysis });
+    return analysis;
+  }
+
+  /** The document's findings (those located in it), with the user's disabled rules removed. */
+  async findings(document: TextDocument, disabledRules: readonly string[]): Promise<Finding[]> {
+    const analysis = await this.analysisOf(document);
+    const entry = this.entries.get(document.uri);
+    if (!analysis || !entry) return [];
+    const key = disabledRules.join(',');
+    if (!entry.findings || entry.disabled !== key) {
+      entry.findings = validateTerraform(analysis, { disabledRules });
+      entry.disabled = key;
+    }
+    return entry.findings.get(document.uri) ?? [];
+  }
+
+  private folderOf(document: TextDocument): string | undefined {
+    if (!document.uri.startsWith('file:') || !workspaceTrusted(this.ctx)) return undefined;
+    try {
+      return dirname(fileURLToPath(document.uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private moduleSources(document: TextDocument): { path: string; text: string }[] {
+    const sources = [{ path: document.uri, text: document.getText() }];
+    const folder = this.folderOf(document);
+    if (!folder) return sources;
+    let names: string[] = [];
+    try {
+      names = readdirSync(folder).filter((n) => /\.tf$/i.test(n)).sort();
+    } catch {
+      return sources;
+    }
+    for (const name of names) {
+      const uri = pathToFileURL(join(folder, name)).href;
+      if (uri === document.uri) continue;
+      const open = this.ctx.documents.get(uri);
+      try {
+        sources.push({ path: uri, text: open ? open.getText() : readFileSync(join(folder, name), 'utf8') });
+      } catch {
+        // A sibling that cannot be read is left out; its references become unknowns.
+      }
+    }
+    return sources;
+  }
+
+  private moduleFileReader(document: TextDocument) {
+    const folder = this.folderOf(document);
+    return (relativePath: string) => {
+      if (!folder) return undefined;
+      const path = resolve(folder, relativePath);
+      if (!path.startsWith(resolve(folder) + sep)) return undefined;
+      const uri = pathToFileURL(path).href;
+      const open = this.ctx.documents.get(uri);
+      try {
+        return { path: uri, text: open ? open.getText() : readFileSync(path, 'utf8') };
+      } catch {
+        return undefined;
+      }
+    };
+  }
+}
+
+const perContext = new WeakMap<ServerContext, TerraformDocuments>();
+
+export function terraformDocuments(ctx: ServerContext): TerraformDocuments {
+  let documents = perContext.get(ctx);
+  if (!documents) perContext.set(ctx, (documents = new TerraformDocuments(ctx)));
+  return documents;
+}
