@@ -19,6 +19,12 @@ const NOT_API_CALLS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
 
 /** Every record of the log file or of the log files under the folder; throws CloudTrailLogError naming the file at fault. */
 export function readCloudTrailLogs(path: string): CloudTrailLogs {
+  const files = cloudTrailLogFiles(path);
+  return { records: [...cloudTrailRecords(files)], files };
+}
+
+/** The log file itself, or the log files under the folder, in name order. */
+export function cloudTrailLogFiles(path: string): string[] {
   let folder: boolean;
   try {
     folder = statSync(path).isDirectory();
@@ -28,11 +34,15 @@ export function readCloudTrailLogs(path: string): CloudTrailLogs {
   }
   const files = folder ? logFilesUnder(path) : [path];
   if (!files.length) throw new CloudTrailLogError(`${path} holds no CloudTrail log files (*.json, *.json.gz)`);
-  const records: CloudTrailRecord[] = [];
-  for (const file of files) {
-    for (const record of parseCloudTrailLog(readLogText(file), file)) records.push(record);
-  }
-  return { records, files };
+  return files;
+}
+
+/**
+ * The records of the files, one file at a time: a day of a busy trail is hundreds of megabytes
+ * of JSON, and a file's records can be let go once they are read.
+ */
+export function* cloudTrailRecords(files: readonly string[]): Generator<CloudTrailRecord> {
+  for (const file of files) yield* parseCloudTrailLog(readLogText(file), file);
 }
 
 function logFilesUnder(folder: string): string[] {

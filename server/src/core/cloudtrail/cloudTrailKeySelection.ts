@@ -38,6 +38,15 @@ export function isCallOnKey(call: Pick<KmsCallOfEvent, 'keyRefs' | 'region'>, ke
   return false;
 }
 
+/** Whether the key can be known before the records are read: a key ARN, or a key of the environment. */
+export function isKeyKnownWithoutCalls(keyRef: string, environment: Environment): boolean {
+  const reference = parseKeyReference(keyRef);
+  if (!reference) return false;
+  if (reference.kind === 'keyArn') return true;
+  const region = reference.kind === 'aliasArn' ? reference.arn.region : environment.defaultRegion;
+  return findEnvironmentKey(environment, keyRef, undefined, region) !== undefined;
+}
+
 /**
  * The key `keyRef` names. `calls` are searched when the environment does not hold it: the key's
  * ARN is the one the records give beside its id or alias.

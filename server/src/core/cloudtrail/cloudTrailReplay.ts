@@ -3,14 +3,15 @@
 // caller's facts from `callerFacts()` (through `assembleScenario`). Calls the log shows failed
 // are reported apart and never counted: replay asks what a policy change would break, and a call
 // that already failed is not broken by it.
-import type { Decision } from '../access/scenario';
+import { unwrapPolicy } from '../access/policySource';
+import type { AccessScenario, Decision, NamedPolicy, PolicyDocument } from '../access/scenario';
 import { simulateAccess } from '../access/simulateAccess';
 import { READS_TIME } from '../engine/verdictCache';
 import type { Environment } from '../environment/environmentModel';
 import { assembleScenario, findPrincipal } from '../environment/scenarioBuilder';
-import { isCallOnKey, selectReplayKey, type ReplayKey } from './cloudTrailKeySelection';
+import { isCallOnKey, isKeyKnownWithoutCalls, selectReplayKey, type ReplayKey } from './cloudTrailKeySelection';
 import type { CloudTrailRecord } from './cloudTrailLogParser';
-import { readKmsCalls, type KmsCallOfEvent } from './kmsCallOfEvent';
+import { kmsCallsOfRecords, type KmsCallOfEvent, type KmsCallsRead } from './kmsCallOfEvent';
 
 /** Calls of one principal and action. */
 export interface CallGroup {
@@ -76,6 +77,7 @@ export class CallReplayer {
   private readonly verdicts = new Map<string, CallVerdict>();
   private readonly readsTime: boolean;
   private readonly aliasArnPrefix: string;
+  private readonly keyPolicy: PolicyDocument | NamedPolicy;
 
   constructor(
     private readonly environment: Environment,
@@ -83,6 +85,7 @@ export class CallReplayer {
   ) {
     this.readsTime = READS_TIME.test(JSON.stringify([target.keyPolicy, target.grants, environment.principals, environment.accounts]));
     this.aliasArnPrefix = target.arn.slice(0, target.arn.indexOf(':key/') + 1);
+    this.keyPolicy = withoutSourceText(target.keyPolicy);
   }
 
   decide(call: KmsCallOfEvent): CallVerdict {
@@ -107,7 +110,7 @@ export class CallReplayer {
       const aliases = Array.isArray(key.alias) ? key.alias : typeof key.alias === 'string' ? [key.alias] : [];
       if (!aliases.includes(aliasArn)) key = { ...key, alias: [...aliases, aliasArn] };
     }
-    const scenario = assembleScenario(
+    const assembled = assembleScenario(
       this.environment,
       {
         principalArn: call.callerArn,
@@ -123,9 +126,16 @@ export class CallReplayer {
         grantId: call.grantId,
       },
       key,
-      target.keyPolicy,
+      this.keyPolicy,
       target.grants,
     );
+    // Replay reports no trace: the policies' text (for source ranges in a trace) is left out.
+    const scenario: AccessScenario = {
+      ...assembled,
+      identityPolicies: (assembled.identityPolicies ?? []).map(withoutSourceText),
+      permissionBoundary: assembled.permissionBoundary == null ? assembled.permissionBoundary : withoutSourceText(assembled.permissionBoundary),
+      sessionPolicy: assembled.sessionPolicy == null ? assembled.sessionPolicy : withoutSourceText(assembled.sessionPolicy),
+    };
     const now = new Date(call.time);
     const result = simulateAccess(scenario, { now });
     const allowed = result.decision === 'Allow' && result.error === null;
@@ -161,13 +171,29 @@ export interface ProposedPolicy {
 
 /** Replays the records' calls on the key `keyRef` names, under `policy` or the key's own policy. */
 export function replayRecords(records: Iterable<CloudTrailRecord>, keyRef: string, environment: Environment, policy?: ProposedPolicy): ReplayReport {
-  const { calls, unreadable } = readKmsCalls(records);
-  const target = selectReplayKey(keyRef, environment, calls, policy);
+  const unreadable: KmsCallsRead['unreadable'] = [];
+  let target: ReplayKey;
+  let report: ReplayReport;
+  if (isKeyKnownWithoutCalls(keyRef, environment)) {
+    // Decided as they are read: a day of a busy trail need not be held in memory.
+    target = selectReplayKey(keyRef, environment, [], policy);
+    report = replayCalls(kmsCallsOfRecords(records, unreadable), target, environment);
+  } else {
+    // The key's ARN is learnt from the records that name its id or alias beside it.
+    const calls = [...kmsCallsOfRecords(records, unreadable)];
+    target = selectReplayKey(keyRef, environment, calls, policy);
+    report = replayCalls(calls, target, environment);
+  }
   const onKey = new Map<string, number>();
   for (const entry of unreadable) {
     if (isCallOnKey({ keyRefs: entry.keyRefs, region: target.key.region }, target)) onKey.set(entry.reason, (onKey.get(entry.reason) ?? 0) + 1);
   }
-  return replayCalls(calls, target, environment, onKey);
+  return { ...report, unreadable: [...onKey].map(([reason, count]) => ({ reason, count })) };
+}
+
+function withoutSourceText(policy: PolicyDocument | NamedPolicy): PolicyDocument | NamedPolicy {
+  const { name, document } = unwrapPolicy(policy);
+  return name === undefined ? document : { name, document };
 }
 
 /** Replays the calls on `target` (others are passed over) and groups what the policy now refuses. */
@@ -175,7 +201,6 @@ export function replayCalls(
   calls: Iterable<KmsCallOfEvent>,
   target: ReplayKey,
   environment: Environment,
-  unreadable: ReadonlyMap<string, number> = new Map(),
 ): ReplayReport {
   const replayer = new CallReplayer(environment, target);
   const denied = new Map<string, DeniedGroup>();
@@ -236,7 +261,8 @@ export function replayCalls(
     dependsOnIamCalls,
     dependsOnIam: byCount(dependsOnIam.values()),
     failedInLog: byCount(failed.values()),
-    unreadable: [...unreadable].map(([reason, count]) => ({ reason, count })),
+    // What could not be rebuilt is known only to the reader of the records (replayRecords).
+    unreadable: [],
   };
 }
 

@@ -243,12 +243,15 @@ export interface KmsCallsRead {
 }
 
 export function readKmsCalls(records: Iterable<CloudTrailRecord>): KmsCallsRead {
-  const calls: KmsCallOfEvent[] = [];
   const unreadable: KmsCallsRead['unreadable'] = [];
+  return { calls: [...kmsCallsOfRecords(records, unreadable)], unreadable };
+}
+
+/** The records' KMS calls one by one; KMS records that stand for none go to `unreadable`. */
+export function* kmsCallsOfRecords(records: Iterable<CloudTrailRecord>, unreadable: KmsCallsRead['unreadable']): Generator<KmsCallOfEvent> {
   for (const record of records) {
     const reading = kmsCallsOfEvent(record);
-    if (reading.calls) calls.push(...reading.calls);
+    if (reading.calls) yield* reading.calls;
     else if (record.eventSource === KMS_EVENT_SOURCE) unreadable.push({ reason: reading.skipped, keyRefs: reading.keyRefs });
   }
-  return { calls, unreadable };
 }
