@@ -13,6 +13,7 @@ import { findEnvironmentKey } from '../core/environment/scenarioBuilder';
 import { readEnvironmentFile } from '../node/environmentFile';
 import { artifactUri, sarifLog } from './checkSarifFormat';
 import { CLI_VERSION } from './cliVersion';
+import { commaList, readCommandLine, UsageError } from './commandLine';
 
 export type AccessCheckCommand = 'check-no-new-access' | 'check-access-not-granted' | 'check-no-public-access';
 
@@ -41,8 +42,6 @@ const COMMON = `
 the environment's key the policy is for (its grants and tags; the only key when there is one).
 Exit code 0 for PASS, 1 for FAIL, 2 for bad input.`;
 
-class UsageError extends Error {}
-
 interface AccessCheckArgs {
   files: string[];
   reference?: string;
@@ -54,62 +53,33 @@ interface AccessCheckArgs {
   format: 'text' | 'json' | 'sarif';
 }
 
-function list(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
-}
-
 function parseArgs(args: readonly string[]): AccessCheckArgs | 'help' {
-  const out: AccessCheckArgs = { files: [], format: 'text' };
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i]!;
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--reference':
-        out.reference = value();
-        break;
-      case '--environment':
-        out.environment = value();
-        break;
-      case '--key':
-        out.key = value();
-        break;
-      case '--key-account': {
-        const account = value();
-        if (!/^\d{12}$/.test(account)) throw new UsageError(`--key-account: give a 12-digit account id (got "${account}")`);
-        out.keyAccount = account;
-        break;
-      }
-      case '--actions':
-        out.actions = [...(out.actions ?? []), ...list(value())];
-        break;
-      case '--principals':
-        out.principals = [...(out.principals ?? []), ...list(value())];
-        break;
-      case '--format': {
-        const format = value();
-        if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format: give text, json or sarif (got "${format}")`);
-        out.format = format;
-        break;
-      }
-      default:
-        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-        out.files.push(arg);
-    }
-  }
-  return out;
+  const text = { type: 'string' } as const;
+  const line = readCommandLine(args, {
+    reference: text,
+    environment: text,
+    key: text,
+    'key-account': text,
+    actions: { type: 'string', multiple: true },
+    principals: { type: 'string', multiple: true },
+    format: text,
+  });
+  if (line === 'help') return 'help';
+  const { values, positionals } = line;
+  const account = values['key-account'];
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new UsageError(`--key-account: give a 12-digit account id (got "${account}")`);
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format: give text, json or sarif (got "${format}")`);
+  return {
+    files: positionals,
+    reference: values.reference,
+    environment: values.environment,
+    key: values.key,
+    keyAccount: account,
+    actions: values.actions ? commaList(values.actions) : undefined,
+    principals: values.principals ? commaList(values.principals) : undefined,
+    format,
+  };
 }
 
 interface PolicyFile {

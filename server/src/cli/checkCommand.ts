@@ -8,6 +8,7 @@ import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
 import { isDirectory, templatesIn } from './templateFiles';
 import { isTerraformFile, prepareTerraform, TerraformChecker, terraformFilesIn } from './terraformFiles';
+import { commaList, readCommandLine, UsageError } from './commandLine';
 
 const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]] [--environment FILE]
 
@@ -37,36 +38,13 @@ interface CheckOptions {
   readonly environment?: string;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(args: readonly string[]): CheckOptions | 'help' {
-  const files: string[] = [];
-  const disabled: string[] = [];
-  let format: Format = 'text';
-  let environment: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--') {
-      files.push(...args.slice(i + 1));
-      break;
-    }
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--format' || flag === '--disable' || flag === '--environment') {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`${flag} needs a value`);
-      if (flag === '--format') {
-        if (!FORMATS.includes(value as Format)) throw new UsageError(`unknown format '${value}' (text, json or sarif)`);
-        format = value as Format;
-      } else if (flag === '--environment') environment = value;
-      else disabled.push(...value.split(',').map((c) => c.trim()).filter(Boolean));
-      continue;
-    }
-    if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
-    files.push(arg);
-  }
-  if (files.length === 0) throw new UsageError('no files given');
-  return { files, format, disabled, environment };
+  const line = readCommandLine(args, { format: { type: 'string' }, disable: { type: 'string', multiple: true }, environment: { type: 'string' } });
+  if (line === 'help') return 'help';
+  const format = line.values.format ?? 'text';
+  if (!FORMATS.includes(format as Format)) throw new UsageError(`unknown format '${format}' (text, json or sarif)`);
+  if (line.positionals.length === 0) throw new UsageError('no files given');
+  return { files: line.positionals, format: format as Format, disabled: commaList(line.values.disable), environment: line.values.environment };
 }
 
 export async function runCheckCommand(args: string[]): Promise<number> {

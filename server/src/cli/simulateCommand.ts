@@ -14,6 +14,7 @@ import type { Environment } from '../core/environment/environmentModel';
 import { buildScenarioFromEnvironment } from '../core/environment/scenarioBuilder';
 import type { AccessScenario } from '../core/access/scenario';
 import type { SimulationResult } from '../core/access/simulationResult';
+import { keyValuePair, readCommandLine, UsageError } from './commandLine';
 
 const USAGE = `Usage:
   kms-policy simulate FILE|FOLDER [--expect DECISION] [--json | --explain]
@@ -37,8 +38,6 @@ decision differs from --expect, 2 for bad input.`;
 const EXPECTABLE = ['Allow', 'ExplicitDeny', 'ImplicitDeny'] as const;
 type ExpectedDecision = (typeof EXPECTABLE)[number];
 
-class UsageError extends Error {}
-
 interface SimulateArgs {
   file?: string;
   json: boolean;
@@ -55,74 +54,45 @@ interface SimulateArgs {
 }
 
 function parseArgs(args: readonly string[]): SimulateArgs | 'help' {
-  const out: SimulateArgs = { json: false, encryptionContext: {}, context: {} };
-  const value = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  const pair = (text: string, flag: string): [string, string] => {
-    const eq = text.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${flag} takes key=value, got "${text}"`);
-    return [text.slice(0, eq), text.slice(eq + 1)];
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    switch (arg) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--json':
-        out.json = true;
-        break;
-      case '--explain':
-        out.json = false;
-        break;
-      case '--environment':
-        out.environment = value(i++, arg);
-        break;
-      case '--principal':
-        out.principal = value(i++, arg);
-        break;
-      case '--action':
-        out.action = value(i++, arg);
-        break;
-      case '--key':
-        out.key = value(i++, arg);
-        break;
-      case '--region':
-        out.region = value(i++, arg);
-        break;
-      case '--via-service':
-        out.viaService = value(i++, arg);
-        break;
-      case '--expect': {
-        const given = value(i++, arg);
-        const decision = EXPECTABLE.find((d) => d.toLowerCase() === given.toLowerCase());
-        if (!decision) throw new UsageError(`--expect: "${given}" is not a decision; give Allow, ExplicitDeny or ImplicitDeny`);
-        out.expect = decision;
-        break;
-      }
-      case '--who-can-use':
-        out.whoCanUse = value(i++, arg);
-        break;
-      case '--encryption-context': {
-        const [k, v] = pair(value(i++, arg), arg);
-        out.encryptionContext[k] = v;
-        break;
-      }
-      case '--context': {
-        const [k, v] = pair(value(i++, arg), arg);
-        out.context[k] = v;
-        break;
-      }
-      default:
-        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-        if (out.file) throw new UsageError(`only one scenario file at a time (got "${out.file}" and "${arg}")`);
-        out.file = arg;
-    }
+  const text = { type: 'string' } as const;
+  const line = readCommandLine(args, {
+    json: { type: 'boolean' },
+    explain: { type: 'boolean' },
+    environment: text,
+    principal: text,
+    action: text,
+    key: text,
+    region: text,
+    'via-service': text,
+    expect: text,
+    'who-can-use': text,
+    'encryption-context': { type: 'string', multiple: true },
+    context: { type: 'string', multiple: true },
+  });
+  if (line === 'help') return 'help';
+  const { values, positionals } = line;
+  if (positionals.length > 1) throw new UsageError(`only one scenario file at a time (got "${positionals[0]}" and "${positionals[1]}")`);
+  let expect: ExpectedDecision | undefined;
+  if (values.expect !== undefined) {
+    expect = EXPECTABLE.find((d) => d.toLowerCase() === values.expect!.toLowerCase());
+    if (!expect) throw new UsageError(`--expect: "${values.expect}" is not a decision; give Allow, ExplicitDeny or ImplicitDeny`);
   }
-  return out;
+  const pairs = (given: string[] | undefined, flag: string) => Object.fromEntries((given ?? []).map((p) => keyValuePair(p, flag)));
+  return {
+    file: positionals[0],
+    // --json and --explain: the last one given wins.
+    json: values.json === true && args.lastIndexOf('--json') > args.lastIndexOf('--explain'),
+    environment: values.environment,
+    principal: values.principal,
+    action: values.action,
+    key: values.key,
+    region: values.region,
+    viaService: values['via-service'],
+    whoCanUse: values['who-can-use'],
+    expect,
+    encryptionContext: pairs(values['encryption-context'], '--encryption-context'),
+    context: pairs(values.context, '--context'),
+  };
 }
 
 function readText(path: string): string {
