@@ -35,7 +35,7 @@ describe('template front-end robustness', () => {
     for (const text of odd) exercise(text);
   });
 
-  it('a KeyPolicy written as a JSON string (!Sub |) is left unchecked, not reported as not an object', () => {
+  it('a KeyPolicy written as a JSON string (!Sub |) with the root delegation is checked and raises nothing', () => {
     const text = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
   Key:
@@ -48,7 +48,12 @@ Resources:
           "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root"}, "Action": "kms:*", "Resource": "*"}]
         }
 `;
+    assert.equal(analyzeTemplate(text)!.policies.length, 1, 'the policy in the string is read');
     assert.deepEqual(validateTemplate(analyzeTemplate(text)!), []);
+    // Typed a character at a time, in YAML and as a JSON template's escaped string.
+    for (let end = 0; end <= text.length; end += 3) exercise(text.slice(0, end));
+    const json = JSON.stringify({ Resources: { Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: text.slice(text.indexOf('{')) } } } });
+    for (let end = 0; end <= json.length; end += 3) exercise(json.slice(0, end));
   });
 
   it('an Fn::If in the Statement list and an unknown principal raise no alarm', () => {

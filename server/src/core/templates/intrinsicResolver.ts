@@ -22,6 +22,9 @@ export interface Resolution {
   readonly notes: readonly string[];
 }
 
+/** A `${...}` of a Fn::Sub body. */
+export const SUB_VARIABLE = /\$\{([^}]*)\}/g;
+
 const known = (value: string, notes: string[] = []): Resolution => ({ value, known: true, notes });
 const unknown = (value: string, notes: string[]): Resolution => ({ value, known: false, notes });
 
@@ -150,19 +153,28 @@ export class IntrinsicResolver {
     const [body, variables] = argument.type === 'array' ? (argument.children ?? []) : [argument, undefined];
     if (body?.type !== 'string') return unknown('${Fn::Sub}', ['Fn::Sub of a non-string.']);
     const parts: Resolution[] = [];
-    const value = (body.value as string).replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+    const value = (body.value as string).replace(SUB_VARIABLE, (whole, inner: string) => {
+      const part = this.subVariable(inner, variables, depth);
       // ${!Literal} writes ${Literal}.
-      if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
-      const name = inner.trim();
-      const variable = memberOf(variables, name);
-      let part: Resolution;
-      if (variable) part = this.resolve(variable, depth + 1);
-      else if (name.includes('.') && !name.startsWith('AWS::')) part = this.getAtt(name.split('.')[0]!, name.split('.').slice(1).join('.'));
-      else part = this.ref(name);
+      if (!part) return `\${${inner.slice(1)}}`;
       parts.push(part);
       return part.known ? part.value : whole;
     });
     return this.combine(value, parts);
+  }
+
+  /**
+   * What one `${inner}` of a Fn::Sub body stands for: a variable of its map, a resource's
+   * attribute, a parameter, a pseudo parameter or a resource; undefined for `${!Literal}`,
+   * which writes `${Literal}` as it is.
+   */
+  subVariable(inner: string, variables: JsonNode | undefined, depth = 0): Resolution | undefined {
+    if (inner.startsWith('!')) return undefined;
+    const name = inner.trim();
+    const variable = memberOf(variables, name);
+    if (variable) return this.resolve(variable, depth + 1);
+    if (name.includes('.') && !name.startsWith('AWS::')) return this.getAtt(name.split('.')[0]!, name.split('.').slice(1).join('.'));
+    return this.ref(name);
   }
 }
 

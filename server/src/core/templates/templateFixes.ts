@@ -36,9 +36,51 @@ export function writeStackAccount(fix: FindingFix, format: TemplateFormat): Find
   };
 }
 
+/**
+ * A fix of a policy written as a JSON string, written into that string: its JSON escaped as the
+ * string's style needs. Undefined where the edit cannot be written there exactly: across a line
+ * of a YAML scalar, over a `${...}`, in a folded or joined string, or naming the stack's account
+ * in a string that Fn::Sub does not read (only Sub can say `${AWS::AccountId}`).
+ */
+export function fixInPolicyString(fix: FindingFix, policy: TemplateKeyPolicy): FindingFix | undefined {
+  const written = policy.asString;
+  if (!written || written.style === 'folded' || written.style === 'joined') return undefined;
+  const text = policy.model.text;
+  const edits = [];
+  for (const edit of fix.edits) {
+    if (policy.intrinsics.some((i) => i.range.start < edit.range.end && edit.range.start < i.range.end)) return undefined;
+    if (written.style !== 'json' && /[\r\n]/.test(text.slice(edit.range.start, edit.range.end))) return undefined;
+    let json = edit.newText;
+    if (json.includes(TEMPLATE_ACCOUNT)) {
+      if (!written.substituted) return undefined;
+      json = json.replace(/"(?:[^"\\]|\\.)*"/g, (quoted) => (quoted.includes(TEMPLATE_ACCOUNT) ? JSON.stringify(subOf(JSON.parse(quoted) as string)) : quoted));
+    } else if (written.substituted && json.includes('${')) {
+      return undefined;
+    }
+    let newText: string;
+    if (written.style === 'json' || written.style === 'double-quoted') newText = JSON.stringify(json).slice(1, -1);
+    else if (written.style === 'single-quoted') {
+      if (/[\r\n]/.test(json)) return undefined;
+      newText = json.replace(/'/g, "''");
+    } else {
+      // A literal block takes new lines as long as each is indented as the line it joins.
+      const lineStart = text.lastIndexOf('\n', edit.range.start - 1) + 1;
+      const indent = /^[ ]*/.exec(text.slice(lineStart, edit.range.start))![0];
+      if (json.split('\n').slice(1).some((line) => !line.startsWith(indent) || line.trim() === '')) return undefined;
+      newText = json;
+    }
+    edits.push({ ...edit, newText });
+  }
+  return { ...fix, edits };
+}
+
 /** The statement that enables the stack account's IAM policies, appended in the template's syntax. */
 export function rootDelegationFix(policy: TemplateKeyPolicy, format: TemplateFormat): FindingFix | undefined {
   const title = "Add the statement that enables IAM policies of the stack's account";
+  if (policy.asString) {
+    const edit = appendStatementEdit(policy.model, rootDelegationStatement(TEMPLATE_ACCOUNT));
+    return edit ? fixInPolicyString({ title, isPreferred: true, edits: [edit] }, policy) : undefined;
+  }
   if (format === 'json') {
     const edit = appendStatementEdit(policy.model, rootDelegationStatement(TEMPLATE_ACCOUNT));
     return edit ? writeStackAccount({ title, isPreferred: true, edits: [edit] }, 'json') : undefined;

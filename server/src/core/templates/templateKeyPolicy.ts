@@ -2,12 +2,13 @@
 // a copy of its tree in which each intrinsic is the string it resolves to, with the range of
 // the intrinsic in the template. Every rule, hover and simulation then runs unchanged.
 import { getNodeValue, type Node as JsonNode } from 'jsonc-parser';
-import { buildPolicyModel } from '../policy/keyPolicyParser';
+import { buildPolicyModel, parseKeyPolicy } from '../policy/keyPolicyParser';
 import type { PolicyModel, SourceRange } from '../policy/policyModel';
 import { utf8Length } from '../analysis/rules/policyTooLargeRule';
 import type { CloudFormationTemplate, TemplateResource } from './cloudFormationTemplate';
 import { intrinsicOf, IntrinsicResolver } from './intrinsicResolver';
 import { memberOf } from './templateTree';
+import { policyStringOf, type PolicyString, type PolicyStringStyle } from './templatePolicyString';
 
 /** An intrinsic function of the policy and what it resolved to. */
 export interface ResolvedIntrinsic {
@@ -23,6 +24,8 @@ export interface TemplateKeyPolicy {
   readonly policyNode: JsonNode;
   readonly model: PolicyModel;
   readonly intrinsics: readonly ResolvedIntrinsic[];
+  /** Set when the policy is a JSON string (a string, `!Sub |`, Fn::Join): how it is written there. */
+  readonly asString?: { readonly style: PolicyStringStyle; readonly substituted: boolean };
 }
 
 function copy(type: JsonNode['type'], from: { offset: number; length: number }, value?: unknown): JsonNode {
@@ -78,11 +81,54 @@ export function templatePolicyModel(template: CloudFormationTemplate, policyNode
   return { model, intrinsics: builder.intrinsics };
 }
 
+/** A node of the tree parsed from the policy string, moved to where its text is written in the template. */
+function placed(node: JsonNode, policy: PolicyString, fallback: number, contentRanges: SourceRange[]): JsonNode {
+  const at = (i: number) => (i < policy.text.length ? policy.starts[i]! : (policy.ends.at(-1) ?? fallback));
+  const start = at(node.offset);
+  const end = node.length > 0 ? policy.ends[node.offset + node.length - 1]! : start;
+  const copied = { type: node.type, offset: start, length: end - start, value: node.value } as JsonNode;
+  if (node.colonOffset !== undefined) (copied as { colonOffset?: number }).colonOffset = at(node.colonOffset);
+  if (node.type !== 'object' && node.type !== 'array' && node.type !== 'property') contentRanges.push({ start, end });
+  return node.children ? adopt(copied, node.children.map((c) => placed(c, policy, fallback, contentRanges))) : copied;
+}
+
+/**
+ * A policy written as a JSON string, parsed as KMS parses a policy document, with its ranges
+ * mapped into the template; undefined when the value is not a string this front-end can map.
+ */
+export function templateStringPolicyModel(template: CloudFormationTemplate, policyNode: JsonNode, resolver = new IntrinsicResolver(template)): { model: PolicyModel; intrinsics: ResolvedIntrinsic[]; asString: NonNullable<TemplateKeyPolicy['asString']> } | undefined {
+  const policy = policyStringOf(template, policyNode, resolver);
+  if (!policy) return undefined;
+  const parsed = parseKeyPolicy(policy.text);
+  const contentRanges: SourceRange[] = [];
+  const root = parsed.root && placed(parsed.root, policy, policyNode.offset, contentRanges);
+  const at = (i: number) => (i < policy.text.length ? policy.starts[i]! : (policy.ends.at(-1) ?? policyNode.offset));
+  const syntaxProblems = parsed.syntaxProblems.map((p) => {
+    const start = at(p.range.start);
+    const end = p.range.end > p.range.start ? policy.ends[Math.min(p.range.end, policy.text.length) - 1] ?? start : start;
+    return { message: p.message, range: { start, end: Math.max(end, start) } };
+  });
+  const model = buildPolicyModel(template.text, root, syntaxProblems, {
+    // The string is the document KMS receives, white space and all.
+    policyBytes: utf8Length(policy.text),
+    contentRanges: contentRanges.sort((a, b) => a.start - b.start),
+  });
+  return { model, intrinsics: [...policy.intrinsics], asString: { style: policy.style, substituted: policy.substituted } };
+}
+
+/**
+ * A policy document of the template (KeyPolicy, PolicyDocument) written as an object or as a
+ * JSON string (often `!Sub |` with the JSON inside, or what Fn::Join builds). One written in a
+ * way the front-end cannot map exactly is undefined: unchecked, never checked at the wrong place.
+ */
+export function templatePolicyDocument(template: CloudFormationTemplate, policyNode: JsonNode, resolver = new IntrinsicResolver(template)): Omit<TemplateKeyPolicy, 'key' | 'policyNode'> | undefined {
+  if (policyNode.type === 'object' && !intrinsicOf(policyNode)) return templatePolicyModel(template, policyNode, resolver);
+  return templateStringPolicyModel(template, policyNode, resolver);
+}
+
 /** The key's policy as a PolicyModel, or undefined when the key has no KeyPolicy written. */
 export function keyPolicyOf(template: CloudFormationTemplate, key: TemplateResource, resolver = new IntrinsicResolver(template)): TemplateKeyPolicy | undefined {
   const policyNode = memberOf(key.properties, 'KeyPolicy');
-  // A policy written as a JSON string (often `!Sub |` with the JSON inside) has no tree whose
-  // ranges map into the template; it is left unchecked rather than reported as not an object.
-  if (!policyNode || policyNode.type !== 'object' || intrinsicOf(policyNode)) return undefined;
-  return { key, policyNode, ...templatePolicyModel(template, policyNode, resolver) };
+  const document = policyNode && templatePolicyDocument(template, policyNode, resolver);
+  return document && { key, policyNode: policyNode!, ...document };
 }

@@ -15,7 +15,7 @@ import { IntrinsicResolver, TEMPLATE_ACCOUNT } from './intrinsicResolver';
 import { keyPolicyOf, type TemplateKeyPolicy } from './templateKeyPolicy';
 import { checkAliases, checkKeyProperties, isMultiRegion, keySummary } from './templateKeyRules';
 import { checkTemplateIdentityPolicies } from './templateIdentityCheck';
-import { rootDelegationFix, writeStackAccount } from './templateFixes';
+import { fixInPolicyString, rootDelegationFix, writeStackAccount } from './templateFixes';
 import type { TemplateFormat } from './templateTree';
 import { findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser';
 
@@ -116,7 +116,9 @@ export function validateTemplate(analysis: TemplateAnalysis, options: TemplateVa
       if (finding.code === 'KMS_REPLICATE_WITHOUT_REGION_LIMIT' && multiRegion !== true) continue;
       const fixes = finding.code === 'KMS_NO_ACCOUNT_ROOT_STATEMENT'
         ? [rootDelegationFix(policy, format)].filter((f): f is FindingFix => !!f)
-        : finding.fixes?.filter((f) => renderable(f, policy, format)).map((f) => writeStackAccount(f, format));
+        : policy.asString
+          ? finding.fixes?.flatMap((f) => fixInPolicyString(f, policy) ?? [])
+          : finding.fixes?.filter((f) => renderable(f, policy, format)).map((f) => writeStackAccount(f, format));
       const { fixes: _dropped, ...rest } = finding;
       findings.push({ ...rest, message: speakOfTemplate(finding.message), ...(fixes?.length ? { fixes } : {}) });
     }
