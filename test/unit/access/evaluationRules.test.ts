@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { simulateAccess } from '../../../server/src/core/access/simulateAccess';
+import { resolveKey as resolveEngineKey } from '../../../server/src/core/engine/keyIdentifiers';
+import type { EngineState } from '../../../server/src/core/engine/engineState';
 import type { AccessScenario } from '../../../server/src/core/access/scenario';
 import {
   ACCOUNT,
@@ -50,6 +52,24 @@ describe('key resolution', () => {
   it('a key id in another Region does not resolve', () => {
     const r = simulateAccess(scenario({ request: { keyIdAsGiven: KEY_ID, region: 'eu-west-1' } }));
     assert.equal(r.error, 'NotFoundException');
+  });
+  it('the simulator reads a KeyId as the engine does: an ARN of another Region is "Invalid arn", a malformed id "Invalid keyId"', () => {
+    const state = { keys: {}, aliases: {} } as unknown as EngineState;
+    const engineSays = (given: string, region: string) => {
+      try {
+        resolveEngineKey(state, given, { partition: 'aws', region, account: ACCOUNT });
+        return 'found';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    for (const [given, region] of [[KEY_ARN, 'eu-west-1'], ['not-a-key-id', 'us-west-2'], [`arn:aws:kms:us-west-2:${ACCOUNT}:key/not-an-id`, 'us-west-2'], ['arn:aws:kms:us-west-2:12:key/x', 'us-west-2']] as const) {
+      const r = simulateAccess(scenario({ request: { keyIdAsGiven: given, region } }));
+      assert.equal(r.error, 'NotFoundException', given);
+      assert.equal(r.errorMessage, engineSays(given, region), given);
+    }
+    assert.equal(engineSays(KEY_ARN, 'eu-west-1'), 'Invalid arn us-west-2');
+    assert.equal(engineSays('not-a-key-id', 'us-west-2'), "Invalid keyId 'not-a-key-id'");
   });
 });
 

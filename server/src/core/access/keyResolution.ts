@@ -3,6 +3,7 @@
 // used only by its ARN ("To specify a KMS key in a different AWS account, you must use its key
 // ARN or alias ARN", AWS KMS API Reference, KeyId parameter).
 import { parseArn } from '../arn/awsArn';
+import { locateKeyReference } from '../arn/kmsKeyReference';
 import type { ScenarioKey } from './scenario';
 
 export type KeyResolution =
@@ -21,36 +22,32 @@ function aliasesOf(key: ScenarioKey): string[] {
 }
 
 /**
- * Resolves `given` (or, when absent, the request's resource ARN) to the scenario's key.
- * `callerAccount` and `region` are where ids and alias names resolve.
+ * Resolves `given` (or, when absent, the request's resource ARN) to the scenario's key, reading
+ * it with locateKeyReference() as the engine does. `callerAccount` and `region` are where ids
+ * and alias names resolve.
  */
 export function resolveKey(key: ScenarioKey, resource: string, given: string | undefined, callerAccount: string | null, region: string): KeyResolution {
   const name = given ?? resource;
-  if (name === key.arn) return { found: true, detail: `key ARN ${name}` };
-  const partition = parseArn(key.arn)?.partition || 'aws';
-  const named = parseArn(name);
-  if (named) {
-    if (named.resource.startsWith('alias/')) {
-      const ok = named.region === key.region && named.account === key.account && aliasesOf(key).includes(named.resource);
-      return ok
-        ? { found: true, detail: `alias ARN ${name} names ${key.arn}` }
-        : { found: false, message: `Alias ${name} is not found.`, detail: `no alias ${named.resource} for this key in ${named.account} ${named.region}` };
-    }
-    if (name === key.arn) return { found: true, detail: `key ARN ${name}` };
-    return { found: false, message: `Key '${name}' does not exist`, detail: `${name} is not the key ${key.arn}` };
-  }
   const account = callerAccount ?? key.account;
-  if (name.startsWith('alias/')) {
-    const arn = `arn:${partition}:kms:${region}:${account}:${name}`;
-    const ok = account === key.account && region === key.region && aliasesOf(key).includes(name);
-    return ok
-      ? { found: true, detail: `${name} resolves in ${account} ${region} to ${key.arn}` }
-      : { found: false, message: `Alias ${arn} is not found.`, detail: `${name} resolves in the caller's account ${account} and Region ${region}, where this key has no such alias` };
+  const partition = parseArn(key.arn)?.partition || 'aws';
+  const reading = locateKeyReference(name, { partition, region, account });
+  if (!reading.ok) return { found: false, message: reading.message, detail: `${name} is not a key id, key ARN, alias name or alias ARN of Region ${region}` };
+  const reference = reading.reference;
+  const missing = (detail: string): KeyResolution => ({ found: false, message: reference.notFoundMessage, detail });
+  if (reference.form === 'aliasName' || reference.form === 'aliasArn') {
+    const here = reference.account === key.account && reference.region === key.region;
+    if (here && aliasesOf(key).includes(reference.name)) {
+      return { found: true, detail: reference.form === 'aliasArn' ? `alias ARN ${name} names ${key.arn}` : `${name} resolves in ${account} ${region} to ${key.arn}` };
+    }
+    return missing(
+      reference.form === 'aliasArn'
+        ? `no alias ${reference.name} for this key in ${reference.account} ${reference.region}`
+        : `${name} resolves in the caller's account ${account} and Region ${region}, where this key has no such alias`,
+    );
   }
-  const arn = `arn:${partition}:kms:${region}:${account}:key/${name}`;
-  if (arn === key.arn) return { found: true, detail: `key id ${name} resolves in ${account} ${region} to ${key.arn}` };
-  if (name === keyIdOf(key.arn)) {
-    return { found: false, message: `Key '${arn}' does not exist`, detail: `a key id resolves in the caller's account ${account} and Region ${region}; this key is in ${key.account} ${key.region} (use its key ARN)` };
+  if (reference.arn === key.arn) return { found: true, detail: reference.form === 'keyArn' ? `key ARN ${name}` : `key id ${name} resolves in ${account} ${region} to ${key.arn}` };
+  if (reference.form === 'keyId' && name === keyIdOf(key.arn)) {
+    return missing(`a key id resolves in the caller's account ${account} and Region ${region}; this key is in ${key.account} ${key.region} (use its key ARN)`);
   }
-  return { found: false, message: `Key '${arn}' does not exist`, detail: `${name} is not this key's id` };
+  return missing(reference.form === 'keyArn' ? `${name} is not the key ${key.arn}` : `${name} is not this key's id`);
 }

@@ -53,6 +53,59 @@ export function parseKeyReference(text: string): KeyReference | undefined {
   return isKeyId(text) ? { kind: 'keyId', text } : undefined;
 }
 
+export interface LocatedKeyReference {
+  readonly form: KeyReference['kind'];
+  /** Where it points: an ARN names its own account and Region, an id or alias name the caller's. */
+  readonly account: string;
+  readonly region: string;
+  /** The key id, or the alias name with its `alias/` prefix. */
+  readonly name: string;
+  /** The key ARN or alias ARN the reference denotes. */
+  readonly arn: string;
+  /** KMS's NotFoundException message when nothing is there. */
+  readonly notFoundMessage: string;
+}
+
+export type KeyReferenceReading =
+  | { readonly ok: true; readonly reference: LocatedKeyReference }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Reads what a caller wrote as a KeyId the way KMS does, for the engine and the simulator alike:
+ * "To specify a KMS key in a different AWS account, you must use its key ARN or alias ARN" (AWS
+ * KMS API Reference, KeyId), so a key id or alias name points into the caller's account and the
+ * Region the request was sent to; an ARN names its own account and must name that Region. The
+ * failures carry the NotFoundException texts KMS answers (`Invalid arn`, `Invalid keyId`) and a
+ * reading carries the text for when nothing is found where it points.
+ */
+export function locateKeyReference(
+  given: string,
+  scope: { readonly partition: string; readonly region: string; readonly account: string },
+  options: { readonly allowAlias: boolean } = { allowAlias: true },
+): KeyReferenceReading {
+  const invalidKeyId = (text: string): KeyReferenceReading => ({ ok: false, message: `Invalid keyId '${text}'` });
+  if (given.startsWith('arn:')) {
+    const arn = parseKmsArn(given);
+    if (!arn) return { ok: false, message: `Invalid arn ${given}` };
+    if (arn.region !== scope.region) return { ok: false, message: `Invalid arn ${arn.region}` };
+    if (arn.resourceType === 'alias') {
+      if (!options.allowAlias) return invalidKeyId(given);
+      const name = `alias/${arn.resource}`;
+      return { ok: true, reference: { form: 'aliasArn', account: arn.account, region: arn.region, name, arn: given, notFoundMessage: `Alias ${given} is not found.` } };
+    }
+    if (!isKeyId(arn.resource)) return invalidKeyId(arn.resource);
+    return { ok: true, reference: { form: 'keyArn', account: arn.account, region: arn.region, name: arn.resource, arn: given, notFoundMessage: `Key '${given}' does not exist` } };
+  }
+  if (given.startsWith('alias/')) {
+    if (!options.allowAlias) return invalidKeyId(given);
+    const arn = kmsAliasArn(scope.partition, scope.region, scope.account, given);
+    return { ok: true, reference: { form: 'aliasName', account: scope.account, region: scope.region, name: given, arn, notFoundMessage: `Alias ${arn} is not found.` } };
+  }
+  if (!isKeyId(given)) return invalidKeyId(given);
+  const arn = kmsKeyArn(scope.partition, scope.region, scope.account, given);
+  return { ok: true, reference: { form: 'keyId', account: scope.account, region: scope.region, name: given, arn, notFoundMessage: `Key '${arn}' does not exist` } };
+}
+
 /** `arn:aws:kms:us-east-1:111122223333:key/<id>`: the one way a key ARN is written. */
 export function kmsKeyArn(partition: string, region: string, account: string, keyId: string): string {
   return `arn:${partition}:kms:${region}:${account}:key/${keyId}`;

@@ -2,10 +2,9 @@
 // name, alias ARN) to a key, with the NotFoundException texts AWS gives for each form.
 import { untracked } from './stateTracking';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { aliasNotFound, invalidKeyId, keyDoesNotExist, notFound } from './engineErrors';
+import { notFound } from './engineErrors';
 import { aliasStoreKey, keyStoreKey, type EngineState, type KeyRecord } from './engineState';
-import { isKeyId, parseKmsArn } from '../arn/kmsKeyReference';
-import { kmsAliasArn, kmsKeyArn } from '../arn/kmsKeyReference';
+import { kmsAliasArn, kmsKeyArn, locateKeyReference } from '../arn/kmsKeyReference';
 
 export function newKeyId(multiRegion: boolean): string {
   return multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
@@ -31,38 +30,23 @@ export interface ResolvedKey {
 }
 
 /**
- * Finds the key a caller means. Bare ids and alias names refer to the caller's account and
- * Region; ARNs name their own account, and must name the Region the request was sent to.
+ * Finds the key a caller means, read by locateKeyReference() (the simulator reads it the same
+ * way): bare ids and alias names refer to the caller's account and Region; ARNs name their own
+ * account, and must name the Region the request was sent to.
  */
 export function resolveKey(state: EngineState, given: string, scope: ResolveScope, options: { allowAlias: boolean } = { allowAlias: true }): ResolvedKey {
-  if (given.startsWith('arn:')) {
-    const arn = parseKmsArn(given);
-    if (!arn) throw notFound(`Invalid arn ${given}`);
-    if (arn.region !== scope.region) throw notFound(`Invalid arn ${arn.region}`);
-    if (arn.resourceType === 'alias') {
-      if (!options.allowAlias) throw invalidKeyId(given);
-      return viaAlias(state, `alias/${arn.resource}`, arn.account, scope, given);
-    }
-    if (!isKeyId(arn.resource)) throw invalidKeyId(arn.resource);
-    const key = state.keys[keyStoreKey(scope.region, arn.resource)];
-    if (!key || key.account !== arn.account) throw keyDoesNotExist(given);
-    return { key };
+  const reading = locateKeyReference(given, scope, options);
+  if (!reading.ok) throw notFound(reading.message);
+  const reference = reading.reference;
+  if (reference.form === 'aliasName' || reference.form === 'aliasArn') {
+    const alias = state.aliases[aliasStoreKey(reference.account, scope.region, reference.name)];
+    const key = alias && state.keys[keyStoreKey(scope.region, alias.targetKeyId)];
+    if (!alias || !key) throw notFound(reference.notFoundMessage);
+    return { key, viaAlias: reference.name };
   }
-  if (given.startsWith('alias/')) {
-    if (!options.allowAlias) throw invalidKeyId(given);
-    return viaAlias(state, given, scope.account, scope, aliasArnOf(scope.partition, scope.region, scope.account, given));
-  }
-  if (!isKeyId(given)) throw invalidKeyId(given);
-  const key = state.keys[keyStoreKey(scope.region, given)];
-  if (!key || key.account !== scope.account) throw keyDoesNotExist(keyArnOf(scope.partition, scope.region, scope.account, given));
+  const key = state.keys[keyStoreKey(scope.region, reference.name)];
+  if (!key || key.account !== reference.account) throw notFound(reference.notFoundMessage);
   return { key };
-}
-
-function viaAlias(state: EngineState, aliasName: string, account: string, scope: ResolveScope, shownArn: string): ResolvedKey {
-  const alias = state.aliases[aliasStoreKey(account, scope.region, aliasName)];
-  const key = alias && state.keys[keyStoreKey(scope.region, alias.targetKeyId)];
-  if (!alias || !key) throw aliasNotFound(shownArn.startsWith('arn:') ? shownArn : aliasArnOf(scope.partition, scope.region, account, aliasName));
-  return { key, viaAlias: aliasName };
 }
 
 /** Every alias pointing at the key, for DescribeKey consumers and kms:ResourceAliases. */
