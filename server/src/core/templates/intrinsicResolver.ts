@@ -178,7 +178,22 @@ export class IntrinsicResolver {
   }
 }
 
+/**
+ * The stand-in key id of a key of the template: KMS generates the real one at deployment, and
+ * a key id has a UUID's form, which evaluation checks. Derived from the logical ID (FNV-1a, four
+ * seeds) so that every policy of the template names the same key by it, run after run.
+ */
+export function templateKeyId(logicalId: string): string {
+  let hex = '';
+  for (const seed of [0x811c9dc5, 0x01000193, 0x5bd1e995, 0x27d4eb2f]) {
+    let hash = seed >>> 0;
+    for (let i = 0; i < logicalId.length; i++) hash = Math.imul(hash ^ logicalId.charCodeAt(i), 0x01000193) >>> 0;
+    hex += hash.toString(16).padStart(8, '0');
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** The stand-in ARN of a key of the template. */
 export function templateKeyArn(logicalId: string): string {
-  return `arn:${TEMPLATE_PARTITION}:kms:${TEMPLATE_REGION}:${TEMPLATE_ACCOUNT}:key/${logicalId}`;
+  return `arn:${TEMPLATE_PARTITION}:kms:${TEMPLATE_REGION}:${TEMPLATE_ACCOUNT}:key/${templateKeyId(logicalId)}`;
 }
