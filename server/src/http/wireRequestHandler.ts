@@ -6,7 +6,7 @@
 // engine's own events.
 import type { WireRequest, WireResponse } from '../protocol';
 import { lookupEventsOutput, parseLookupEventsInput } from '../core/engine/cloudTrailLookup';
-import { KmsServiceError, type CallerIdentity, type JsonObject, type KmsEngineService } from '../core/engine/kmsEngineApi';
+import { KmsServiceError, type AuthenticatedCaller, type JsonObject, type KmsEngineService } from '../core/engine/kmsEngineApi';
 import type { RawWireRequest, RawWireResponse } from './rawWireMessage';
 import { verifySigV4 } from './sigV4Verifier';
 import { errorResponse, jsonResponse, JSON_11_CONTENT_TYPE, WireErrors } from './wireErrors';
@@ -83,7 +83,7 @@ export function handleRawWireRequest(
       now: options.now ? options.now() : new Date(),
     });
     const input = parseJsonObject(request.body);
-    const caller: CallerIdentity = {
+    const caller: AuthenticatedCaller = {
       principalArn: signature.accessKey.principalArn,
       accountId: signature.accessKey.accountId,
       accessKeyId: signature.accessKey.accessKeyId,
@@ -110,7 +110,7 @@ export function handleRawWireRequest(
   }
 }
 
-function lookupEvents(engine: KmsEngineService, operation: string, input: JsonObject, caller: CallerIdentity): JsonObject {
+function lookupEvents(engine: KmsEngineService, operation: string, input: JsonObject, caller: AuthenticatedCaller): JsonObject {
   if (operation !== 'LookupEvents' || !engine.lookupEvents) throw WireErrors.unknownOperation(`CloudTrail_20131101.${operation}`);
   return lookupEventsOutput(engine.lookupEvents(parseLookupEventsInput(input), caller));
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { cloudTrailEvent, newIdSeed, recordCall } from '../../../server/src/core/engine/cloudTrailEvents';
 import { CloudTrailEventHistory, parseLookupEventsInput } from '../../../server/src/core/engine/cloudTrailLookup';
 import { cloudTrailLogFiles } from '../../../server/src/core/engine/cloudTrailLogFiles';
-import { KmsServiceError, type CallerIdentity, type JsonObject } from '../../../server/src/core/engine/kmsEngineApi';
+import { KmsServiceError, type AuthenticatedCaller, type JsonObject } from '../../../server/src/core/engine/kmsEngineApi';
 import { ACCOUNT, NOBODY, READER, ROOT, b64, openHarness, type Harness } from './engineHarness';
 
 fc.configureGlobal({ seed: Number(process.env.FAST_CHECK_SEED ?? 20261206) });
@@ -115,7 +115,7 @@ test('grants and aliases: CreateGrant logs its grant id and key ARN but not its 
 });
 
 test('a role session carries sessionContext with its role as session issuer', () => {
-  const caller: CallerIdentity = { principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/App/worker-1`, accountId: ACCOUNT, accessKeyId: 'ASIAEXAMPLE', region: 'eu-west-1' };
+  const caller: AuthenticatedCaller = { principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/App/worker-1`, accountId: ACCOUNT, accessKeyId: 'ASIAEXAMPLE', region: 'eu-west-1' };
   const event = cloudTrailEvent(recordCall(0, newIdSeed(), 'Decrypt', {}, caller, Date.UTC(2026, 0, 2, 3, 4, 5), undefined, {}, undefined)) as Event;
   assert.equal(event.userIdentity.type, 'AssumedRole');
   assert.match(event.userIdentity.principalId, /^AROA[A-Z2-7]{17}:worker-1$/);

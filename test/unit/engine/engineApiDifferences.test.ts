@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultEnvironment } from '../../../server/src/core/environment/environmentModel';
 import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
-import type { CallerIdentity } from '../../../server/src/core/engine/kmsEngineApi';
+import type { AuthenticatedCaller } from '../../../server/src/core/engine/kmsEngineApi';
 import { KEY_SPEC_ENUM, KEY_SPECS } from '../../../server/src/core/engine/keySpecs';
 import { GRANT_OPERATIONS, grantOperationsFor } from '../../../server/src/core/catalog/kmsCuratedFacts';
 import { ACCOUNT, openHarness } from './engineHarness';
@@ -31,8 +31,8 @@ test('ListRetirableGrants: "You must specify a principal in your Amazon Web Serv
     principals: [...base.principals, { arn: `arn:aws:iam::${other}:root`, identityPolicies: [], accessKeys: [{ accessKeyId: 'other', secretAccessKey: 'other' }] }],
   };
   const engine = await openKmsEngine({ environment, transientStateDelayMs: 0 });
-  const owner: CallerIdentity = { principalArn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'test', region: 'us-east-1' };
-  const stranger: CallerIdentity = { principalArn: `arn:aws:iam::${other}:root`, accountId: other, accessKeyId: 'other', region: 'us-east-1' };
+  const owner: AuthenticatedCaller = { principalArn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'test', region: 'us-east-1' };
+  const stranger: AuthenticatedCaller = { principalArn: `arn:aws:iam::${other}:root`, accountId: other, accessKeyId: 'other', region: 'us-east-1' };
   const retiring = `arn:aws:iam::${ACCOUNT}:role/Retirer`;
   const key = (await engine.execute('CreateKey', {}, owner)) as { KeyMetadata: { KeyId: string } };
   await engine.execute('CreateGrant', { KeyId: key.KeyMetadata.KeyId, GranteePrincipal: retiring, RetiringPrincipal: retiring, Operations: ['Decrypt'] }, owner);

@@ -3,13 +3,13 @@
 import type { Environment } from '../../../server/src/core/environment/environmentModel';
 import { defaultEnvironment } from '../../../server/src/core/environment/environmentModel';
 import { openKmsEngine, type OpenKmsEngineOptions } from '../../../server/src/core/engine/openKmsEngine';
-import { KmsServiceError, type CallerIdentity, type JsonObject } from '../../../server/src/core/engine/kmsEngineApi';
+import { KmsServiceError, type AuthenticatedCaller, type JsonObject } from '../../../server/src/core/engine/kmsEngineApi';
 import type { KmsEngine } from '../../../server/src/core/engine/kmsEngine';
 
 export const ACCOUNT = '111122223333';
-export const ROOT: CallerIdentity = { principalArn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'test', region: 'us-east-1' };
-export const NOBODY: CallerIdentity = { principalArn: `arn:aws:iam::${ACCOUNT}:user/nobody`, accountId: ACCOUNT, accessKeyId: 'nobody', region: 'us-east-1' };
-export const READER: CallerIdentity = { principalArn: `arn:aws:iam::${ACCOUNT}:user/reader`, accountId: ACCOUNT, accessKeyId: 'reader', region: 'us-east-1' };
+export const ROOT: AuthenticatedCaller = { principalArn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'test', region: 'us-east-1' };
+export const NOBODY: AuthenticatedCaller = { principalArn: `arn:aws:iam::${ACCOUNT}:user/nobody`, accountId: ACCOUNT, accessKeyId: 'nobody', region: 'us-east-1' };
+export const READER: AuthenticatedCaller = { principalArn: `arn:aws:iam::${ACCOUNT}:user/reader`, accountId: ACCOUNT, accessKeyId: 'reader', region: 'us-east-1' };
 
 export function testEnvironment(): Environment {
   const base = defaultEnvironment();
@@ -33,15 +33,15 @@ export type Reply = Record<string, any>;
 
 export interface Harness {
   readonly engine: KmsEngine;
-  call(operation: string, input?: JsonObject, caller?: CallerIdentity): Promise<Reply>;
-  fail(operation: string, input?: JsonObject, caller?: CallerIdentity): Promise<KmsServiceError>;
+  call(operation: string, input?: JsonObject, caller?: AuthenticatedCaller): Promise<Reply>;
+  fail(operation: string, input?: JsonObject, caller?: AuthenticatedCaller): Promise<KmsServiceError>;
 }
 
 export async function openHarness(options: Partial<OpenKmsEngineOptions> = {}): Promise<Harness> {
   const engine = await openKmsEngine({ environment: testEnvironment(), transientStateDelayMs: 0, ...options });
-  const call = async (operation: string, input: JsonObject = {}, caller: CallerIdentity = ROOT) =>
+  const call = async (operation: string, input: JsonObject = {}, caller: AuthenticatedCaller = ROOT) =>
     (await engine.execute(operation, input, caller)) as Reply;
-  const fail = async (operation: string, input: JsonObject = {}, caller: CallerIdentity = ROOT): Promise<KmsServiceError> => {
+  const fail = async (operation: string, input: JsonObject = {}, caller: AuthenticatedCaller = ROOT): Promise<KmsServiceError> => {
     try {
       await engine.execute(operation, input, caller);
     } catch (error) {

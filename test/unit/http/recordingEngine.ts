@@ -3,7 +3,7 @@
 import {
   KmsServiceError,
   type AccessKeyRecord,
-  type CallerIdentity,
+  type AuthenticatedCaller,
   type JsonObject,
   type KmsEngineService,
 } from '../../../server/src/core/engine/kmsEngineApi';
@@ -19,7 +19,7 @@ export interface RecordedCall {
   readonly service: 'kms' | 'cloudhsm';
   readonly operation: string;
   readonly input: JsonObject;
-  readonly caller: CallerIdentity;
+  readonly caller: AuthenticatedCaller;
 }
 
 type Answer = (input: JsonObject) => JsonObject | Promise<JsonObject>;
@@ -34,18 +34,18 @@ export class RecordingEngine implements KmsEngineService {
     private readonly accessKeys: readonly AccessKeyRecord[] = [TEST_ACCESS_KEY],
   ) {}
 
-  async execute(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+  async execute(operation: string, input: JsonObject, caller: AuthenticatedCaller): Promise<JsonObject> {
     this.calls.push({ service: 'kms', operation, input, caller });
     const answer = this.answers[operation];
     if (!answer) throw new KmsServiceError('UnknownOperationException', `Unknown operation ${operation}`);
     return answer(input);
   }
 
-  executeNow(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+  executeNow(operation: string, input: JsonObject, caller: AuthenticatedCaller): Promise<JsonObject> {
     return this.execute(operation, input, caller);
   }
 
-  async executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+  async executeCloudHsm(operation: string, input: JsonObject, caller: AuthenticatedCaller): Promise<JsonObject> {
     this.calls.push({ service: 'cloudhsm', operation, input, caller });
     const answer = this.answers[`cloudhsm:${operation}`];
     if (!answer) throw new KmsServiceError('CloudHsmInvalidRequestException', `Unknown operation ${operation}`);

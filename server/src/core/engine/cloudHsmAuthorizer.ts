@@ -7,7 +7,7 @@ import type { AccessScenario } from '../access/scenario';
 import { simulateAccess } from '../access/simulateAccess';
 import type { Environment } from '../environment/environmentModel';
 import { callerFacts } from '../environment/scenarioBuilder';
-import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
+import { KmsServiceError, type AuthenticatedCaller } from './kmsEngineApi';
 
 export class CloudHsmAuthorizer {
   /** `service` and `deniedError` let other IAM-only APIs of the engine (CloudTrail) share it. */
@@ -18,7 +18,7 @@ export class CloudHsmAuthorizer {
   ) {}
 
   /** Throws the service's access-denied error unless the caller may run `operation` on `resource`. */
-  authorize(caller: CallerIdentity, operation: string, resource: string, now: Date): void {
+  authorize(caller: AuthenticatedCaller, operation: string, resource: string, now: Date): void {
     const action = `${this.service}:${operation}`;
     const facts = callerFacts(this.environment, caller.principalArn, undefined);
     const scenario: AccessScenario = {

@@ -6,7 +6,7 @@
 // plaintext, ciphertext, key material, signatures, MACs or public keys.
 import { createHash, randomBytes } from 'node:crypto';
 import { parseCaller } from '../access/callerIdentity';
-import type { CallerIdentity, JsonObject } from './kmsEngineApi';
+import type { AuthenticatedCaller, JsonObject } from './kmsEngineApi';
 
 /** Input and output fields AWS never logs: they hold plaintext, ciphertext or key material. */
 const SECRET_FIELDS: ReadonlySet<string> = new Set([
@@ -52,7 +52,7 @@ export interface RecordedCall {
   /** Engine clock, ms since the epoch. */
   readonly time: number;
   readonly operation: string;
-  readonly caller: CallerIdentity;
+  readonly caller: AuthenticatedCaller;
   readonly requestParameters: JsonObject | null;
   readonly responseElements: JsonObject | null;
   readonly keyArn: string | undefined;
@@ -102,7 +102,7 @@ export function recordCall(
   idSeed: IdSeed,
   operation: string,
   input: JsonObject,
-  caller: CallerIdentity,
+  caller: AuthenticatedCaller,
   time: number,
   keyArn: string | undefined,
   output: JsonObject | undefined,
@@ -141,7 +141,7 @@ export function isReadOnlyOperation(operation: string): boolean {
 }
 
 /** The name LookupEvents gives the caller: the user name, the session name, or `root`. */
-export function userNameOf(caller: CallerIdentity): string {
+export function userNameOf(caller: AuthenticatedCaller): string {
   const identity = parseCaller(caller.principalArn);
   if (identity.kind === 'root') return 'root';
   return identity.sessionName ?? identity.userName ?? identity.roleName ?? identity.serviceName ?? caller.principalArn;
@@ -172,7 +172,7 @@ export function cloudTrailEvent(call: RecordedCall): JsonObject {
   };
 }
 
-function userIdentity(caller: CallerIdentity): JsonObject {
+function userIdentity(caller: AuthenticatedCaller): JsonObject {
   const identity = parseCaller(caller.principalArn);
   const base = { principalId: principalIdOf(caller), arn: caller.principalArn, accountId: caller.accountId, accessKeyId: caller.accessKeyId };
   switch (identity.kind) {
@@ -206,7 +206,7 @@ function userIdentity(caller: CallerIdentity): JsonObject {
 }
 
 /** IAM's unique ids are not known to the engine: a stable one is derived from the ARN. */
-function principalIdOf(caller: CallerIdentity): string {
+function principalIdOf(caller: AuthenticatedCaller): string {
   const identity = parseCaller(caller.principalArn);
   if (identity.kind === 'assumed-role') return `${uniqueId('AROA', identity.principalArn)}:${identity.sessionName ?? ''}`;
   if (identity.kind === 'role') return uniqueId('AROA', caller.principalArn);
@@ -221,7 +221,7 @@ function uniqueId(prefix: string, arn: string): string {
   return id;
 }
 
-function sourceIp(caller: CallerIdentity): string {
+function sourceIp(caller: AuthenticatedCaller): string {
   const ip = caller.requestContext?.['aws:SourceIp'];
   return typeof ip === 'string' ? ip : '127.0.0.1';
 }

@@ -12,7 +12,7 @@ import {
   userNameOf,
   type RecordedCall,
 } from './cloudTrailEvents';
-import { KmsServiceError, type CallerIdentity, type JsonObject } from './kmsEngineApi';
+import { KmsServiceError, type AuthenticatedCaller, type JsonObject } from './kmsEngineApi';
 
 export const DEFAULT_EVENT_HISTORY_LIMIT = 100_000;
 
@@ -55,7 +55,7 @@ export class CloudTrailEventHistory {
   record(
     operation: string,
     input: JsonObject,
-    caller: CallerIdentity,
+    caller: AuthenticatedCaller,
     time: number,
     keyArn: string | undefined,
     output: JsonObject | undefined,

@@ -6,7 +6,7 @@ import type { Environment } from '../environment/environmentModel';
 import { callerFacts, resourceTagContext, type CallerFacts } from '../environment/scenarioBuilder';
 import { aliasArnOf } from './keyIdentifiers';
 import type { GrantRecord, KeyRecord } from './engineState';
-import { KmsServiceError, type CallerIdentity } from './kmsEngineApi';
+import { KmsServiceError, type AuthenticatedCaller } from './kmsEngineApi';
 import type { KeyState } from '../access/scenario';
 import { VerdictCache } from './verdictCache';
 
@@ -19,7 +19,7 @@ export interface AccessVerdict {
 export type AccessDecider = (scenario: AccessScenario) => AccessVerdict;
 
 export interface KeyAuthorizationRequest {
-  readonly caller: CallerIdentity;
+  readonly caller: AuthenticatedCaller;
   /** `kms:Decrypt` */
   readonly action: string;
   readonly key: KeyRecord;
@@ -114,7 +114,7 @@ export class EngineAuthorizer {
    * Actions on no particular key (CreateKey, ListKeys, GenerateRandom, custom key stores):
    * AWS authorizes them with the caller's IAM policies alone, against resource `*`.
    */
-  authorizeAccountAction(caller: CallerIdentity, action: string, context?: KeyAuthorizationRequest['context']): void {
+  authorizeAccountAction(caller: AuthenticatedCaller, action: string, context?: KeyAuthorizationRequest['context']): void {
     const facts = this.callerFacts(caller, undefined);
     const scenario: AccessScenario = {
       request: {
@@ -153,7 +153,7 @@ export class EngineAuthorizer {
     enforceVerdict(this.decide(scenario), scenario.request.principal, scenario.request.action);
   }
 
-  private callerFacts(caller: CallerIdentity, keyAccount: string | undefined): CallerFacts {
+  private callerFacts(caller: AuthenticatedCaller, keyAccount: string | undefined): CallerFacts {
     const id = `${caller.principalArn}\n${keyAccount ?? ''}`;
     let facts = this.facts.get(id);
     if (!facts) {

@@ -7,7 +7,7 @@ import { useKey } from './keyAccess';
 import { keyArnOf, newKeyId } from './keyIdentifiers';
 import { epochSeconds, keyMetadata } from './keyMetadata';
 import { newKeyMaterial } from './keyMaterialFactory';
-import { assertNoLockout, parseKeyPolicy } from './keyPolicyRules';
+import { assertNoLockout, readPolicyToStore } from './keyPolicyRules';
 import { KEY_SPECS, KEY_SPEC_ENUM, KEY_USAGE_ENUM } from './keySpecs';
 import type { OperationContext, OperationTable } from './operationContext';
 import { readTags, tagContext } from './tagRules';
@@ -88,7 +88,7 @@ async function createKey(context: OperationContext) {
     grants: [],
   };
   if (policyText !== undefined) {
-    const document = parseKeyPolicy(policyText);
+    const document = readPolicyToStore(policyText);
     if (!bypass) assertNoLockout(context.services.authorizer, caller, key, document);
   }
   if (origin === 'AWS_KMS') {

@@ -2,7 +2,7 @@
 // has exactly one policy, named `default`.
 import { notFound } from './engineErrors';
 import { useKey } from './keyAccess';
-import { assertNoLockout, parseKeyPolicy } from './keyPolicyRules';
+import { assertNoLockout, readPolicyToStore } from './keyPolicyRules';
 import type { OperationContext, OperationTable } from './operationContext';
 
 function readPolicyName(context: OperationContext): string {
@@ -25,7 +25,7 @@ function putKeyPolicy(context: OperationContext) {
   const policy = input.requiredString('Policy', { min: 1, max: 32768 });
   const bypass = input.optionalBoolean('BypassPolicyLockoutSafetyCheck') ?? false;
   const key = useKey(context, keyId, { allowAlias: false, context: { 'kms:BypassPolicyLockoutSafetyCheck': bypass } });
-  const document = parseKeyPolicy(policy);
+  const document = readPolicyToStore(policy);
   if (!bypass) assertNoLockout(context.services.authorizer, caller, key, document);
   key.policy = policy;
   context.changed();

@@ -3,11 +3,12 @@
 import { constraintViolation, malformedPolicy } from './engineErrors';
 import type { EngineAuthorizer } from './engineAuthorizer';
 import type { KeyRecord } from './engineState';
-import type { CallerIdentity } from './kmsEngineApi';
+import type { AuthenticatedCaller } from './kmsEngineApi';
 
 const MAX_POLICY_LENGTH = 32768;
 
-export function parseKeyPolicy(text: string): unknown {
+/** The document of a key policy given to CreateKey, PutKeyPolicy or ReplicateKey, or the error KMS answers. */
+export function readPolicyToStore(text: string): unknown {
   if (text.length > MAX_POLICY_LENGTH) {
     throw constraintViolation(undefined, 'policy', `Member must have length less than or equal to ${MAX_POLICY_LENGTH}`);
   }
@@ -24,7 +25,7 @@ export function parseKeyPolicy(text: string): unknown {
 }
 
 /** Refuses a policy that would lock the caller out of PutKeyPolicy, as AWS does. */
-export function assertNoLockout(authorizer: EngineAuthorizer, caller: CallerIdentity, key: KeyRecord, document: unknown): void {
+export function assertNoLockout(authorizer: EngineAuthorizer, caller: AuthenticatedCaller, key: KeyRecord, document: unknown): void {
   const allowed = authorizer.isKeyActionAllowed(
     { caller, action: 'kms:PutKeyPolicy', key, keyState: 'Enabled', aliases: [] },
     document,

@@ -28,7 +28,7 @@ import type { AccessScenario } from '../access/scenario';
 import {
   KmsServiceError,
   type AccessKeyRecord,
-  type CallerIdentity,
+  type AuthenticatedCaller,
   type Clock,
   type JsonObject,
   type EngineScenarioRequest,
@@ -158,11 +158,11 @@ export class KmsEngine implements KmsEngineService {
     return () => this.listeners.delete(listener);
   }
 
-  execute(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+  execute(operation: string, input: JsonObject, caller: AuthenticatedCaller): Promise<JsonObject> {
     return Promise.resolve(this.executeNow(operation, input, caller));
   }
 
-  executeNow(operation: string, input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
+  executeNow(operation: string, input: JsonObject, caller: AuthenticatedCaller): JsonObject | Promise<JsonObject> {
     const handler = Object.prototype.hasOwnProperty.call(KMS_OPERATIONS, operation) ? KMS_OPERATIONS[operation] : undefined;
     if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
     const time = this.clock.now().getTime();
@@ -184,7 +184,7 @@ export class KmsEngine implements KmsEngineService {
   }
 
   /** Keeps the call's CloudTrail event (built only when read). */
-  private record(operation: string, input: JsonObject, caller: CallerIdentity, time: number, output: JsonObject | undefined, error: unknown): void {
+  private record(operation: string, input: JsonObject, caller: AuthenticatedCaller, time: number, output: JsonObject | undefined, error: unknown): void {
     let keyArn = keyArnOfAnswer(output);
     if (keyArn === undefined && input && typeof input === 'object') {
       const given = operation === 'ReEncrypt' ? input.DestinationKeyId : input.KeyId;
@@ -203,7 +203,7 @@ export class KmsEngine implements KmsEngineService {
     this.eventHistory.record(operation, input, caller, time, keyArn, output, failure);
   }
 
-  lookupEvents(filter: CloudTrailLookupFilter, caller?: CallerIdentity): CloudTrailLookupPage {
+  lookupEvents(filter: CloudTrailLookupFilter, caller?: AuthenticatedCaller): CloudTrailLookupPage {
     if (caller) this.cloudTrailAuthorizer.authorize(caller, 'LookupEvents', '*', this.clock.now());
     return this.eventHistory.lookup(filter);
   }
@@ -227,7 +227,7 @@ export class KmsEngine implements KmsEngineService {
     };
   }
 
-  executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject> {
+  executeCloudHsm(operation: string, input: JsonObject, caller: AuthenticatedCaller): Promise<JsonObject> {
     const handler = Object.prototype.hasOwnProperty.call(CLOUDHSM_OPERATIONS, operation) ? CLOUDHSM_OPERATIONS[operation] : undefined;
     if (!handler) return Promise.reject(new KmsServiceError('UnknownOperationException', ''));
     const authorized: OperationTable[string] = (context) => {
@@ -267,7 +267,7 @@ export class KmsEngine implements KmsEngineService {
    * a ciphertext under a key or material a crash could take away). A failure is always a
    * rejected promise.
    */
-  private run(operation: string, handler: OperationTable[string], input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject> {
+  private run(operation: string, handler: OperationTable[string], input: JsonObject, caller: AuthenticatedCaller): JsonObject | Promise<JsonObject> {
     const epoch = this.persistence.epoch;
     // The entries this operation reaches are the ones its write carries.
     const view = new TrackedState(this.state);

@@ -6,8 +6,8 @@ import type { CloudTrailLookupFilter, CloudTrailLookupPage } from './cloudTrailL
 // that takes an operation name, its JSON input and the authenticated caller, and answers the
 // JSON output or throws a KmsServiceError carrying AWS's error name, status and message.
 
-/** Who is calling, as established by SigV4 verification of the access key. */
-export interface CallerIdentity {
+/** Who is calling, as established by SigV4 verification of the access key (the access module's CallerIdentity is what an ARN says about a principal). */
+export interface AuthenticatedCaller {
   /** ARN of the principal (user, role session, account root). */
   readonly principalArn: string;
   readonly accountId: string;
@@ -36,12 +36,12 @@ export type JsonObject = { readonly [key: string]: unknown };
 
 export interface KmsOperationHandler {
   /** `operation` is the X-Amz-Target suffix, e.g. `Encrypt`. Blobs are base64 strings as on the wire. */
-  execute(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject>;
+  execute(operation: string, input: JsonObject, caller: AuthenticatedCaller): Promise<JsonObject>;
   /**
    * The same, answering at once when the operation needs no wait (no key generation, no store
    * write), so a wire layer can answer in one go; failures are always a rejected promise.
    */
-  executeNow(operation: string, input: JsonObject, caller: CallerIdentity): JsonObject | Promise<JsonObject>;
+  executeNow(operation: string, input: JsonObject, caller: AuthenticatedCaller): JsonObject | Promise<JsonObject>;
 }
 
 /** The engine's time source. The engine reads it for deletion dates, rotation and import expiry. */
@@ -60,7 +60,7 @@ export interface AccessKeyRecord {
 
 /** The simulated CloudHSM v2 API (`BaldrApiService.<Op>`), served beside KMS. */
 export interface CloudHsmOperationHandler {
-  executeCloudHsm(operation: string, input: JsonObject, caller: CallerIdentity): Promise<JsonObject>;
+  executeCloudHsm(operation: string, input: JsonObject, caller: AuthenticatedCaller): Promise<JsonObject>;
 }
 
 /** What the wire layers (HTTP endpoint, in-editor bridge, CLI) hold: a running engine. */
@@ -86,7 +86,7 @@ export interface KmsEngineService extends KmsOperationHandler, CloudHsmOperation
    * CloudTrail's LookupEvents over the engine's own events, newest first. With a caller, the
    * caller's IAM policies must allow `cloudtrail:LookupEvents` (AccessDeniedException otherwise).
    */
-  lookupEvents?(filter: CloudTrailLookupFilter, caller?: CallerIdentity): CloudTrailLookupPage;
+  lookupEvents?(filter: CloudTrailLookupFilter, caller?: AuthenticatedCaller): CloudTrailLookupPage;
   /** Every kept CloudTrail event in full, oldest first (to write them out as log files). */
   cloudTrailEvents?(): Iterable<JsonObject>;
   /** Flushes and releases the store. */

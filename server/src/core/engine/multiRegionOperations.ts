@@ -8,7 +8,7 @@ import { defaultKeyPolicy } from './defaultKeyPolicy';
 import { useKey } from './keyAccess';
 import { keyArnOf } from './keyIdentifiers';
 import { keyMetadata } from './keyMetadata';
-import { assertNoLockout, parseKeyPolicy } from './keyPolicyRules';
+import { assertNoLockout, readPolicyToStore } from './keyPolicyRules';
 import type { OperationContext, OperationTable } from './operationContext';
 import { readTags, tagContext } from './tagRules';
 
@@ -69,7 +69,7 @@ function replicateKey(context: OperationContext) {
     grants: [],
   };
   if (policyText !== undefined) {
-    const document = parseKeyPolicy(policyText);
+    const document = readPolicyToStore(policyText);
     if (!bypass) assertNoLockout(services.authorizer, { ...caller, region: replicaRegion }, replica, document);
   }
   context.state.keys[keyStoreKey(replicaRegion, replica.keyId)] = replica;

@@ -4,7 +4,7 @@ import type { Environment } from '../environment/environmentModel';
 import type { EngineAuthorizer } from './engineAuthorizer';
 import type { EngineState, KeyRecord } from './engineState';
 import type { ResolveScope } from './keyIdentifiers';
-import type { CallerIdentity, JsonObject } from './kmsEngineApi';
+import type { AuthenticatedCaller, JsonObject } from './kmsEngineApi';
 import type { OperationInput } from './operationInput';
 
 export interface EngineSettings {
@@ -25,7 +25,7 @@ export interface EngineServices {
 export interface OperationContext {
   readonly operation: string;
   readonly state: EngineState;
-  readonly caller: CallerIdentity;
+  readonly caller: AuthenticatedCaller;
   readonly input: OperationInput;
   /** The request's time (epoch ms) from the engine clock. */
   readonly now: number;
