@@ -8,7 +8,7 @@ import { utf8Length } from '../analysis/rules/policyTooLargeRule';
 import type { CloudFormationTemplate, TemplateResource } from './cloudFormationTemplate';
 import { intrinsicOf, IntrinsicResolver } from './intrinsicResolver';
 import { memberOf } from './templateTree';
-import { policyStringOf, type PolicyString, type PolicyStringStyle } from './templatePolicyString';
+import { policyStringOf, type MappedString, type PolicyStringStyle } from './templatePolicyString';
 
 /** An intrinsic function of the policy and what it resolved to. */
 export interface ResolvedIntrinsic {
@@ -82,7 +82,7 @@ export function templatePolicyModel(template: CloudFormationTemplate, policyNode
 }
 
 /** A node of the tree parsed from the policy string, moved to where its text is written in the template. */
-function placed(node: JsonNode, policy: PolicyString, fallback: number, contentRanges: SourceRange[]): JsonNode {
+function placed(node: JsonNode, policy: MappedString, fallback: number, contentRanges: SourceRange[]): JsonNode {
   const at = (i: number) => (i < policy.text.length ? policy.starts[i]! : (policy.ends.at(-1) ?? fallback));
   const start = at(node.offset);
   const end = node.length > 0 ? policy.ends[node.offset + node.length - 1]! : start;
@@ -99,21 +99,31 @@ function placed(node: JsonNode, policy: PolicyString, fallback: number, contentR
 export function templateStringPolicyModel(template: CloudFormationTemplate, policyNode: JsonNode, resolver = new IntrinsicResolver(template)): { model: PolicyModel; intrinsics: ResolvedIntrinsic[]; asString: NonNullable<TemplateKeyPolicy['asString']> } | undefined {
   const policy = policyStringOf(template, policyNode, resolver);
   if (!policy) return undefined;
+  const model = mappedStringPolicyModel(template.text, policy, policyNode.offset);
+  return { model, intrinsics: [...policy.intrinsics], asString: { style: policy.style, substituted: policy.substituted } };
+}
+
+/**
+ * The one reading of a policy held in a string literal (a template's JSON string, a Terraform
+ * heredoc, a plan's `policy` value): parsed as KMS parses a policy document, every node and
+ * syntax problem moved to where its characters are written in `sourceText`. `fallback` is
+ * where an empty string's findings point.
+ */
+export function mappedStringPolicyModel(sourceText: string, policy: MappedString, fallback: number): PolicyModel {
   const parsed = parseKeyPolicy(policy.text);
   const contentRanges: SourceRange[] = [];
-  const root = parsed.root && placed(parsed.root, policy, policyNode.offset, contentRanges);
-  const at = (i: number) => (i < policy.text.length ? policy.starts[i]! : (policy.ends.at(-1) ?? policyNode.offset));
+  const root = parsed.root && placed(parsed.root, policy, fallback, contentRanges);
+  const at = (i: number) => (i < policy.text.length ? policy.starts[i]! : (policy.ends.at(-1) ?? fallback));
   const syntaxProblems = parsed.syntaxProblems.map((p) => {
     const start = at(p.range.start);
     const end = p.range.end > p.range.start ? policy.ends[Math.min(p.range.end, policy.text.length) - 1] ?? start : start;
     return { message: p.message, range: { start, end: Math.max(end, start) } };
   });
-  const model = buildPolicyModel(template.text, root, syntaxProblems, {
+  return buildPolicyModel(sourceText, root, syntaxProblems, {
     // The string is the document KMS receives, white space and all.
     policyBytes: utf8Length(policy.text),
     contentRanges: contentRanges.sort((a, b) => a.start - b.start),
   });
-  return { model, intrinsics: [...policy.intrinsics], asString: { style: policy.style, substituted: policy.substituted } };
 }
 
 /**

@@ -138,6 +138,15 @@ function quoted(text: string, open: number, style: 'json' | 'double-quoted' | 's
   return undefined;
 }
 
+/**
+ * A JSON string literal whose opening quote is at `open`, decoded with where each character is
+ * written (its escape: `\"`, `\n`, `\u0022`...); undefined when it is not a well-formed one.
+ * Terraform's plan JSON holds each policy this way.
+ */
+export function jsonStringLiteral(text: string, open: number): MappedString | undefined {
+  return text[open] === '"' ? quoted(text, open, 'json') : undefined;
+}
+
 /** A block scalar (`|` or `>`, with chomping), its content indentation detected from its first line (YAML 1.2, 8.1). */
 function block(text: string, header: number): { out: Builder; style: 'literal' | 'folded' } | undefined {
   const style = text[header] === '|' ? 'literal' : 'folded';

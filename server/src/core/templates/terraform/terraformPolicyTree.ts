@@ -7,11 +7,11 @@
 //    the data source renders.
 // Interpolations are resolved (TerraformResolver) and recorded like CloudFormation's intrinsics,
 // so the template language service's unknown-handling applies unchanged.
-import { getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { getNodeValue, type Node as JsonNode } from 'jsonc-parser';
 import { utf8Length } from '../../analysis/rules/policyTooLargeRule';
 import { buildPolicyModel } from '../../policy/keyPolicyParser';
 import type { PolicyModel, SourceRange, SyntaxProblem } from '../../policy/policyModel';
-import type { ResolvedIntrinsic } from '../templateKeyPolicy';
+import { mappedStringPolicyModel, type ResolvedIntrinsic } from '../templateKeyPolicy';
 import type { HclBlock, HclExpression, HclTemplatePart } from './hclParser';
 import { attributeOf, blocksOf, type TerraformFile, type TerraformModule } from './terraformModule';
 import type { TerraformResolver } from './terraformValues';
@@ -253,7 +253,7 @@ class TreeBuilder {
 }
 
 /** Decoded text with, for each UTF-16 unit, its offset in the source (one more entry for the end). */
-interface MappedText {
+export interface MappedText {
   text: string;
   offsets: number[];
 }
@@ -294,27 +294,17 @@ function mappedTemplate(parts: readonly HclTemplatePart[], resolver: TerraformRe
   return mapped;
 }
 
-/** Parses mapped JSON text and rewrites every node's range into the source. */
-function parseMapped(mapped: MappedText): { root: JsonNode | undefined; syntaxProblems: SyntaxProblem[]; contentRanges: SourceRange[] } {
-  const errors: ParseError[] = [];
-  const parsed = parseTree(mapped.text, errors, { allowTrailingComma: false, disallowComments: true });
-  const at = (i: number) => mapped.offsets[Math.max(0, Math.min(i, mapped.offsets.length - 1))]!;
-  const contentRanges: SourceRange[] = [];
-  const copy = (n: JsonNode, depth: number): JsonNode => {
-    const start = at(n.offset);
-    const end = Math.max(start, at(n.offset + n.length));
-    const copied = node(n.type, { start, end }, n.value);
-    if (n.colonOffset !== undefined) (copied as { colonOffset?: number }).colonOffset = at(n.colonOffset);
-    if (n.type !== 'object' && n.type !== 'array' && n.type !== 'property') contentRanges.push({ start, end });
-    return n.children && depth < MAX_DEPTH ? adopt(copied, n.children.map((c) => copy(c, depth + 1))) : copied;
-  };
-  const root = parsed ? copy(parsed, 0) : undefined;
-  const syntaxProblems = errors.map((e) => {
-    const start = at(e.offset);
-    const words = printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-    return { message: words.charAt(0).toUpperCase() + words.slice(1), range: { start, end: Math.max(start + 1, at(e.offset + e.length)) } };
-  });
-  return { root, syntaxProblems, contentRanges };
+/**
+ * A policy held in a string (a heredoc, quoted JSON, a file, a plan's value), read by the one
+ * reader of policies in strings (templateKeyPolicy's), each node where its characters are written.
+ */
+export function stringPolicyModel(sourceText: string, mapped: MappedText): PolicyModel {
+  const length = mapped.text.length;
+  const placed = { text: mapped.text, starts: mapped.offsets.slice(0, length), ends: mapped.offsets.slice(1, length + 1) };
+  const model = mappedStringPolicyModel(sourceText, placed, mapped.offsets[0] ?? 0);
+  // The AWS provider sends the policy as minified JSON: that is the size KMS checks.
+  const policyBytes = model.root ? utf8Length(JSON.stringify(getNodeValue(model.root))) : 0;
+  return { ...model, embedded: { ...model.embedded!, policyBytes } };
 }
 
 function modelOf(text: string, root: JsonNode | undefined, syntaxProblems: SyntaxProblem[], contentRanges: SourceRange[]): PolicyModel {
@@ -374,8 +364,7 @@ export function terraformPolicyOf(module: TerraformModule, resolver: TerraformRe
     const intrinsics: ResolvedIntrinsic[] = [];
     const mapped = mappedTemplate(expression.parts, resolver, intrinsics, expression.range.end);
     if (!mapped.text.trim()) return undefined;
-    const { root, syntaxProblems, contentRanges } = parseMapped(mapped);
-    return { path: file.path, text, range: expression.range, form: expression.heredoc ? 'heredoc' : 'json string', inString: !expression.heredoc, model: modelOf(text, root, syntaxProblems, contentRanges), intrinsics };
+    return { path: file.path, text, range: expression.range, form: expression.heredoc ? 'heredoc' : 'json string', inString: !expression.heredoc, model: stringPolicyModel(text, mapped), intrinsics };
   }
   if (expression.kind === 'reference') {
     const [root, type, name, attribute] = expression.path.filter((p) => p !== '[]');
@@ -400,8 +389,7 @@ export function terraformPolicyOf(module: TerraformModule, resolver: TerraformRe
     const mapped = expression.name === 'file'
       ? { text: read.text, offsets: Array.from({ length: read.text.length + 1 }, (_, i) => i) }
       : templateFileParts(read.text, expression.args[1], resolver, intrinsics);
-    const { root, syntaxProblems, contentRanges } = parseMapped(mapped);
-    return { path: read.path, text: read.text, range: { start: 0, end: read.text.length }, form: 'file', inString: expression.name === 'templatefile', model: modelOf(read.text, root, syntaxProblems, contentRanges), intrinsics };
+    return { path: read.path, text: read.text, range: { start: 0, end: read.text.length }, form: 'file', inString: expression.name === 'templatefile', model: stringPolicyModel(read.text, mapped), intrinsics };
   }
   return undefined;
 }
