@@ -303,15 +303,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
   else if (rcp) steps.push({ step: 'resource control policies', outcome: 'passed', detail: 'no RCP denies; RCPFullAWSAccess allows at every level' });
 
   // 6. The caller's effective IAM permissions: identity policy, within boundary and session policy.
-  const identityAllows: MatchedStatement[] = identityPolicies.flatMap((p) => p.evaluation.allows);
-  const identityAllowed = isRoot || identityAllows.length > 0;
-  const boundaryAllowed = !boundary || boundary.evaluation.allows.length > 0;
-  const sessionAllowed = !session || session.evaluation.allows.length > 0;
-  const iamAllowed = identityAllowed && boundaryAllowed && sessionAllowed;
-  const iamLimitNote = !boundaryAllowed ? 'the permissions boundary does not allow it' : !sessionAllowed ? 'the session policy does not allow it' : undefined;
-  // The IAM-side policy that stopped the request: the identity policy, else the boundary, else the session policy.
-  const iamLimit: DenyingPolicyType = identityAllowed ? (boundaryAllowed ? 'session policy' : 'permissions boundary') : 'identity-based policy';
-  const iamDecidingSet = (): MatchedStatement[] => [...identityAllows, ...(boundary?.evaluation.allows ?? []), ...(session?.evaluation.allows ?? [])];
+  const iam = iamSide(identityPolicies, boundary, session, isRoot);
 
   const allow = (path: AllowPath, decidingMatches: MatchedStatement[], detail: string): SimulationResult => {
     markDeciding(policies, new Set<object>(decidingMatches));
@@ -337,8 +329,8 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
 
   // Operations without a key: IAM alone decides.
   if (keyless) {
-    if (iamAllowed) return allow('iam', iamDecidingSet(), isRoot ? 'the account root user' : 'an IAM policy allows it');
-    return implicitDeny(iamLimit, iamLimitNote ?? `no identity-based policy allows ${action}`);
+    if (iam.allowed) return allow('iam', iam.deciding, isRoot ? 'the account root user' : 'an IAM policy allows it');
+    return implicitDeny(iam.limit, iam.limitNote ?? `no identity-based policy allows ${action}`);
   }
 
   // Only some operations work across accounts.
@@ -352,45 +344,9 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
   if (retireGrant) return decideRetireGrant();
 
   // 7. Allow paths.
-  const keyAllows = keyPolicy?.evaluation.allows ?? [];
-  const direct = keyAllows.filter((m) => m.principalMatch && m.principalMatch.kind !== 'account');
-  const delegating = keyAllows.filter((m) => m.principalMatch?.kind === 'account');
-
-  const directGrant = grants.matches.find((g) => g.grantee === 'direct');
-  if (directGrant) {
-    markGrantDeciding(grants, directGrant.grant.grantId);
-    return allow('grant', [], `grant ${directGrant.grant.grantId} allows ${operation} to its grantee`);
-  }
-  const accountGrant = grants.matches.find((g) => g.grantee === 'account');
-  if (accountGrant && iamAllowed) {
-    markGrantDeciding(grants, accountGrant.grant.grantId);
-    return allow('grant', iamDecidingSet(), `grant ${accountGrant.grant.grantId} allows ${operation} to the caller's account and an IAM policy passes it on`);
-  }
-
-  if (!crossAccount) {
-    // A statement naming the caller allows on its own; a boundary or session policy limits it
-    // unless the statement names the user or the session itself.
-    const unlimited = direct.find((m) => m.principalMatch?.namesSessionOrUser || (boundaryAllowed && sessionAllowed));
-    if (unlimited) return allow('key-policy', [unlimited], `${describeStatement(keyPolicy!, unlimited)} names the caller`);
-    if (delegating.length && iamAllowed) {
-      return allow('key-policy-and-iam', [delegating[0], ...iamDecidingSet()], `${describeStatement(keyPolicy!, delegating[0])} lets IAM policies in account ${caller.account} control access, and ${isRoot ? 'the caller is that account\'s root user' : 'an IAM policy allows it'}`);
-    }
-    if (direct.length) return implicitDeny(boundaryAllowed ? 'session policy' : 'permissions boundary', `the key policy allows the role, but ${iamLimitNote ?? 'a limit applies'}`);
-    if (delegating.length) {
-      return implicitDeny(iamLimit, identityAllowed ? `the key policy delegates to IAM, but ${iamLimitNote}` : `the key policy delegates to IAM in account ${caller.account}, but no identity-based policy allows ${action}`);
-    }
-    return implicitDeny('resource-based policy', `no key policy statement allows ${action} for this caller${grants.traces.length ? ' and no grant applies' : ''}`);
-  }
-
-  // Cross-account: both sides must allow.
-  const keySide = direct[0] ?? delegating[0];
-  if (keySide && iamAllowed) {
-    return allow('key-policy-and-iam', [keySide, ...iamDecidingSet()], `${describeStatement(keyPolicy!, keySide)} allows account ${caller.account}${keySide.principalMatch?.kind === 'account' ? '' : ' (the caller)'}, and ${isRoot ? 'the caller is that account\'s root user' : 'an IAM policy in the caller\'s account allows it'}`);
-  }
-  if (keySide) {
-    return implicitDeny(iamLimit, identityAllowed ? `the key policy allows the caller's account, but ${iamLimitNote}` : `the key policy allows account ${caller.account}, but no identity-based policy in that account allows ${action} on this key`);
-  }
-  return implicitDeny('resource-based policy', `the key policy of account ${key.account} does not allow the caller or its account ${caller.account}${grants.traces.length ? ', and no grant applies' : ''}`);
+  const path = allowPath(keyPolicy, grants, iam, { operation, action, crossAccount, isRoot, callerAccount: caller.account, keyAccount: key.account });
+  if (path.grantId) markGrantDeciding(grants, path.grantId);
+  return path.allowed ? allow(path.path, path.deciding, path.detail) : implicitDeny(path.policyType, path.detail);
 
   function decideRetireGrant(): SimulationResult {
     // "A grant can be retired by an optional retiring principal specified in the grant. The
@@ -415,10 +371,10 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
         path = 'the caller is in the account that created it';
         needsIam = !isRoot;
       }
-      if (path && (!needsIam || iamAllowed)) {
+      if (path && (!needsIam || iam.allowed)) {
         traces.push({ grantId: grant.grantId, matched: true, reason: path, deciding: true });
         grants = { traces: [...traces, ...candidates.slice(traces.length).map((g) => ({ grantId: g.grantId, matched: false, reason: 'not needed' }))], matches: [] };
-        return allow('retiring-principal', needsIam ? iamDecidingSet() : [], `grant ${grant.grantId} may be retired: ${path}`);
+        return allow('retiring-principal', needsIam ? iam.deciding : [], `grant ${grant.grantId} may be retired: ${path}`);
       }
       traces.push({ grantId: grant.grantId, matched: false, reason: path ? `${path}, but no IAM policy allows kms:RetireGrant` : 'the caller is neither its retiring principal, nor a grantee allowed to retire it, nor in the account that created it' });
     }
@@ -426,6 +382,98 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
     if (!candidates.length) return implicitDeny('resource-based policy', request.grantId ? `no grant ${request.grantId} on this key` : 'no grant on this key names the caller');
     return implicitDeny('identity-based policy', 'no grant lets the caller retire it');
   }
+}
+
+/** What the caller's IAM side (identity policies within the boundary and session policy) says. */
+interface IamSide {
+  readonly allowed: boolean;
+  readonly identityAllowed: boolean;
+  /** Whether the boundary and the session policy (where they apply) allow the action. */
+  readonly limitsAllow: boolean;
+  /** The IAM-side policy that stopped the request: the identity policy, else the boundary, else the session policy. */
+  readonly limit: DenyingPolicyType;
+  /** The limit's policy when the identity policy allowed: the boundary, else the session policy. */
+  readonly limitBeyondIdentity: DenyingPolicyType;
+  readonly limitNote?: string;
+  /** The statements that allowed on the IAM side, for the trace. */
+  readonly deciding: MatchedStatement[];
+}
+
+function iamSide(identityPolicies: readonly EvaluatedPolicy[], boundary: EvaluatedPolicy | undefined, session: EvaluatedPolicy | undefined, isRoot: boolean): IamSide {
+  const identityAllows = identityPolicies.flatMap((p) => p.evaluation.allows);
+  const identityAllowed = isRoot || identityAllows.length > 0;
+  const boundaryAllowed = !boundary || boundary.evaluation.allows.length > 0;
+  const sessionAllowed = !session || session.evaluation.allows.length > 0;
+  const limitBeyondIdentity: DenyingPolicyType = boundaryAllowed ? 'session policy' : 'permissions boundary';
+  return {
+    allowed: identityAllowed && boundaryAllowed && sessionAllowed,
+    identityAllowed,
+    limitsAllow: boundaryAllowed && sessionAllowed,
+    limit: identityAllowed ? limitBeyondIdentity : 'identity-based policy',
+    limitBeyondIdentity,
+    limitNote: !boundaryAllowed ? 'the permissions boundary does not allow it' : !sessionAllowed ? 'the session policy does not allow it' : undefined,
+    deciding: [...identityAllows, ...(boundary?.evaluation.allows ?? []), ...(session?.evaluation.allows ?? [])],
+  };
+}
+
+type AllowPathOutcome =
+  | { readonly allowed: true; readonly path: AllowPath; readonly deciding: MatchedStatement[]; readonly detail: string; readonly grantId?: string }
+  | { readonly allowed: false; readonly policyType: DenyingPolicyType; readonly detail: string; readonly grantId?: undefined };
+
+/**
+ * Step 7, once no explicit deny and every SCP level allowed: the ways KMS lets a request on a
+ * key through (AWS KMS Developer Guide, "Determining access to a KMS key"): a grant to the
+ * caller; a grant to its account passed on by IAM; in the key's account, a key policy statement
+ * naming the caller, or one naming the account with an IAM policy allowing; across accounts,
+ * the key policy (caller or account) and the caller's IAM policy both.
+ */
+function allowPath(
+  keyPolicy: EvaluatedPolicy | undefined,
+  grants: GrantEvaluation,
+  iam: IamSide,
+  request: { operation: string; action: string; crossAccount: boolean; isRoot: boolean; callerAccount: string | null; keyAccount: string },
+): AllowPathOutcome {
+  const { operation, action, crossAccount, isRoot, callerAccount, keyAccount } = request;
+  const keyAllows = keyPolicy?.evaluation.allows ?? [];
+  const direct = keyAllows.filter((m) => m.principalMatch && m.principalMatch.kind !== 'account');
+  const delegating = keyAllows.filter((m) => m.principalMatch?.kind === 'account');
+  const grantsApply = grants.traces.length > 0;
+  const deny = (policyType: DenyingPolicyType, detail: string): AllowPathOutcome => ({ allowed: false, policyType, detail });
+  const iamPassesOn = isRoot ? 'the caller is that account\'s root user' : 'an IAM policy allows it';
+
+  const directGrant = grants.matches.find((g) => g.grantee === 'direct');
+  if (directGrant) return { allowed: true, path: 'grant', deciding: [], detail: `grant ${directGrant.grant.grantId} allows ${operation} to its grantee`, grantId: directGrant.grant.grantId };
+  const accountGrant = grants.matches.find((g) => g.grantee === 'account');
+  if (accountGrant && iam.allowed) {
+    return { allowed: true, path: 'grant', deciding: iam.deciding, detail: `grant ${accountGrant.grant.grantId} allows ${operation} to the caller's account and an IAM policy passes it on`, grantId: accountGrant.grant.grantId };
+  }
+
+  if (!crossAccount) {
+    // A statement naming the caller allows on its own; a boundary or session policy limits it
+    // unless the statement names the user or the session itself.
+    const unlimited = direct.find((m) => m.principalMatch?.namesSessionOrUser || iam.limitsAllow);
+    if (unlimited) return { allowed: true, path: 'key-policy', deciding: [unlimited], detail: `${describeStatement(keyPolicy!, unlimited)} names the caller` };
+    if (delegating.length && iam.allowed) {
+      return { allowed: true, path: 'key-policy-and-iam', deciding: [delegating[0]!, ...iam.deciding], detail: `${describeStatement(keyPolicy!, delegating[0]!)} lets IAM policies in account ${callerAccount} control access, and ${iamPassesOn}` };
+    }
+    if (direct.length) return deny(iam.limitBeyondIdentity, `the key policy allows the role, but ${iam.limitNote ?? 'a limit applies'}`);
+    if (delegating.length) {
+      return deny(iam.limit, iam.identityAllowed ? `the key policy delegates to IAM, but ${iam.limitNote}` : `the key policy delegates to IAM in account ${callerAccount}, but no identity-based policy allows ${action}`);
+    }
+    return deny('resource-based policy', `no key policy statement allows ${action} for this caller${grantsApply ? ' and no grant applies' : ''}`);
+  }
+
+  // Cross-account: both sides must allow.
+  const keySide = direct[0] ?? delegating[0];
+  if (keySide && iam.allowed) {
+    const names = keySide.principalMatch?.kind === 'account' ? '' : ' (the caller)';
+    const iamSays = isRoot ? 'the caller is that account\'s root user' : 'an IAM policy in the caller\'s account allows it';
+    return { allowed: true, path: 'key-policy-and-iam', deciding: [keySide, ...iam.deciding], detail: `${describeStatement(keyPolicy!, keySide)} allows account ${callerAccount}${names}, and ${iamSays}` };
+  }
+  if (keySide) {
+    return deny(iam.limit, iam.identityAllowed ? `the key policy allows the caller's account, but ${iam.limitNote}` : `the key policy allows account ${callerAccount}, but no identity-based policy in that account allows ${action} on this key`);
+  }
+  return deny('resource-based policy', `the key policy of account ${keyAccount} does not allow the caller or its account ${callerAccount}${grantsApply ? ', and no grant applies' : ''}`);
 }
 
 function markGrantDeciding(grants: GrantEvaluation, grantId: string): void {
