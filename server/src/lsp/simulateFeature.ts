@@ -48,6 +48,7 @@ import {
   type WhoCanUseKeyResult,
 } from '../protocol';
 import { addCodeLensSource } from './codeLensSources';
+import { simulateInTemplate, templateStatementLenses, whoCanUseTemplateKey } from './templateSimulation';
 import { runSafelyAsync } from './runSafely';
 import { workspaceTrusted, type ServerContext } from './serverContext';
 
@@ -179,6 +180,9 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     const callerAccount = accountOfPrincipal(request.principal);
 
     if (params.policyUri) {
+      // A CloudFormation template: decided against the environment the template makes.
+      const inTemplate = simulateInTemplate(ctx, params.policyUri, requestInput(request, keyRef ?? ''));
+      if (inTemplate) return toResponse(inTemplate);
       const text = textOf(params.policyUri);
       const model = parseKeyPolicy(text);
       const name = params.policyUri.split('/').pop() ?? 'key policy';
@@ -216,6 +220,8 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   connection.onRequest(WhoCanUseKeyRequest.method, (params: WhoCanUseKeyParams, token) =>
     runSafelyAsync<WhoCanUseKeyResult | ResponseError<void>>(connection, token, WhoCanUseKeyRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Who can use this key failed; see the server log'), async () => {
       if (!params || typeof params.key !== 'string' || !params.key) return invalid('key: must be a key id, key ARN, alias name or alias ARN');
+      const inTemplate = whoCanUseTemplateKey(ctx, params.key, params.actions);
+      if (inTemplate) return { ...inTemplate, text: formatWhoCanUseKey(inTemplate) };
       let environment: Environment;
       try {
         environment = loadEnvironment().environment;
@@ -259,7 +265,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   addCodeLensSource(ctx, (document) => {
     if (document.languageId === LANGUAGE_ID) return statementLenses(document);
     if (document.languageId === SCENARIO_LANGUAGE_ID) return scenarioLenses(document);
-    return [];
+    return templateStatementLenses(ctx, document);
   });
 
   // Scenario diagnostics, pushed for kms-scenario documents only.
