@@ -8,6 +8,7 @@ import type { KmsEngineService } from '../core/engine/kmsEngineApi';
 import { openKmsEngine } from '../core/engine/openKmsEngine';
 import { defaultEnvironment, type Environment } from '../core/environment/environmentModel';
 import { readEnvironmentFile } from '../node/environmentFile';
+import { openCloudTrailEventFile } from '../node/cloudTrailEventFile';
 import { openFileEngineStore } from '../node/fileEngineStore';
 import { ensureStoreFolder } from '../node/storeFolder';
 
@@ -41,10 +42,18 @@ export async function openServedEngine(options: ServedEngineOptions): Promise<Se
   const storeDir = options.storeDir ? resolve(options.storeDir) : undefined;
   if (storeDir) await ensureStoreFolder(storeDir);
   const store = storeDir ? await openFileEngineStore(storeDir) : undefined;
+  let cloudTrailEvents;
+  try {
+    cloudTrailEvents = storeDir ? await openCloudTrailEventFile(storeDir) : undefined;
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
   const engine = await openKmsEngine({
     environment,
     clock,
     store,
+    cloudTrailEvents,
     rootKey: options.rootKey,
     storeDescription: storeDir ? `The engine store ${storeDir}` : undefined,
   });

@@ -48,8 +48,19 @@ export class CloudTrailEventHistory {
   /** Sequence number of calls[0]; the ring holds sequence numbers [first, next). */
   private next = 0;
   private readonly idSeed = newIdSeed();
+  private listener: ((call: RecordedCall) => void) | undefined;
 
-  constructor(private readonly limit: number = DEFAULT_EVENT_HISTORY_LIMIT) {}
+  constructor(readonly limit: number = DEFAULT_EVENT_HISTORY_LIMIT) {}
+
+  /** Calls `listener` with each call recorded from now on (the store keeps them). */
+  onRecord(listener: (call: RecordedCall) => void): void {
+    this.listener = listener;
+  }
+
+  /** Puts back calls kept from an earlier run, oldest first, before any new one. */
+  restore(calls: readonly RecordedCall[]): void {
+    for (const call of calls.slice(-this.limit)) this.calls[this.next++ % this.limit] = call;
+  }
 
   /** Keeps one call; `output` is its answer, undefined when it failed with `error`. */
   record(
@@ -61,8 +72,10 @@ export class CloudTrailEventHistory {
     output: JsonObject | undefined,
     error: { readonly errorName: string; readonly message: string } | undefined,
   ): void {
-    this.calls[this.next % this.limit] = recordCall(this.next, this.idSeed, operation, input, caller, time, keyArn, output, error);
+    const call = recordCall(this.next, this.idSeed, operation, input, caller, time, keyArn, output, error);
+    this.calls[this.next % this.limit] = call;
     this.next++;
+    this.listener?.(call);
   }
 
   get size(): number {

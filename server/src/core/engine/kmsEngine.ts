@@ -88,7 +88,7 @@ export class KmsEngine implements KmsEngineService {
   private nextEventAt: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
-  private readonly closeHandlers: Array<() => void> = [];
+  private readonly closeHandlers: Array<() => void | Promise<void>> = [];
 
   constructor(
     private readonly state: EngineState,
@@ -247,14 +247,15 @@ export class KmsEngine implements KmsEngineService {
   }
 
   /** Runs `cleanup` when the engine closes. */
-  onClose(cleanup: () => void): void {
+  onClose(cleanup: () => void | Promise<void>): void {
     this.closeHandlers.push(cleanup);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const cleanup of this.closeHandlers.splice(0)) cleanup();
+    // Before the store is released: a cleanup may still write to it (the CloudTrail events).
+    for (const cleanup of this.closeHandlers.splice(0)) await cleanup();
     if (this.timer) clearTimeout(this.timer);
     await this.persistence.close();
   }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { simulateAccess } from '../access/simulateAccess';
 import type { Environment } from '../environment/environmentModel';
+import { CloudTrailEventPersistence, type CloudTrailEventBackend } from './cloudTrailEventLog';
 import { AdjustableClock, systemClock } from './engineClock';
 import { EngineAuthorizer, type AccessDecider } from './engineAuthorizer';
 import { describeStoreFailure, EnginePersistence, type StorePosition } from './enginePersistence';
@@ -28,6 +29,8 @@ export interface OpenKmsEngineOptions {
   readonly onDemandRotationLimit?: number;
   /** Where the store lives, for error messages. */
   readonly storeDescription?: string;
+  /** Where the CloudTrail events are kept across restarts (with `store`); absent: in memory only. */
+  readonly cloudTrailEvents?: CloudTrailEventBackend;
   /** Replaces the access evaluator (tests of the engine alone); defaults to simulateAccess. */
   readonly decideAccess?: AccessDecider;
 }
@@ -87,6 +90,16 @@ export async function openKmsEngine(options: OpenKmsEngineOptions): Promise<KmsE
     } catch (error) {
       await engine.close();
       throw new EngineStoreError(`${where} could not be written (${describeStoreFailure(error)}).`);
+    }
+  }
+  if (store && options.cloudTrailEvents) {
+    try {
+      const events = await CloudTrailEventPersistence.open(options.cloudTrailEvents, rootKey, engine.eventHistory, clock, where);
+      engine.onClose(() => events.close());
+    } catch (error) {
+      await options.cloudTrailEvents.close().catch(() => undefined);
+      await engine.close();
+      throw error;
     }
   }
   // Advancing an adjustable clock applies what became due at once, so listeners see it.
