@@ -15,6 +15,7 @@ import { buildScenarioFromEnvironment } from '../core/environment/scenarioBuilde
 import type { AccessScenario } from '../core/access/scenario';
 import type { SimulationResult } from '../core/access/simulationResult';
 import { keyValuePair, readCommandLine, UsageError } from './commandLine';
+import { readTemplateEnvironment } from './templateEnvironmentFile';
 
 const USAGE = `Usage:
   kms-policy simulate FILE|FOLDER [--expect DECISION] [--json | --explain]
@@ -22,6 +23,8 @@ const USAGE = `Usage:
                       [--region REGION] [--encryption-context k=v]... [--context key=value]...
                       [--via-service SERVICE] [--json | --explain]
   kms-policy simulate --environment FILE --who-can-use KEY [--json]
+  kms-policy simulate --template TEMPLATE --principal ARN|ID --action kms:ACTION --key KEY|ID [...]
+  kms-policy simulate --template TEMPLATE --who-can-use KEY|ID [--json]
 
 FILE is a *.kms-scenario.json file (request, key, keyPolicy, identityPolicies, grants, ...);
 a FOLDER runs each *.kms-scenario.json in it, one line per scenario and a summary.
@@ -29,6 +32,9 @@ a FOLDER runs each *.kms-scenario.json in it, one line per scenario and a summar
 FOLDER is marked PASS or FAIL), 0 when all match.
 With --environment, the scenario is built from an environment file: KEY is a key id, key ARN,
 alias name or alias ARN, resolved as AWS KMS resolves it for the caller.
+With --template, a CloudFormation template (YAML or JSON) is the environment: its roles and
+users with the policies it attaches to them, its keys with their policies and aliases, in the
+stack's account (000000000000 stands for it). ID is a logical ID of the template.
 --who-can-use lists every principal of the environment (and those the key policy and grants
 name) with the actions each may perform on the key, and through which path.
 --json prints the decision, error, errorMessage and trace as one JSON object; --explain (the
@@ -42,6 +48,7 @@ interface SimulateArgs {
   file?: string;
   json: boolean;
   environment?: string;
+  template?: string;
   principal?: string;
   action?: string;
   key?: string;
@@ -59,6 +66,7 @@ function parseArgs(args: readonly string[]): SimulateArgs | 'help' {
     json: { type: 'boolean' },
     explain: { type: 'boolean' },
     environment: text,
+    template: text,
     principal: text,
     action: text,
     key: text,
@@ -83,6 +91,7 @@ function parseArgs(args: readonly string[]): SimulateArgs | 'help' {
     // --json and --explain: the last one given wins.
     json: values.json === true && args.lastIndexOf('--json') > args.lastIndexOf('--explain'),
     environment: values.environment,
+    template: values.template,
     principal: values.principal,
     action: values.action,
     key: values.key,
@@ -169,14 +178,21 @@ function environmentOf(envFile: string): Environment {
   return result.environment;
 }
 
+/** The environment of --environment or --template, and how it reads the names given for keys and principals. */
+function sourceOf(args: SimulateArgs): { environment: Environment; keyRef(reference: string): string; principalRef(reference: string): string } {
+  if (args.template) return readTemplateEnvironment(args.template, readText(args.template));
+  return { environment: environmentOf(args.environment!), keyRef: (r) => r, principalRef: (r) => r };
+}
+
 function scenarioFromEnvironment(args: SimulateArgs): AccessScenario | SimulationResult {
   const missing = (['principal', 'action', 'key'] as const).filter((f) => !args[f]);
-  if (missing.length) throw new UsageError(`with --environment, give ${missing.map((m) => `--${m}`).join(', ')}`);
+  if (missing.length) throw new UsageError(`with --${args.template ? 'template' : 'environment'}, give ${missing.map((m) => `--${m}`).join(', ')}`);
   if (!/^kms:[A-Za-z]+$/.test(args.action!)) throw new UsageError(`--action: must be a string like "kms:Decrypt" (got "${args.action}")`);
-  const built = buildScenarioFromEnvironment(environmentOf(args.environment!), {
-    principalArn: args.principal!,
+  const source = sourceOf(args);
+  const built = buildScenarioFromEnvironment(source.environment, {
+    principalArn: source.principalRef(args.principal!),
     action: args.action!,
-    keyRef: args.key!,
+    keyRef: source.keyRef(args.key!),
     region: args.region,
     viaService: args.viaService,
     encryptionContext: Object.keys(args.encryptionContext).length ? args.encryptionContext : undefined,
@@ -195,13 +211,14 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return 0;
     }
-    if (!args.file && !args.environment) throw new UsageError('give a scenario FILE or --environment FILE');
-    if (args.file && args.environment) throw new UsageError('give either a scenario FILE or --environment, not both');
+    if (!args.file && !args.environment && !args.template) throw new UsageError('give a scenario FILE, --environment FILE or --template FILE');
+    if ([args.file, args.environment, args.template].filter(Boolean).length > 1) throw new UsageError('give one of a scenario FILE, --environment or --template, not several');
     if (args.whoCanUse) {
       if (args.expect) throw new UsageError('--expect applies to a decision, not to --who-can-use');
-      if (!args.environment) throw new UsageError('--who-can-use needs --environment FILE');
-      const table = whoCanUseKey(environmentOf(args.environment), args.whoCanUse);
-      if (!table) throw new UsageError(`--who-can-use: ${args.whoCanUse} is not a key of ${args.environment} (give its key id, key ARN, alias name or alias ARN)`);
+      if (!args.environment && !args.template) throw new UsageError('--who-can-use needs --environment FILE or --template FILE');
+      const source = sourceOf(args);
+      const table = whoCanUseKey(source.environment, source.keyRef(args.whoCanUse));
+      if (!table) throw new UsageError(`--who-can-use: ${args.whoCanUse} is not a key of ${args.environment ?? args.template} (give its key id, key ARN, alias name or alias ARN${args.template ? ', or its logical ID' : ''})`);
       process.stdout.write(args.json ? JSON.stringify(table, null, 2) + '\n' : formatWhoCanUseKey(table));
       return 0;
     }
