@@ -140,7 +140,11 @@ export interface SimulateResult {
 /** Client -> server: the principals of the environment and what each may do with a key, and through which path. */
 export const WhoCanUseKeyRequest = { method: 'kmsPolicyStudio/whoCanUseKey' } as const;
 export interface WhoCanUseKeyParams {
-  /** Key id, key ARN, alias name or alias ARN of a key of the environment (or of the embedded engine). */
+  /**
+   * Key id, key ARN, alias name or alias ARN of a key of the environment (or of the embedded
+   * engine); or `<template URI>#<LogicalId>` for a key of a CloudFormation template, answered
+   * among the template's own principals (the template lens sends it).
+   */
   readonly key: string;
   /** The actions to ask about; defaults to the key's data actions and the common administrative ones. */
   readonly actions?: readonly string[];
