@@ -1,6 +1,6 @@
 // `kms-policy check` on Terraform: a .tf file checked with the rest of its module, a folder
 // standing for its modules, findings located in the .tf file (text, JSON and SARIF), from the
-// bundled CLI with the HCL grammar's WebAssembly beside it.
+// bundled CLI with the HCL grammar's WebAssembly beside it; a plan JSON with findings in it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', ..
 
 cpSync(join(root, 'examples/terraform'), join(scratch, 'good'), { recursive: true });
 cpSync(join(root, 'test/fixtures/terraform/missing-root-delegation'), join(scratch, 'bad'), { recursive: true });
+cpSync(join(root, 'test/fixtures/terraform/plan/plan.json'), join(scratch, 'plan.json'));
+const planText = readFileSync(join(scratch, 'plan.json'), 'utf8');
 const badMain = readFileSync(join(scratch, 'bad/main.tf'), 'utf8');
 const badPolicies = readFileSync(join(scratch, 'bad/policies.tf'), 'utf8');
 
@@ -53,6 +55,27 @@ describe('kms-policy check on Terraform', () => {
     assert.deepEqual({ line: location.region.startLine, column: location.region.startColumn }, lineColumn(badPolicies, 'statement {'));
     assert.ok(run0.tool.driver.rules.some((r) => r.id === 'TERRAFORM_SYNTAX'));
     assert.ok(!run0.results.some((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('good/')));
+  });
+
+  it('a plan JSON (terraform show -json) is checked: SARIF locations at the characters inside its escaped policy strings', () => {
+    const result = run('plan.json', '--format', 'sarif');
+    assert.equal(result.status, 1, result.stderr);
+    const sarif = JSON.parse(result.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[] }[] }[] };
+    const results = sarif.runs[0]!.results.filter((r) => r.ruleId !== 'KMS_ADMIN_CAN_ESCALATE' && r.ruleId !== 'KMS_SINGLE_ADMIN_PRINCIPAL');
+    assert.deepEqual(results.map((r) => r.ruleId).sort(), ['KMS_ACTION_NOT_FOR_KEY_SPEC', 'KMS_IDENTITY_ALLOW_INEFFECTIVE', 'KMS_NO_ACCOUNT_ROOT_STATEMENT']);
+    const ineffective = results.find((r) => r.ruleId === 'KMS_IDENTITY_ALLOW_INEFFECTIVE')!.locations[0]!.physicalLocation;
+    assert.equal(ineffective.artifactLocation.uri, 'plan.json');
+    const arn = '\\"arn:aws:kms:eu-west-1:111122223333:key/6f1c9a52-3b7e-4d0a-9c2f-8e5d41b7a903\\"';
+    assert.deepEqual({ line: ineffective.region.startLine, column: ineffective.region.startColumn }, lineColumn(planText, arn));
+    assert.equal(ineffective.region.endColumn - ineffective.region.startColumn, arn.length);
+  });
+
+  it('a plan JSON in text: the grant operation its key cannot do, and the plan counted as a Terraform file', () => {
+    const result = run('plan.json');
+    assert.equal(result.status, 1, result.stderr);
+    const grant = planText.indexOf('"Decrypt"', planText.indexOf('{"address":"aws_kms_grant.release"'));
+    assert.match(result.stdout, new RegExp(`^plan\\.json:1:${grant + 1}: warning KMS_ACTION_NOT_FOR_KEY_SPEC: Grant operation Decrypt is not valid for aws_kms_key\\.signing`, 'm'));
+    assert.match(result.stdout, /1 file\(s\) checked \(1 Terraform file\): 0 error\(s\), 3 warning\(s\)/);
   });
 
   it('a .tf file Terraform cannot parse is reported, not a crash', () => {

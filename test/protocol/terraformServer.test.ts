@@ -1,6 +1,7 @@
 // Terraform over the protocol: a .tf document (language terraform) gets its module's findings at
 // positions in the HCL, quick fixes that stay HCL, hovers that say what an interpolation resolves
-// to; a policy document in a sibling file on disk is read with the module in a trusted workspace.
+// to; a policy document in a sibling file on disk is read with the module in a trusted workspace;
+// a Terraform plan JSON opened as json is recognised by its shape.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,7 @@ writeFileSync(join(module, 'main.tf'), readFileSync(join(fixtures, 'main.tf'), '
 writeFileSync(join(module, 'policies.tf'), readFileSync(join(fixtures, 'policies.tf'), 'utf8'));
 const mainText = readFileSync(join(module, 'main.tf'), 'utf8');
 const mainUri = pathToFileURL(join(module, 'main.tf')).href;
+const planText = readFileSync(join(import.meta.dirname, '../fixtures/terraform/plan/plan.json'), 'utf8');
 
 const KEY = `data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -104,5 +106,18 @@ describe('Terraform in the language server', () => {
     assert.deepEqual(ineffective.range.start, positionOf(mainText, 'aws_kms_key.data.arn'));
     // The policy document's own findings belong to policies.tf, not to main.tf.
     assert.ok(!items.some((d) => d.code === 'KMS_NO_ACCOUNT_ROOT_STATEMENT'));
+  });
+
+  it('a plan JSON (language json) is recognised by its shape: findings inside its escaped policy strings, no quick fix', async () => {
+    open(client, 'file:///ws/plan.json', planText, 'json');
+    const items = (await pull(client, 'file:///ws/plan.json')).filter((d) => d.severity <= 2);
+    assert.deepEqual(items.map((d) => d.code).sort(), ['KMS_ACTION_NOT_FOR_KEY_SPEC', 'KMS_IDENTITY_ALLOW_INEFFECTIVE', 'KMS_NO_ACCOUNT_ROOT_STATEMENT']);
+    const arn = '\\"arn:aws:kms:eu-west-1:111122223333:key/6f1c9a52-3b7e-4d0a-9c2f-8e5d41b7a903\\"';
+    const ineffective = items.find((d) => d.code === 'KMS_IDENTITY_ALLOW_INEFFECTIVE')!;
+    assert.deepEqual(ineffective.range, { start: positionOf(planText, arn), end: { line: 0, character: positionOf(planText, arn).character + arn.length } });
+    assert.ok(items.every((d) => !d.data?.fixes?.length));
+    // Any other JSON document stays the JSON extension's.
+    open(client, 'file:///ws/settings.json', '{"planned_values": {}, "editor.tabSize": 2}', 'json');
+    assert.deepEqual(await pull(client, 'file:///ws/settings.json'), []);
   });
 });

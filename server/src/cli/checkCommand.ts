@@ -7,7 +7,7 @@ import { formatJson } from './checkJsonFormat';
 import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
 import { isDirectory, templatesIn } from './templateFiles';
-import { isTerraformFile, prepareTerraform, TerraformChecker, terraformFilesIn } from './terraformFiles';
+import { checkTerraformPlan, isTerraformFile, prepareTerraform, TerraformChecker, terraformFilesIn } from './terraformFiles';
 import { commaList, readCommandLine, UsageError } from './commandLine';
 
 const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]] [--environment FILE]
@@ -18,7 +18,9 @@ environment file (kms-environment.json), recognised by $schema, file name or sha
 CloudFormation, SAM or CDK template (YAML or JSON) is checked for its keys' policies, with
 findings located in the template; a folder (such as cdk.out) stands for the templates in it.
 A Terraform .tf file is checked with the other .tf files of its folder (its module); a folder
-stands for the Terraform modules in it.
+stands for the Terraform modules in it. A Terraform plan saved as JSON (terraform show -json
+plan.out > plan.json) is checked for the keys, policies, grants and IAM resources it plans,
+with findings located in the plan file.
 A file that is none of these is skipped with a note on stderr.
   --format text    one line per finding (default)
   --format json    a JSON array of {file, code, severity, message, line, column}
@@ -82,7 +84,8 @@ export async function runCheckCommand(args: string[]): Promise<number> {
   const terraform = new TerraformChecker(options.disabled);
   for (const file of files) {
     try {
-      const result = isTerraformFile(file) ? terraform.check(file) : checkFile(service, file, readPolicyFile(file), options.disabled, environment);
+      const text = isTerraformFile(file) ? undefined : readPolicyFile(file);
+      const result = text === undefined ? terraform.check(file) : (checkTerraformPlan(file, text, options.disabled) ?? checkFile(service, file, text, options.disabled, environment));
       checked.push(result);
       findings.push(...result.findings);
       // On stderr, so JSON and SARIF on stdout stay whole.

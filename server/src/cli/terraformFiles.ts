@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/analysis/analysisTypes';
 import { analyzeTerraformModule, validateTerraform } from '../core/templates/terraform/terraformLanguageService';
 import { readTerraformModule } from '../core/templates/terraform/terraformModule';
+import { readTerraformPlan } from '../core/templates/terraform/terraformPlan';
 import { loadHclParser } from '../node/hclGrammarFiles';
 import { CheckInputError, locateFindings, type CheckedFile } from './checkFindings';
 
@@ -110,4 +111,16 @@ export class TerraformChecker {
     }
     return { kind: 'terraform', because: 'it is a Terraform configuration file', findings };
   }
+}
+
+/**
+ * A Terraform plan in JSON (`terraform show -json plan.out`): its planned keys, policies, grants,
+ * aliases and IAM resources checked as a module's are, findings located in the plan file;
+ * undefined when the text is not a plan. No HCL is parsed: the plan's values are JSON.
+ */
+export function checkTerraformPlan(file: string, text: string, disabledRules: readonly string[]): CheckedFile | undefined {
+  const module = readTerraformPlan(file, text);
+  if (!module) return undefined;
+  const findings = validateTerraform(analyzeTerraformModule(module), { disabledRules }).get(file) ?? [];
+  return { kind: 'terraform', because: 'it is a Terraform plan (terraform show -json)', findings: locateFindings(file, text, findings) };
 }

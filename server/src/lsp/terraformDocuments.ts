@@ -1,7 +1,8 @@
 // Terraform documents (language `terraform`, or any *.tf file): each analysed with the rest of its
 // module, once per version of the open document. The other .tf files of its folder come from the
 // editor when open, else from disk, and only in a trusted workspace (an untrusted one is checked
-// file by file). The server gives them diagnostics, hovers and quick fixes; the Terraform
+// file by file). A JSON document shaped as a Terraform plan (terraform show -json) is one too:
+// its planned resources are its module. The server gives them diagnostics, hovers and quick fixes; the Terraform
 // extension keeps everything else. The HCL parser's WebAssembly loads once, on the first one.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -9,12 +10,28 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/analysis/analysisTypes';
 import { analyzeTerraformModule, validateTerraform, type TerraformAnalysis } from '../core/templates/terraform/terraformLanguageService';
-import { readTerraformModule } from '../core/templates/terraform/terraformModule';
+import { readTerraformModule, type TerraformModule } from '../core/templates/terraform/terraformModule';
+import { readTerraformPlan } from '../core/templates/terraform/terraformPlan';
 import { loadHclParser } from '../node/hclGrammarFiles';
 import { workspaceTrusted, type ServerContext } from './serverContext';
 
+const JSON_LANGUAGES: ReadonlySet<string> = new Set(['json', 'jsonc']);
+
+/** Each open JSON document's plan, read once per version (a document that is not one: undefined). */
+const plans = new WeakMap<TextDocument, { readonly version: number; readonly module: TerraformModule | undefined }>();
+
+/** A JSON document that is a Terraform plan (terraform show -json), recognised by its shape, as a module. */
+function plannedModule(document: TextDocument): TerraformModule | undefined {
+  if (!JSON_LANGUAGES.has(document.languageId)) return undefined;
+  const cached = plans.get(document);
+  if (cached && cached.version === document.version) return cached.module;
+  const module = readTerraformPlan(document.uri, document.getText());
+  plans.set(document, { version: document.version, module });
+  return module;
+}
+
 export function isTerraformDocument(document: TextDocument): boolean {
-  return document.languageId === 'terraform' || /\.tf$/i.test(document.uri);
+  return document.languageId === 'terraform' || /\.tf$/i.test(document.uri) || plannedModule(document) !== undefined;
 }
 
 interface Entry {
@@ -36,8 +53,10 @@ export class TerraformDocuments {
     if (!isTerraformDocument(document)) return undefined;
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached.analysis;
-    await loadHclParser();
-    const analysis = analyzeTerraformModule(readTerraformModule(this.moduleSources(document), this.moduleFileReader(document)));
+    // A plan's values are JSON: no HCL to parse, and no other file to read.
+    const planned = plannedModule(document);
+    if (!planned) await loadHclParser();
+    const analysis = analyzeTerraformModule(planned ?? readTerraformModule(this.moduleSources(document), this.moduleFileReader(document)));
     this.entries.set(document.uri, { version: document.version, analysis });
     return analysis;
   }

@@ -6,7 +6,6 @@ import type { KmsCatalog } from '../../catalog/kmsCatalog';
 import type { Finding } from '../../analysis/analysisTypes';
 import { identityAllowIneffectiveRule } from '../../analysis/environment/identityPolicyDelegationCheck';
 import { computePolicyFacts } from '../../analysis/policyFacts';
-import { templateKeyArn } from '../intrinsicResolver';
 import { ineffectiveIdentityAllows } from '../templateIdentityCheck';
 import type { HclExpression } from './hclParser';
 import { blocksOf, referencedResource, resourcesOfType, type TerraformFile } from './terraformModule';
@@ -61,9 +60,12 @@ export function checkTerraformIdentityPolicies(analysis: TerraformAnalysis, cata
   // Keys whose whole policy the module fixes: an unknown anywhere could be the delegation.
   const keys = analysis.policies
     .filter((p) => p.key && p.policy.intrinsics.every((i) => i.known) && p.policy.model.syntaxProblems.length === 0)
-    .map((p) => ({ name: p.key!.address, arn: templateKeyArn(p.key!.name), facts: computePolicyFacts(p.policy.model, catalog) }));
+    .map((p) => ({ name: p.key!.address, arn: analysis.resolver.keyArn(p.key!) ?? '', facts: computePolicyFacts(p.policy.model, catalog, analysis.module.plan?.account) }))
+    .filter((k) => k.arn);
   if (keys.length === 0) return [];
   const found: { path: string; finding: Finding }[] = [];
+  // A plan shows the account itself; a configuration names it through its data source.
+  const account = analysis.module.plan?.account ?? '${data.aws_caller_identity.current.account_id}';
   for (const identity of identityPolicies(analysis)) {
     const principals = identity.attachedTo.map((id) => ({ id, arn: analysis.resolver.principalArn(id) ?? '' })).filter((p) => p.arn);
     const written = terraformPolicyOf(analysis.module, analysis.resolver, identity.file, identity.policy);
@@ -76,7 +78,7 @@ export function checkTerraformIdentityPolicies(analysis: TerraformAnalysis, cata
           severity: identityAllowIneffectiveRule.severity,
           docUrl: identityAllowIneffectiveRule.docUrl,
           range,
-          message: `This Allow has no effect for ${unnamed.join(', ')} on ${key.name}: its key policy neither allows the account (arn:aws:iam::\${data.aws_caller_identity.current.account_id}:root) nor names ${unnamed.length === 1 ? 'this principal' : 'these principals'}, and IAM policies alone cannot grant access to a KMS key. Add the root delegation statement to the key policy, or name the principal in it.`,
+          message: `This Allow has no effect for ${unnamed.join(', ')} on ${key.name}: its key policy neither allows the account (arn:aws:iam::${account}:root) nor names ${unnamed.length === 1 ? 'this principal' : 'these principals'}, and IAM policies alone cannot grant access to a KMS key. Add the root delegation statement to the key policy, or name the principal in it.`,
         },
       });
     }

@@ -133,7 +133,7 @@ export function validateTerraform(analysis: TerraformAnalysis, options: Terrafor
     if (seen.has(policy.model)) continue;
     seen.add(policy.model);
     const multiRegion = key ? isMultiRegionKey(key) : undefined;
-    for (const finding of validatePolicy(policy.model, catalog, { disabledRules: options.disabledRules })) {
+    for (const finding of validatePolicy(policy.model, catalog, { disabledRules: options.disabledRules, keyAccount: analysis.module.plan?.account })) {
       if (dependsOnUnknown(finding, policy)) continue;
       // A single-Region key cannot be replicated: kms:ReplicateKey allows nothing on it.
       if (finding.code === 'KMS_REPLICATE_WITHOUT_REGION_LIMIT' && multiRegion !== true) continue;
@@ -163,12 +163,13 @@ function keySummary(analysis: TerraformAnalysis, key: TerraformResource): string
     .map((a) => analysis.resolver.resolve(a.block.body.attributes.get('name')?.value ?? { kind: 'other', range: a.nameRange }).value);
   const grants = resourcesOfType(analysis.module, 'aws_kms_grant').filter((g) => referencedResource(analysis.module, g.block.body.attributes.get('key_id')?.value, KEY_RESOURCE_TYPES) === key);
   const multiRegion = isMultiRegionKey(key);
+  const unsettled = analysis.module.plan ? 'known after apply' : 'set at plan time';
   return [
     `${key.type} ${key.address}`,
-    `Key spec: ${shape ? shape.keySpec : 'set at plan time'}`,
-    `Key usage: ${shape ? shape.keyUsage : 'set at plan time'}`,
+    `Key spec: ${shape ? shape.keySpec : unsettled}`,
+    `Key usage: ${shape ? shape.keyUsage : unsettled}`,
     `Automatic rotation: ${key.type !== 'aws_kms_key' ? 'not set here' : rotation ? analysis.resolver.resolve(rotation.value).value : 'false'}`,
-    `Multi-Region: ${multiRegion === undefined ? 'set at plan time' : multiRegion ? 'yes' : 'no'}`,
+    `Multi-Region: ${multiRegion === undefined ? unsettled : multiRegion ? 'yes' : 'no'}`,
     `Aliases in this module: ${aliases.length ? aliases.join(', ') : 'none'}`,
     `Grants in this module: ${grants.length ? grants.map((g) => g.address).join(', ') : 'none'}`,
   ];

@@ -29,6 +29,16 @@ export interface TerraformModule {
   readonly variables: ReadonlyMap<string, { readonly file: TerraformFile; readonly block: HclBlock }>;
   /** Reads a file the configuration names (file(), templatefile()), relative to the module's folder. */
   readonly readModuleFile?: (relativePath: string) => { path: string; text: string } | undefined;
+  /** Set when the module is read from a plan (terraformPlan.ts): what the plan fixes beyond the values. */
+  readonly plan?: PlannedFacts;
+}
+
+/** A plan's facts: resolved values stand in place of the stand-ins a configuration gets. */
+export interface PlannedFacts {
+  /** The account the plan was made in, when the plan shows it (a data source, a known ARN). */
+  readonly account?: string;
+  /** The ARN of each key, role and user by address: known, or built from the account and name. */
+  readonly arns: ReadonlyMap<string, string>;
 }
 
 export const KEY_RESOURCE_TYPES: ReadonlySet<string> = new Set(['aws_kms_key', 'aws_kms_replica_key', 'aws_kms_external_key']);
@@ -88,6 +98,11 @@ export function literalAttribute(body: HclBody | undefined, name: string): { val
 /** The resource an expression such as `aws_kms_key.main.arn` or `aws_kms_key.main[0].id` refers to. */
 export function referencedResource(module: TerraformModule, expression: HclExpression | undefined, types: ReadonlySet<string>): TerraformResource | undefined {
   if (expression?.kind !== 'reference') return undefined;
+  // A plan names a resource by its whole address (module.data.aws_kms_key.reports[0]).
+  if (expression.path.length === 1) {
+    const resource = module.resources.get(expression.path[0]!);
+    return resource && types.has(resource.type) ? resource : undefined;
+  }
   const path = expression.path.filter((p) => p !== '[]');
   const address = path[0] === 'data' ? path.slice(0, 3).join('.') : path.slice(0, 2).join('.');
   const resource = module.resources.get(address);

@@ -6,7 +6,7 @@
 // anything else known only at plan or apply time are unknowns, never guesses.
 import { TEMPLATE_ACCOUNT, TEMPLATE_PARTITION, TEMPLATE_REGION, templateKeyArn, type Resolution } from '../intrinsicResolver';
 import type { HclExpression, HclTemplatePart } from './hclParser';
-import { KEY_RESOURCE_TYPES, literalAttribute, type TerraformModule } from './terraformModule';
+import { KEY_RESOURCE_TYPES, literalAttribute, type TerraformModule, type TerraformResource } from './terraformModule';
 
 const known = (value: string, notes: string[] = []): Resolution => ({ value, known: true, notes });
 const unknown = (value: string, notes: string[]): Resolution => ({ value, known: false, notes });
@@ -119,11 +119,17 @@ export class TerraformResolver {
   principalArn(address: string): string | undefined {
     const resource = this.module.resources.get(address);
     if (!resource || (resource.type !== 'aws_iam_role' && resource.type !== 'aws_iam_user')) return undefined;
+    if (this.module.plan) return this.module.plan.arns.get(address);
     const kind = resource.type === 'aws_iam_role' ? 'role' : 'user';
     const name = literalAttribute(resource.block.body, 'name');
     const path = literalAttribute(resource.block.body, 'path');
     const prefix = path ? path.value.replace(/^\//, '') : '';
     return `arn:${TEMPLATE_PARTITION}:iam::${TEMPLATE_ACCOUNT}:${kind}/${prefix}${name ? name.value : resource.name}`;
+  }
+
+  /** The ARN an identity policy names a key of the module by: the plan's, or its stand-in. */
+  keyArn(key: TerraformResource): string | undefined {
+    return this.module.plan ? this.module.plan.arns.get(key.address) : templateKeyArn(key.name);
   }
 
   /** An expression as the JSON value jsonencode would write, or unknown. */
