@@ -9,6 +9,9 @@ import { accessDiff, type AccessCheckOptions } from '../core/accessChecks/access
 import { accessDiffDocument, accessDiffLensTitle } from '../core/accessChecks/accessDiffText';
 import { parseArn } from '../core/arn/awsArn';
 import { findEnvironmentKey } from '../core/environment/scenarioBuilder';
+import { replayKeyOfScenario } from '../core/cloudtrail/cloudTrailKeySelection';
+import type { CloudTrailRecord } from '../core/cloudtrail/cloudTrailLogParser';
+import { recentCallsLine, replayRecentCalls } from '../core/cloudtrail/recentCallsReplay';
 import { parseKeyPolicy } from '../core/policy/keyPolicyParser';
 import { AccessDiffRequest, type AccessDiffParams, type AccessDiffResult } from '../protocol';
 import { addCodeLensSource } from './codeLensSources';
@@ -72,13 +75,30 @@ export function registerAccessDiffFeature(ctx: ServerContext): Partial<ServerCap
     return result;
   };
 
+  /**
+   * Put Key Policy on a key of the embedded engine: how many of the calls it recorded on the key
+   * in the last 30 days the edited policy would refuse, first among the lines. Only when access
+   * is taken away: otherwise no recorded call can be refused.
+   */
+  const withRecordedCalls = async (result: AccessDiffResult, keyArn: string, candidate: string): Promise<AccessDiffResult> => {
+    if (result.status !== 'compared' || !result.lines.some((line) => line.startsWith('-'))) return result;
+    const recorded = await ctx.recordedKeyCalls?.(keyArn);
+    if (!recorded) return result;
+    const policy = { document: JSON.parse(candidate) as unknown, text: candidate, source: 'your edited policy' };
+    const report = replayRecentCalls(recorded.events as Iterable<CloudTrailRecord>, replayKeyOfScenario(recorded.scenario, policy), recorded.environment, recorded.now);
+    if (!report) return result;
+    const line = recentCallsLine(report);
+    return { ...result, lines: [line, ...result.lines], text: `${result.text}\nRecorded calls (the engine's CloudTrail events, replayed as kms-policy replay does):\n${line}\n` };
+  };
+
   connection.onRequest(AccessDiffRequest.method, (params: AccessDiffParams, token) =>
     runSafelyAsync<AccessDiffResult | ResponseError<void>>(connection, token, AccessDiffRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'The access diff failed; see the server log'), async () => {
       const { uri, reference, candidate, keyArn } = params ?? {};
       if (typeof reference === 'string' || typeof candidate === 'string') {
         if (typeof reference !== 'string' || typeof candidate !== 'string') return new ResponseError<void>(ErrorCodes.InvalidParams, 'give both reference and candidate (the old and the new policy text), or uri alone');
         const label = keyArn ? `the policy of ${keyArn}` : 'the current policy';
-        return compare(reference, candidate, await optionsFor(uri, keyArn), [label, 'your edited policy'], 'the key');
+        const result = compare(reference, candidate, await optionsFor(uri, keyArn), [label, 'your edited policy'], 'the key');
+        return keyArn ? withRecordedCalls(result, keyArn, candidate) : result;
       }
       if (typeof uri !== 'string' || !uri) return new ResponseError<void>(ErrorCodes.InvalidParams, 'uri: give the key-policy document to compare with HEAD');
       return againstHead(uri, undefined);

@@ -28,7 +28,7 @@ import {
   type KmsWireRequestParams,
   type KmsWireRequestResult,
 } from '../protocol';
-import { workspaceTrusted, type ServerContext } from './serverContext';
+import { workspaceTrusted, type RecordedKeyCalls, type ServerContext } from './serverContext';
 
 /** Coalesces bursts of engine changes (a key created, then Enabled) into one notification. */
 const CHANGE_NOTIFY_DELAY_MS = 100;
@@ -41,6 +41,7 @@ interface RunningBridge {
 
 export function registerEngineFeature(ctx: ServerContext): Partial<ServerCapabilities> {
   const bridge = new EngineBridge(ctx);
+  ctx.recordedKeyCalls = (keyArn) => bridge.recordedKeyCalls(keyArn);
   ctx.connection.onRequest(KmsWireRequest.method, (params: KmsWireRequestParams) => bridge.kmsRequest(params));
   ctx.connection.onRequest(EngineInfoRequest.method, () => bridge.info());
   ctx.connection.onRequest(AdvanceEngineClockRequest.method, (params: AdvanceEngineClockParams) => bridge.advanceClock(params));
@@ -87,6 +88,19 @@ export class EngineBridge {
       principals: servedPrincipals(environment),
       ...(bridge.endpoint ? { endpoint: bridge.endpoint.url, endpointAdminToken: bridge.endpoint.adminToken } : {}),
     };
+  }
+
+  /** The engine's CloudTrail events and its facts about the key, when the key is one of the engine's. */
+  async recordedKeyCalls(keyArn: string): Promise<RecordedKeyCalls | undefined> {
+    const running = await this.running().catch(() => undefined);
+    const engine = running?.served.engine;
+    const arn = /^arn:([^:]+):kms:([^:]+):(\d{12}):key\//.exec(keyArn);
+    if (!running || !engine?.cloudTrailEvents || !engine.scenarioFor || !arn) return undefined;
+    const [, partition, region, account] = arn;
+    // Any request on the key carries its facts; this one is never run, so it leaves no event.
+    const scenario = engine.scenarioFor({ principalArn: `arn:${partition}:iam::${account}:root`, action: 'kms:DescribeKey', keyRef: keyArn, region });
+    if (!scenario) return undefined;
+    return { events: engine.cloudTrailEvents(), scenario, environment: running.served.environment, now: running.served.clock.now() };
   }
 
   async ciphertextKey(params: CiphertextKeyParams): Promise<CiphertextKeyResult> {

@@ -3,7 +3,21 @@
 // capabilities it serves; startServer merges them into the initialize result.
 import type { ClientCapabilities, Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AccessScenario } from '../core/access/scenario';
+import type { JsonObject } from '../core/engine/kmsEngineApi';
+import type { Environment } from '../core/environment/environmentModel';
 import type { ServerInitializationOptions } from '../protocol';
+
+/** What the embedded engine recorded, and knows, of one of its keys. */
+export interface RecordedKeyCalls {
+  /** The engine's CloudTrail events, oldest first. */
+  readonly events: Iterable<JsonObject>;
+  /** The engine's facts about the key (state, aliases, tags, grants). */
+  readonly scenario: AccessScenario;
+  readonly environment: Environment;
+  /** The engine clock's now. */
+  readonly now: Date;
+}
 
 export interface ServerContext {
   readonly connection: Connection;
@@ -16,6 +30,8 @@ export interface ServerContext {
   clientCapabilities?: ClientCapabilities;
   /** File-system paths of the workspace folders, filled in `onInitialize`. */
   workspaceFolders?: readonly string[];
+  /** The embedded engine's recorded calls on a key, or undefined when it has no such key (filled in by the engine feature). */
+  recordedKeyCalls?: (keyArn: string) => Promise<RecordedKeyCalls | undefined>;
 }
 
 /** Given by the node entry from the process environment. */

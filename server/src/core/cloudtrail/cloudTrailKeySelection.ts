@@ -4,7 +4,7 @@
 // or one of its aliases. The key's facts (Region, account, aliases, tags, grants, policy) come
 // from the environment when it holds the key; otherwise from the ARN the records give, with the
 // key taken as an enabled symmetric customer managed key (what the record does not say).
-import type { NamedPolicy, PolicyDocument, ScenarioGrant, ScenarioKey } from '../access/scenario';
+import type { AccessScenario, NamedPolicy, PolicyDocument, ScenarioGrant, ScenarioKey } from '../access/scenario';
 import { kmsAliasArn, parseKeyReference, parseKmsArn } from '../arn/kmsKeyReference';
 import type { Environment } from '../environment/environmentModel';
 import { defaultKeyPolicyDocument, findEnvironmentKey, keyArnOf, resourceTagContext, scenarioGrants, scenarioKey } from '../environment/scenarioBuilder';
@@ -36,6 +36,28 @@ export function isCallOnKey(call: Pick<KmsCallOfEvent, 'keyRefs' | 'region'>, ke
     if (alias && key.aliasNames.has(alias) && aliasIsOfKey(ref, call.region, key.arn)) return true;
   }
   return false;
+}
+
+/**
+ * The key as an access scenario on it holds it (the engine's `scenarioFor`: its state, aliases,
+ * tags and grants), under the key policy `policy`.
+ */
+export function replayKeyOfScenario(scenario: AccessScenario, policy: { readonly document: PolicyDocument; readonly source: string; readonly text: string }): ReplayKey {
+  const key = scenario.key;
+  const aliases = Array.isArray(key.alias) ? key.alias : typeof key.alias === 'string' ? [key.alias] : [];
+  const tagContext: Record<string, string> = {};
+  for (const [name, value] of Object.entries(scenario.request.context ?? {})) {
+    if (name.startsWith('aws:ResourceTag/') && typeof value === 'string') tagContext[name] = value;
+  }
+  return {
+    arn: key.arn,
+    key,
+    keyPolicy: { name: `key policy (${policy.source})`, document: policy.document, sourceText: policy.text, source: policy.source },
+    keyPolicyFrom: policy.source,
+    grants: scenario.grants ?? [],
+    tagContext,
+    aliasNames: new Set(aliases.map((a) => aliasNameOf(a) ?? a)),
+  };
 }
 
 /** Whether the key can be known before the records are read: a key ARN, or a key of the environment. */

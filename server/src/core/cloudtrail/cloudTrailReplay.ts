@@ -171,19 +171,24 @@ export interface ProposedPolicy {
 
 /** Replays the records' calls on the key `keyRef` names, under `policy` or the key's own policy. */
 export function replayRecords(records: Iterable<CloudTrailRecord>, keyRef: string, environment: Environment, policy?: ProposedPolicy): ReplayReport {
-  const unreadable: KmsCallsRead['unreadable'] = [];
-  let target: ReplayKey;
-  let report: ReplayReport;
   if (isKeyKnownWithoutCalls(keyRef, environment)) {
     // Decided as they are read: a day of a busy trail need not be held in memory.
-    target = selectReplayKey(keyRef, environment, [], policy);
-    report = replayCalls(kmsCallsOfRecords(records, unreadable), target, environment);
-  } else {
-    // The key's ARN is learnt from the records that name its id or alias beside it.
-    const calls = [...kmsCallsOfRecords(records, unreadable)];
-    target = selectReplayKey(keyRef, environment, calls, policy);
-    report = replayCalls(calls, target, environment);
+    return replayRecordsOn(records, selectReplayKey(keyRef, environment, [], policy), environment);
   }
+  // The key's ARN is learnt from the records that name its id or alias beside it.
+  const unreadable: KmsCallsRead['unreadable'] = [];
+  const calls = [...kmsCallsOfRecords(records, unreadable)];
+  const target = selectReplayKey(keyRef, environment, calls, policy);
+  return withUnreadable(replayCalls(calls, target, environment), unreadable, target);
+}
+
+/** Replays the records' calls on a key already known (e.g. the engine's own, with its grants). */
+export function replayRecordsOn(records: Iterable<CloudTrailRecord>, target: ReplayKey, environment: Environment): ReplayReport {
+  const unreadable: KmsCallsRead['unreadable'] = [];
+  return withUnreadable(replayCalls(kmsCallsOfRecords(records, unreadable), target, environment), unreadable, target);
+}
+
+function withUnreadable(report: ReplayReport, unreadable: KmsCallsRead['unreadable'], target: ReplayKey): ReplayReport {
   const onKey = new Map<string, number>();
   for (const entry of unreadable) {
     if (isCallOnKey({ keyRefs: entry.keyRefs, region: target.key.region }, target)) onKey.set(entry.reason, (onKey.get(entry.reason) ?? 0) + 1);
