@@ -70,6 +70,8 @@ describe('simulate access against the environment file', () => {
     const policyUri = pathToFileURL(join(examples, 'organization-wide-key-policy.json')).toString();
     const answer = (await connection.sendRequest('kmsPolicyStudio/simulate', { scenario: { request: { principal: 'arn:aws:iam::111122223333:root', action: 'kms:Decrypt' } }, policyUri })) as Answer & { summary: string };
     assert.match(answer.summary, /hypothetical key/);
+    // Decided, not lost: the made-up key resolves like any key (its id reads as a key id).
+    assert.equal(answer.decision, 'Allow', answer.summary);
   });
 
   it('the key policy in the trace links to its file next to the environment file', async () => {

@@ -56,6 +56,12 @@ const DIAGNOSTIC_SOURCE = 'kms-scenario';
 /** Later than the key-policy diagnostics' push, so scenario findings are the last word for scenario files. */
 const PUSH_DELAY_MS = 250;
 
+/**
+ * The key id of the key a policy no environment key uses is decided for. It must read as a key
+ * id (a UUID) like any other, or resolving it fails and the simulation answers NotFoundException.
+ */
+const HYPOTHETICAL_KEY_ID = '00000000-0000-4000-8000-000000000000';
+
 /** Completes requests for keys that live only in the embedded engine (set by the engine feature). */
 export type EngineScenarioSource = (input: ScenarioRequestInput) => AccessScenario | undefined;
 const engineSources = new WeakMap<ServerContext, EngineScenarioSource>();
@@ -151,7 +157,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     }
     const rootPrincipal = JSON.stringify(policyDocument ?? {}).match(/arn:aws[\w-]*:iam::(\d{12}):root/);
     const account = rootPrincipal?.[1] ?? callerAccount ?? environment.accounts[0]?.id ?? '111122223333';
-    return { arn: `arn:${environment.partition}:kms:${region}:${account}:key/key-of-this-policy`, account, region, state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
+    return { arn: `arn:${environment.partition}:kms:${region}:${account}:key/${HYPOTHETICAL_KEY_ID}`, account, region, state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
   };
 
   const simulate = (params: SimulateParams): SimulateResult => {
