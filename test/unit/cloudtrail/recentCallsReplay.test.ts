@@ -7,7 +7,7 @@ import { replayKeyOfScenario } from '../../../server/src/core/cloudtrail/cloudTr
 import type { CloudTrailRecord } from '../../../server/src/core/cloudtrail/cloudTrailLogParser';
 import { recentCallsLine, replayRecentCalls } from '../../../server/src/core/cloudtrail/recentCallsReplay';
 import { AdjustableClock } from '../../../server/src/core/engine/engineClock';
-import type { CallerIdentity } from '../../../server/src/core/engine/kmsEngineApi';
+import type { AuthenticatedCaller } from '../../../server/src/core/engine/kmsEngineApi';
 import { openKmsEngine } from '../../../server/src/core/engine/openKmsEngine';
 import type { Environment } from '../../../server/src/core/environment/environmentModel';
 
@@ -15,7 +15,7 @@ const ACCOUNT = '111122223333';
 const ROOT_ARN = `arn:aws:iam::${ACCOUNT}:root`;
 const ALICE_ARN = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const APP_ARN = `arn:aws:iam::${ACCOUNT}:role/App`;
-const caller = (principalArn: string, accessKeyId: string): CallerIdentity => ({ principalArn, accountId: ACCOUNT, accessKeyId, region: 'us-east-1' });
+const caller = (principalArn: string, accessKeyId: string): AuthenticatedCaller => ({ principalArn, accountId: ACCOUNT, accessKeyId, region: 'us-east-1' });
 const ROOT = caller(ROOT_ARN, 'root');
 const ALICE = caller(ALICE_ARN, 'alice');
 const APP = caller(`arn:aws:sts::${ACCOUNT}:assumed-role/App/worker`, 'app');
