@@ -128,3 +128,16 @@ describe('generate-policy conditions', () => {
     assert.match(notes[0]!, /user\/Bob kms:Decrypt was refused at 2025-05-20T12:00:00.000Z yet made the same request successfully/);
   });
 });
+
+describe('generate-policy across accounts', () => {
+  it('names a caller of another account, whose own IAM policies the log cannot show, and raises no note for it', () => {
+    const partner = 'arn:aws:iam::444455556666:role/Partner';
+    const call: CloudTrailRecord = {
+      ...decrypt('Bob', { app: 'reports' }, '2025-05-20T10:00:00Z'),
+      userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::444455556666:assumed-role/Partner/nightly', accountId: '444455556666', sessionContext: { sessionIssuer: { type: 'Role', arn: partner, accountId: '444455556666', userName: 'Partner' } } },
+    };
+    const { policy, notes } = generate([call]);
+    assert.deepEqual(notes, []);
+    assert.deepEqual(policy.Statement[1]!.Principal, { AWS: partner });
+  });
+});
