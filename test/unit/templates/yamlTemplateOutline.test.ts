@@ -80,8 +80,8 @@ describe('reading a YAML template where the checks look', () => {
     assert.deepEqual(shape(partial.parameters.get('KeyAdminRoleName')), shape(whole.parameters.get('KeyAdminRoleName')));
   });
 
-  it('findings and hovers are the same as reading the whole text', () => {
-    for (const text of [example, sam, stack]) {
+  it('findings and hovers are the same as reading the whole text (Windows line ends and a leading document start too)', () => {
+    for (const text of [example, sam, stack, stack.replace(/\n/g, '\r\n'), `---\n${stack}`]) {
       const partial = analyzeTemplate(text)!;
       const whole = analyzeTemplate(text, undefined, { wholeTemplate: true })!;
       assert.deepEqual(validateTemplate(partial), validateTemplate(whole));
