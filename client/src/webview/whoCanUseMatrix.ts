@@ -59,22 +59,27 @@ function principalText(row: MatrixRow): string {
 }
 
 /**
- * What stays visible. Each word of the filter narrows the rows when some principal (name or
- * ARN) contains it, else the columns when some action contains it, else matches nothing: so
- * `AppRole Decrypt` leaves one cell. Hiding principals that can do nothing looks at the
- * visible columns only: with `Decrypt` typed, it leaves who can decrypt.
+ * What stays visible. A word of the filter that some principal (name or ARN) contains picks
+ * rows, else one that some action contains picks columns, else it matches nothing. Picked rows
+ * add up, and so do picked columns: `AppRole alice` leaves two principals, `Decrypt Encrypt`
+ * the actions containing either, and `AppRole Decrypt` one cell. Hiding principals that can do
+ * nothing looks at the visible columns only: with `Decrypt` typed, it leaves who can decrypt.
  */
 export function matrixVisibility(matrix: WhoCanUseMatrix, filter: string, hideEmpty: boolean): MatrixVisibility {
   let rows = matrix.rows.map(() => true);
   let columns = matrix.actions.map(() => true);
+  let rowPicks: boolean[] | undefined;
+  let columnPicks: boolean[] | undefined;
   const unmatched: string[] = [];
   for (const word of filter.toLowerCase().split(/\s+/).filter(Boolean)) {
     const rowHits = matrix.rows.map((r) => principalText(r).includes(word));
     const columnHits = matrix.actions.map((a) => a.toLowerCase().includes(word));
-    if (rowHits.some(Boolean)) rows = rows.map((shown, i) => shown && rowHits[i]!);
-    else if (columnHits.some(Boolean)) columns = columns.map((shown, i) => shown && columnHits[i]!);
+    if (rowHits.some(Boolean)) rowPicks = rowHits.map((hit, i) => hit || (rowPicks?.[i] ?? false));
+    else if (columnHits.some(Boolean)) columnPicks = columnHits.map((hit, i) => hit || (columnPicks?.[i] ?? false));
     else unmatched.push(word);
   }
+  if (rowPicks) rows = rowPicks;
+  if (columnPicks) columns = columnPicks;
   if (unmatched.length) {
     return { rows: rows.map(() => false), columns, status: `No principal or action contains "${unmatched.join('", "')}".` };
   }

@@ -7,7 +7,7 @@ import { cellKind, matrixVisibility, type CellKind, type MatrixCell, type Matrix
 
 const LOOK: Readonly<Record<CellKind, { readonly icon: string; readonly words: string }>> = {
   allow: { icon: 'pass', words: 'Allow' },
-  conditional: { icon: 'warning', words: 'Conditional' },
+  conditional: { icon: 'debug-breakpoint-conditional', words: 'Conditional' },
   'allow-fails': { icon: 'warning', words: 'Allowed, fails' },
   'explicit-deny': { icon: 'error', words: 'Explicit deny' },
   'implicit-deny': { icon: 'circle-slash', words: 'Implicit deny' },

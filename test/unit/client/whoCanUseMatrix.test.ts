@@ -41,7 +41,7 @@ describe('Who Can Use matrix cells', () => {
     const c = columnOf(demo, 'kms:Decrypt');
     const html = matrixCellHtml(demo.rows[r]!, r, demo.rows[r]!.cells[c]!, c);
     assert.match(html, new RegExp(`^<td data-col="${c}"><button type="button" class="cell conditional" data-row="${r}" data-col="${c}" aria-label="AppRole, kms:Decrypt: Conditional, only with encryption context team=billing \\(via key policy \\+ IAM\\)\\. Opens the simulation\\."`));
-    assert.match(html, /<span class="verdict"><span class="codicon codicon-warning mark" aria-hidden="true"><\/span> Conditional<\/span>/);
+    assert.match(html, /<span class="verdict"><span class="codicon codicon-debug-breakpoint-conditional mark" aria-hidden="true"><\/span> Conditional<\/span>/);
   });
 
   it('the page has a labelled filter box, the toggle, a header per action and a row header per principal', () => {
@@ -88,6 +88,12 @@ describe('Who Can Use matrix filter', () => {
     const shown = matrixVisibility(demo, 'AppRole Decrypt', false);
     assert.deepEqual(shownNames(demo, shown.rows), ['AppRole']);
     assert.deepEqual(demo.actions.filter((_, i) => shown.columns[i]), ['kms:Decrypt']);
+  });
+
+  it('words of one kind add up: two principals, or the actions containing either word', () => {
+    assert.deepEqual(shownNames(demo, matrixVisibility(demo, 'AppRole alice', false).rows), ['AppRole', 'alice']);
+    const shown = matrixVisibility(demo, 'Decrypt GenerateDataKey', false);
+    assert.deepEqual(demo.actions.filter((_, i) => shown.columns[i]), ['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
   it('hiding principals that can do nothing looks at the visible actions only', () => {
