@@ -3,14 +3,16 @@
 // demo workspace. Each step of the user journey runs in turn, prints its outcome and saves a
 // screenshot under test/output/e2e. Exit codes: 0 all passed, 1 failures, 77 skipped because
 // Chromium or code-server is not on this machine. KMS_STUDIO_E2E_WORKSPACE names another
-// folder to copy instead of examples/.
+// folder to copy instead of examples/. The copy is made a git repository with everything
+// committed, as a user's checkout is (the access diff lens compares with HEAD).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { installExtension, prepareProfile, startCodeServer } from '../../scripts/codeServer.mjs';
+import { prepareDemoWorkspace } from '../../scripts/demoWorkspace.mjs';
 import { REPO_ROOT, missingCodeServerTools } from '../../scripts/toolPaths.mjs';
 import { missingChromium, openWorkbench } from '../support/workbenchBrowser';
-import { journey } from './userJourney';
+import { journey, prepareJourneyWorkspace } from './userJourney';
 import { WorkbenchDriver } from './workbenchDriver';
 
 const SKIPPED = 77;
@@ -29,6 +31,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Makes the workspace a git repository with every file committed, as a checkout is. */
+function commitWorkspace(folder: string): void {
+  const identity = ['-c', 'user.name=KMS Studio e2e', '-c', 'user.email=e2e@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main'];
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'The demo workspace as committed']]) {
+    const git = spawnSync('git', [...identity, ...args], { cwd: folder, encoding: 'utf8' });
+    if (git.status !== 0) throw new Error(`git ${args[0]} in ${folder} failed: ${git.stderr || git.error?.message}`);
+  }
+}
+
 async function main(): Promise<number> {
   const missing = [...missingCodeServerTools(), missingChromium()].filter((m): m is string => Boolean(m));
   if (missing.length) {
@@ -43,9 +54,12 @@ async function main(): Promise<number> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
 
   const profile = prepareProfile();
-  // A copy of the demo workspace, so nothing the journey does can touch examples/.
-  const workspace = join(profile.root, 'examples');
-  cpSync(process.env.KMS_STUDIO_E2E_WORKSPACE ?? join(REPO_ROOT, 'examples'), workspace, { recursive: true });
+  // A copy of the demo workspace (as `npm start` opens it), so nothing the journey does can touch examples/.
+  const other = process.env.KMS_STUDIO_E2E_WORKSPACE;
+  const workspace = other ? join(profile.root, 'examples') : prepareDemoWorkspace(profile.root);
+  if (other) cpSync(other, workspace, { recursive: true });
+  prepareJourneyWorkspace(workspace);
+  commitWorkspace(workspace);
   await installExtension(profile.extensionsDir);
 
   let t = Date.now();

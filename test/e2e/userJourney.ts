@@ -1,5 +1,8 @@
 // What a user does with KMS Key Policy Studio in one sitting, step by step, in a real VS Code:
 // each step clicks and types as a person would and checks what the screen then shows.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import type { WorkbenchDriver } from './workbenchDriver';
 
 export interface JourneyStep {
@@ -13,6 +16,22 @@ export interface JourneyStep {
 export const BAD_POLICY = 'bad-key-policy.json';
 const KEY_ALIAS = 'e2e-secrets';
 const PLAINTEXT = 'db-password: correct horse battery staple';
+/** The CloudFormation example without its account-root statement: the finding whose quick fix adds it back, in YAML. */
+const TEMPLATE = 'kms-key-without-root.yaml';
+const ROOT_STATEMENT = 'Enable IAM User Permissions';
+
+/**
+ * The files the journey needs beside the demo, written into the workspace copy before VS Code
+ * opens it: the CloudFormation example (examples/cloudformation/kms-key.yaml) with its root
+ * statement taken out.
+ */
+export function prepareJourneyWorkspace(workspace: string): void {
+  const folder = join(workspace, 'cloudformation');
+  const example = readFileSync(join(folder, 'kms-key.yaml'), 'utf8');
+  const withoutRoot = example.replace(/ {10}- Sid: Enable IAM User Permissions\n(?: {12}.*\n)+/, '');
+  if (withoutRoot === example || withoutRoot.includes(ROOT_STATEMENT)) throw new Error('examples/cloudformation/kms-key.yaml no longer has the root statement the journey takes out');
+  writeFileSync(join(folder, TEMPLATE), withoutRoot);
+}
 
 /** What one step leaves for a later one, so that a later step never passes on a stale screen. */
 const state: { ciphertext?: string } = {};
@@ -106,19 +125,36 @@ export const journey: JourneyStep[] = [
     },
   },
   {
-    name: 'runs "KMS: Simulate Access" on the key policy and reads the decision',
+    name: 'runs "KMS: Simulate Access" on the key policy as KeyAdmin and sees the decision, the request and the deciding statement in the result view',
     screenshot: '07-simulate-access.png',
     run: async (vscode) => {
       await vscode.openFromExplorer(BAD_POLICY);
       await vscode.runCommand('KMS: Simulate Access');
-      await vscode.pick(/who is calling/, /App|Enter a principal ARN/);
-      // Without a principal of that name in the environment, the user types the ARN.
-      await vscode.waitForQuickInput(/principal ARN|which action/);
-      if (await vscode.quickInput.filter({ hasText: /principal ARN/ }).isVisible()) {
-        await vscode.answer(/principal ARN/, 'arn:aws:iam::111122223333:role/App');
-      }
-      await vscode.pick(/which action/, /kms:Decrypt/);
-      await vscode.waitForEditorText((text) => /^Decision: (Allow|ExplicitDeny|ImplicitDeny)\b/.test(text), 'a first line "Decision: ..."');
+      await vscode.pick(/who is calling/, /KeyAdmin/);
+      // The action list is long: narrow it by typing, as a user does.
+      await vscode.waitForQuickInput(/which action/);
+      await vscode.quickInput.locator('input').first().fill('kms:PutKeyPolicy');
+      await vscode.pick(/which action/, /kms:PutKeyPolicy/);
+      const view = await vscode.webviewFrame(/^Simulation: Allow kms:PutKeyPolicy KeyAdmin$/);
+      const decision = (await view.locator('#decision').innerText()).trim();
+      if (!/^Allowed\s+Allow$/.test(decision)) throw new Error(`the view's decision reads "${decision}"`);
+      const request = await view.locator('dl.request').innerText();
+      if (!request.includes('arn:aws:iam::111122223333:role/KeyAdmin') || !request.includes('kms:PutKeyPolicy')) throw new Error(`the request shown is not the one asked: ${request}`);
+      await view.locator('ul.deciding a.statement-link').filter({ hasText: 'Allow access for Key Administrators' }).waitFor({ timeout: 15_000 });
+    },
+  },
+  {
+    name: 'clicks the deciding statement in the result view and sees it selected in the policy',
+    screenshot: '07b-deciding-statement-selected.png',
+    run: async (vscode) => {
+      const view = await vscode.webviewFrame(/^Simulation: Allow kms:PutKeyPolicy KeyAdmin$/);
+      await view.locator('ul.deciding a.statement-link').filter({ hasText: 'Allow access for Key Administrators' }).click();
+      await vscode.page.locator('.editor-group-container.active .tabs-container .tab.active').filter({ hasText: BAD_POLICY }).waitFor({ timeout: 15_000 });
+      // The whole statement is selected: the status bar counts the characters, the editor highlights them.
+      await vscode.page.locator('.statusbar').getByText(/\(\d+ selected\)/).first().waitFor({ timeout: 15_000 });
+      await vscode.activeEditor.locator('.selected-text').first().waitFor({ timeout: 15_000 });
+      const shown = await vscode.activeEditorText();
+      if (!shown.includes('"Sid": "Allow access for Key Administrators"')) throw new Error(`the editor does not show the statement:\n${shown.slice(0, 400)}`);
     },
   },
   {
@@ -128,7 +164,7 @@ export const journey: JourneyStep[] = [
       // The Problems panel has had its screenshot; the advisor gets the whole editor area.
       await vscode.runCommand('View: Hide Panel').catch(() => undefined);
       await vscode.runCommand('KMS: KMS or CloudHSM? Decision Advisor');
-      const advisor = await vscode.webview('KMS or CloudHSM?');
+      const advisor = await vscode.webviewFrame('KMS or CloudHSM?');
       const form = advisor.locator('form#questions');
       await form.locator('input').first().waitFor({ timeout: 30_000 });
       const result = advisor.locator('#result');
@@ -182,10 +218,11 @@ export const journey: JourneyStep[] = [
       await toast.waitFor({ timeout: 30_000 });
       if (!(await toast.innerText()).includes('KeyAdmin')) throw new Error(`the denial does not name the caller: ${await toast.innerText()}`);
       await toast.getByRole('button', { name: 'Why?' }).click();
-      await vscode.waitForEditorText(
-        (text) => /^Decision: (ImplicitDeny|ExplicitDeny)\b/.test(text) && text.includes('KeyAdmin') && text.includes('kms:Encrypt'),
-        'the simulation of the denied Encrypt as KeyAdmin',
-      );
+      const view = await vscode.webviewFrame(/^Simulation: (ImplicitDeny|ExplicitDeny) kms:Encrypt /);
+      const error = await view.locator('#error-message').innerText();
+      if (!/^AccessDeniedException: User: arn:aws:[a-z]+::111122223333:[\w-]+\/KeyAdmin\b.* is not authorized to perform: kms:Encrypt/.test(error.trim())) {
+        throw new Error(`the view does not show the error the caller saw: ${error}`);
+      }
     },
   },
   {
@@ -217,6 +254,100 @@ export const journey: JourneyStep[] = [
       // The default key policy of a new key: the account root delegation statement.
       await vscode.waitForEditorText((text) => text.includes('"Version"') && text.includes(':root'), 'the live key policy');
       await vscode.page.locator('.statusbar').getByText('KMS Key Policy').first().waitFor({ timeout: 15_000 });
+    },
+  },
+  {
+    name: 'right-clicks the demo key, chooses "Who Can Use This Key?", filters the matrix to the data actions and hides who can do none of them',
+    screenshot: '13-who-can-use-matrix.png',
+    run: async (vscode) => {
+      await vscode.closeAllEditors();
+      await vscode.openActivity('KMS');
+      await expandTreeUntilVisible(vscode, 'demo-app');
+      await vscode.treeContextMenu(/^demo-app/, 'Who Can Use This Key?');
+      const matrix = await vscode.webviewFrame(/^Who can use demo-app/);
+      const cell = matrix.locator('tr', { has: matrix.locator('th', { hasText: 'AppRole' }) }).locator('button.cell').first();
+      const conditional = await cell.getAttribute('aria-label');
+      if (conditional !== 'AppRole, kms:Decrypt: Conditional, only with encryption context team=billing (via key policy + IAM). Opens the simulation.') {
+        throw new Error(`AppRole's Decrypt cell says: ${conditional}`);
+      }
+      await matrix.locator('#filter').fill('Decrypt GenerateDataKey');
+      await matrix.getByLabel('Hide principals that can do nothing').check();
+      const visibleRows = () => matrix.locator('tbody tr:not([hidden]) th .principal-name').allInnerTexts();
+      await waitUntil(async () => {
+        const rows = await visibleRows();
+        return rows.length > 0 && !rows.includes('KeyAdmin') && rows.includes('AppRole');
+      }, 'the filter to leave who can use the key for data, without KeyAdmin');
+      const status = await matrix.locator('#filter-status').innerText();
+      if (!/principals of 8 by 2 actions of 12/.test(status)) throw new Error(`the status line says: ${status}`);
+      // By keyboard: the arrow keys move between the cells that are shown.
+      const first = matrix.locator('tbody tr:not([hidden]) button.cell').first();
+      await first.press('ArrowRight');
+      const focused = await matrix.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+      if (!/kms:GenerateDataKey/.test(focused)) throw new Error(`ArrowRight focused "${focused}" instead of the next action`);
+    },
+  },
+  {
+    name: 'clicks the AppRole × kms:Decrypt cell and sees its simulation, with the encryption context the allow needs',
+    screenshot: '14-matrix-cell-simulation.png',
+    run: async (vscode) => {
+      const matrix = await vscode.webviewFrame(/^Who can use demo-app/);
+      await matrix.locator('tr', { has: matrix.locator('th', { hasText: 'AppRole' }) }).locator('button.cell').first().click();
+      const view = await vscode.webviewFrame(/^Simulation: Allow kms:Decrypt AppRole$/);
+      const request = await view.locator('dl.request').innerText();
+      if (!/Encryption context\s+team=billing/.test(request)) throw new Error(`the simulation was not of the conditional request: ${request}`);
+    },
+  },
+  {
+    name: 'opens a CloudFormation template without the root statement, applies the quick fix from the Problems panel and the template stays valid YAML',
+    screenshot: '15-cloudformation-quick-fix.png',
+    run: async (vscode) => {
+      await vscode.closeAllEditors();
+      await vscode.openActivity('Explorer');
+      const folder = vscode.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: /^cloudformation$/ }).first();
+      if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+      await vscode.openFromExplorer(TEMPLATE);
+      await vscode.runCommand('Problems: Focus on Problems View');
+      await vscode.filterProblems(`**/${TEMPLATE}`);
+      await vscode.quickFixFromProblems('KMS_NO_ACCOUNT_ROOT_STATEMENT', "Add the statement that enables IAM policies of the stack's account");
+      await vscode.waitForProblemGone('KMS_NO_ACCOUNT_ROOT_STATEMENT');
+      const text = await vscode.copyAllFromEditor();
+      const parsed = parseDocument(text);
+      if (parsed.errors.length) throw new Error(`the template is no longer valid YAML: ${parsed.errors.map((e) => e.message).join('; ')}`);
+      const template = parsed.toJS() as { Resources?: { DataKey?: { Properties?: { KeyPolicy?: { Statement?: { Sid?: string; Principal?: { AWS?: string } }[] } } } } };
+      const statements = template.Resources?.DataKey?.Properties?.KeyPolicy?.Statement ?? [];
+      const root = statements.find((st) => st.Sid === ROOT_STATEMENT);
+      if (!root || root.Principal?.AWS !== 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root') {
+        throw new Error(`the key policy has no root statement after the fix: ${JSON.stringify(statements.map((st) => st.Sid))}`);
+      }
+      if (statements.length !== 3) throw new Error(`the key policy has ${statements.length} statements, not the 2 it had plus the fix's`);
+      // For the screenshot: the added statement, at the end of the key policy.
+      await vscode.page.keyboard.press('Control+End');
+      await vscode.filterProblems('');
+    },
+  },
+  {
+    name: 'edits the committed key policy so that it grants more, and sees the access diff lens count what it adds',
+    screenshot: '16-access-diff-lens.png',
+    run: async (vscode) => {
+      await vscode.closeAllEditors();
+      await vscode.runCommand('View: Hide Panel').catch(() => undefined);
+      await vscode.openFromExplorer('key-policy.json');
+      await vscode.codeLens(/No access change vs HEAD/).waitFor({ timeout: 45_000 });
+      // Select "kms:DescribeKey" (only "Allow use of the key" names it) and type the wider list over it.
+      await vscode.activeEditor.locator('.view-lines').click();
+      await vscode.page.keyboard.press('Control+F');
+      await vscode.page.locator('.find-widget textarea, .find-widget input').first().fill('"kms:DescribeKey"');
+      await vscode.page.keyboard.press('Enter');
+      await vscode.page.keyboard.press('Escape');
+      await vscode.activeEditor.locator('.selected-text').first().waitFor({ timeout: 10_000 });
+      await vscode.pasteIntoEditor('"kms:DescribeKey", "kms:CreateGrant"');
+      await vscode.waitForEditorText((text) => /"kms:DescribeKey", "kms:CreateGrant"\s*$/m.test(text), 'the edited action list');
+      // The lens sits on the policy's first line.
+      await vscode.page.keyboard.press('Control+Home');
+      const lens = vscode.codeLens(/Access diff vs HEAD: \+[1-9]\d* \/ \u22120/);
+      await lens.waitFor({ timeout: 45_000 });
+      await lens.click();
+      await vscode.waitForEditorText((text) => /Access diff: key-policy\.json in HEAD/.test(text) && /^\+ .*kms:CreateGrant/m.test(text), 'the access diff naming kms:CreateGrant');
     },
   },
 ];

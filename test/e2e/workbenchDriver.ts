@@ -2,7 +2,7 @@
 // UI: the command palette, quick picks and input boxes, the Explorer, editors and their context
 // menu, panels, notifications and the status bar. Every wait is bounded; focus-sensitive actions
 // retry, because a freshly opened widget can miss the first keystroke.
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,13 +91,14 @@ export class WorkbenchDriver {
     if (!checked) await item.click();
   }
 
-  /** Opens a file of the workspace by clicking it in the Explorer. */
+  /** Opens a file of the workspace by clicking it in the Explorer (its name exactly: key-policy.json is not bad-key-policy.json). */
   async openFromExplorer(fileName: string): Promise<void> {
     await this.openActivity('Explorer');
-    const row = this.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: fileName }).first();
+    const exactly = { hasText: new RegExp(`(^|\\s)${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) };
+    const row = this.page.locator('.explorer-folders-view .monaco-list-row').filter(exactly).first();
     await row.waitFor({ state: 'visible', timeout: this.timeoutMs });
     await row.dblclick();
-    await this.page.locator('.tabs-container .tab.active').filter({ hasText: fileName }).waitFor({ timeout: this.timeoutMs });
+    await this.page.locator('.editor-group-container.active .tabs-container .tab.active').filter(exactly).waitFor({ timeout: this.timeoutMs });
   }
 
   /** The active editor's visible text, lines joined with newlines. */
@@ -221,6 +222,105 @@ export class WorkbenchDriver {
     const outer = this.page.locator('iframe.webview.ready').last();
     await outer.waitFor({ state: 'attached', timeout: this.timeoutMs });
     return this.page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+  }
+
+  /**
+   * The document of the webview whose page title matches `title` (the extension's `<title>`),
+   * whichever editor group shows it. Ask again after the view re-renders: a new page is a new frame.
+   */
+  async webviewFrame(title: string | RegExp, timeoutMs = this.timeoutMs): Promise<Frame> {
+    const matches = (text: string) => (typeof title === 'string' ? text.includes(title) : title.test(text));
+    const deadline = Date.now() + timeoutMs;
+    let seen: string[] = [];
+    for (;;) {
+      seen = [];
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame() || frame.isDetached()) continue;
+        const text = await frame.title().catch(() => '');
+        if (text) seen.push(text);
+        if (text && matches(text) && (await frame.locator('main').count().catch(() => 0)) > 0) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview titled ${String(title)}; webviews open: ${JSON.stringify(seen)}`);
+      await sleep(200);
+    }
+  }
+
+  /** The whole text of the active editor, copied as a user would (select all, copy) and read from the clipboard. */
+  async copyAllFromEditor(): Promise<string> {
+    await this.selectAllInEditor();
+    await this.page.keyboard.press('Control+C');
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  /** Pastes `text` where the editor's cursor or selection is (a paste: no auto-closed quotes, no completion). */
+  async pasteIntoEditor(text: string): Promise<void> {
+    await this.page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await this.page.keyboard.press('Control+V');
+  }
+
+  /** A code lens of the active editor whose title matches `text`. */
+  codeLens(text: string | RegExp): Locator {
+    return this.activeEditor.locator('.codelens-decoration a, .codelens-decoration span').filter({ hasText: text }).first();
+  }
+
+  /** Closes every editor, answering "Don't Save" for untitled files the journey typed into. */
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editors');
+    const dialog = this.page.locator('.monaco-dialog-box');
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      if (await dialog.isVisible().catch(() => false)) {
+        await dialog.getByRole('button', { name: "Don't Save" }).click();
+        await dialog.waitFor({ state: 'hidden', timeout: this.timeoutMs });
+        return;
+      }
+      if ((await this.page.locator('.editor-group-container .tabs-container .tab').count()) === 0) return;
+      await sleep(100);
+    }
+    throw new Error(`editors are still open: ${JSON.stringify(await this.page.locator('.tabs-container .tab').allInnerTexts())}`);
+  }
+
+  /** Types `text` into the Problems panel's filter box (a glob such as `**\/file.yaml` keeps that file's problems). */
+  async filterProblems(text: string): Promise<void> {
+    const input = this.page.locator('.part.panel .viewpane-filter input, .markers-panel-action-filter input').first();
+    await input.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    await input.fill(text);
+  }
+
+  /** Waits until the Problems panel no longer lists a problem showing `code`. */
+  async waitForProblemGone(code: string): Promise<void> {
+    const rows = this.page.locator('.markers-panel .monaco-list-row').filter({ hasText: code });
+    const deadline = Date.now() + this.timeoutMs;
+    while ((await rows.count()) > 0) {
+      if (Date.now() > deadline) throw new Error(`the Problems panel still lists ${code}`);
+      await sleep(250);
+    }
+  }
+
+  /**
+   * Selects the problem showing `code` in the Problems panel, asks for its fixes by keyboard
+   * (Ctrl+.) and chooses the one titled `fix`.
+   */
+  async quickFixFromProblems(code: string, fix: string | RegExp): Promise<void> {
+    const row = this.page.locator('.markers-panel .monaco-list-row').filter({ hasText: code }).first();
+    await row.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await row.click();
+        await this.page.keyboard.press('Control+.');
+        // The Problems panel lists fixes in a context menu; an editor shows its action widget.
+        const entry = this.page.locator('.monaco-menu .action-item, .action-widget .monaco-list-row').filter({ hasText: fix }).first();
+        await entry.waitFor({ state: 'visible', timeout: 5_000 });
+        await entry.hover();
+        await this.page.keyboard.press('Enter');
+        await entry.waitFor({ state: 'hidden', timeout: 5_000 });
+        return;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (attempt >= 3) throw new Error(`the problem ${code} offers no fix "${String(fix)}": ${String(error)}`);
+        await sleep(500);
+      }
+    }
   }
 
   /** A status-bar entry whose text or accessible name matches `text`. */
