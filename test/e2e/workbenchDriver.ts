@@ -236,7 +236,8 @@ export class WorkbenchDriver {
       seen = [];
       for (const frame of this.page.frames()) {
         if (frame === this.page.mainFrame() || frame.isDetached()) continue;
-        const text = await frame.title().catch(() => '');
+        // A frame being replaced may never answer: ask each for its title for one second at most.
+        const text = await Promise.race([frame.title().catch(() => ''), sleep(1_000).then(() => '')]);
         if (text) seen.push(text);
         if (text && matches(text) && (await frame.locator('main').count().catch(() => 0)) > 0) return frame;
       }
