@@ -2,7 +2,6 @@
 // `{"__type": name, "message": text}`, the three places AWS SDKs look for the error name.
 import { randomUUID } from 'node:crypto';
 import { KmsServiceError } from '../core/engine/kmsEngineApi';
-import { writeJsonBody } from './jsonBodyWriter';
 import type { RawWireResponse } from './rawWireMessage';
 
 export const JSON_11_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -25,7 +24,7 @@ export const WireErrors = {
 
 /** A JSON 1.1 answer with the headers every KMS response carries. */
 export function jsonResponse(statusCode: number, body: unknown, extraHeaders: Record<string, string> = {}): RawWireResponse {
-  const bytes = writeJsonBody(body);
+  const bytes = Buffer.from(JSON.stringify(body) ?? 'null', 'utf8');
   return {
     statusCode,
     headers: {
