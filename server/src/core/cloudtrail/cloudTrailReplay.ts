@@ -216,10 +216,9 @@ export function replayCalls(
   let deniedCalls = 0;
   for (const call of calls) {
     if (!isCallOnKey(call, target)) continue;
-    // As CloudTrail writes eventTime: to the second.
-    const time = new Date(call.time).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const principal = call.policyPrincipal.name;
     if (call.errorCode !== undefined) {
+      const time = timeOf(call);
       const id = `${principal}\n${call.action}\n${call.errorCode}`;
       const group = failed.get(id);
       if (group) extend(group, time);
@@ -229,6 +228,8 @@ export function replayCalls(
     replayed++;
     const verdict = replayer.decide(call);
     if (verdict.allowed) continue;
+    // Written only for the calls reported: most calls are allowed.
+    const time = timeOf(call);
     if (verdict.dependsOnIam) {
       dependsOnIamCalls++;
       const id = `${principal}\n${call.action}`;
@@ -269,6 +270,11 @@ export function replayCalls(
     // What could not be rebuilt is known only to the reader of the records (replayRecords).
     unreadable: [],
   };
+}
+
+/** As CloudTrail writes eventTime: to the second. */
+function timeOf(call: KmsCallOfEvent): string {
+  return new Date(call.time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Logs are read in any order (files, then records): first and last are compared, not assumed. */
