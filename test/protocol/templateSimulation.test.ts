@@ -67,7 +67,7 @@ describe('Simulate access and Who Can Use on a CloudFormation template', () => {
     assert.equal(allowed.allowedBy, 'key-policy-and-iam');
     const denied = await ask('file:///ws/no-delegation.yaml');
     assert.equal(denied.decision, 'ImplicitDeny');
-    assert.match(denied.summary, /no key policy statement allows kms:Decrypt for this caller/);
+    assert.match(denied.summary ?? '', /no key policy statement allows kms:Decrypt for this caller/);
   });
 
   it('Who can use lists the template\'s role', async () => {
