@@ -4,7 +4,7 @@
 // the text (UTF-16 offsets, as the editor counts), so no feature holds WebAssembly memory.
 // Loading WebAssembly is asynchronous: each entry calls initHclParser once and awaits it; the
 // bytes come from the caller (a node adapter reads them), so this file stays pure.
-import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
+import { Language, Parser, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import type { SourceRange, SyntaxProblem } from '../../policy/policyModel';
 
 /** The two WebAssembly modules: web-tree-sitter's runtime and the Terraform grammar. */
@@ -91,7 +91,7 @@ export function hclParserReady(): boolean {
 const MAX_DEPTH = 200;
 const MAX_SYNTAX_PROBLEMS = 20;
 
-const rangeOf = (node: TsNode): SourceRange => ({ start: node.startIndex, end: node.endIndex });
+const rangeOf = (node: { startIndex: number; endIndex: number }): SourceRange => ({ start: node.startIndex, end: node.endIndex });
 
 /** Parses HCL text. Throws when initHclParser has not completed (a programming error, not bad input). */
 export function parseHcl(text: string): HclFile {
@@ -100,9 +100,9 @@ export function parseHcl(text: string): HclFile {
   if (!tree) throw new Error('The HCL parser returned no tree.');
   try {
     const reader = new TreeReader(text);
-    const root = tree.rootNode;
-    const bodyNode = root.namedChildren.find((c) => c?.type === 'body');
+    const bodyNode = syntaxTree(tree, text).namedChildren.find((c) => c.type === 'body');
     const body = bodyNode ? reader.body(bodyNode, 0) : { attributes: new Map(), blocks: [] };
+    const root = tree.rootNode;
     return { text, body, syntaxProblems: root.hasError ? syntaxProblemsOf(root, text) : [] };
   } finally {
     tree.delete();
@@ -130,12 +130,65 @@ function syntaxProblemsOf(root: TsNode, text: string): SyntaxProblem[] {
   return problems;
 }
 
+/**
+ * A node of the syntax tree as plain JavaScript. web-tree-sitter's Node objects are each made by
+ * a call into WebAssembly, and copying the tree through them took over twice as long as parsing
+ * (test/bench/terraformBench.ts); one walk of a TreeCursor reads the whole tree instead.
+ */
+class SyntaxNode {
+  readonly children: SyntaxNode[] = [];
+  private named: SyntaxNode[] | undefined;
+  constructor(
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    /** The grammar's field name for this child of its parent (`key`, `val`), if any. */
+    readonly field: string | null,
+    private readonly source: string,
+  ) {}
+  get namedChildren(): SyntaxNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+  childForFieldName(name: string): SyntaxNode | null {
+    return this.children.find((c) => c.field === name) ?? null;
+  }
+}
+
+/** The whole tree as SyntaxNodes, read in one walk (iterative: a deeply nested file cannot exhaust the stack). */
+function syntaxTree(tree: Tree, text: string): SyntaxNode {
+  const cursor = tree.walk();
+  try {
+    const current = () => new SyntaxNode(cursor.nodeType, cursor.nodeIsNamed, cursor.startIndex, cursor.endIndex, cursor.currentFieldName ?? null, text);
+    const root = current();
+    const path = [root];
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const node = current();
+      path.at(-1)!.children.push(node);
+      if (cursor.gotoFirstChild()) {
+        path.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (path.length === 1 || !cursor.gotoParent()) return root;
+        path.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
 class TreeReader {
   constructor(private readonly text: string) {}
 
-  body(node: TsNode, depth: number): HclBody {
+  body(node: SyntaxNode, depth: number): HclBody {
     const attributes = new Map<string, HclAttribute>();
     const blocks: HclBlock[] = [];
     for (const child of node.namedChildren) {
@@ -153,8 +206,8 @@ class TreeReader {
     return { attributes, blocks };
   }
 
-  private block(node: TsNode, depth: number): HclBlock | undefined {
-    const [type, ...rest] = node.namedChildren.filter((c): c is TsNode => c !== null);
+  private block(node: SyntaxNode, depth: number): HclBlock | undefined {
+    const [type, ...rest] = node.namedChildren.filter((c): c is SyntaxNode => c !== null);
     if (type?.type !== 'identifier' || depth > MAX_DEPTH) return undefined;
     const labels = rest
       .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
@@ -164,17 +217,17 @@ class TreeReader {
   }
 
   /** A string_lit's decoded text (labels and object keys have no interpolation). */
-  private plainString(node: TsNode): string {
+  private plainString(node: SyntaxNode): string {
     const parts = this.templateParts(node, false);
     return parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('');
   }
 
-  expression(node: TsNode, depth: number): HclExpression {
+  expression(node: SyntaxNode, depth: number): HclExpression {
     const range = rangeOf(node);
     if (depth > MAX_DEPTH) return { kind: 'other', range };
     switch (node.type) {
       case 'expression': {
-        const children = node.children.filter((c): c is TsNode => c !== null);
+        const children = node.children.filter((c): c is SyntaxNode => c !== null);
         const first = children[0];
         if (!first) return { kind: 'other', range };
         // `( expr )`
@@ -213,7 +266,7 @@ class TreeReader {
       case 'collection_value':
         return node.namedChildren[0] ? this.expression(node.namedChildren[0], depth + 1) : { kind: 'other', range };
       case 'tuple':
-        return { kind: 'tuple', items: node.namedChildren.filter((c): c is TsNode => c?.type === 'expression').map((c) => this.expression(c, depth + 1)), range };
+        return { kind: 'tuple', items: node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'expression').map((c) => this.expression(c, depth + 1)), range };
       case 'object': {
         const elements: HclObjectElement[] = [];
         for (const element of node.namedChildren) {
@@ -230,7 +283,7 @@ class TreeReader {
         const args = node.namedChildren.find((c) => c?.type === 'function_arguments');
         // `f(list...)` expands a list into arguments: which arguments, only Terraform knows.
         if (args?.children.some((c) => c?.type === 'expand_ellipsis' || c?.type === '...')) return { kind: 'other', range };
-        return { kind: 'call', name, args: (args?.namedChildren ?? []).filter((c): c is TsNode => c?.type === 'expression').map((c) => this.expression(c, depth + 1)), range };
+        return { kind: 'call', name, args: (args?.namedChildren ?? []).filter((c): c is SyntaxNode => c?.type === 'expression').map((c) => this.expression(c, depth + 1)), range };
       }
       default:
         return { kind: 'other', range };
@@ -238,8 +291,8 @@ class TreeReader {
   }
 
   /** An object key: a bare name is that name as a string (HCL reads `Sid = ...` as "Sid"). */
-  private objectKey(node: TsNode, depth: number): HclExpression {
-    const children = node.children.filter((c): c is TsNode => c !== null);
+  private objectKey(node: SyntaxNode, depth: number): HclExpression {
+    const children = node.children.filter((c): c is SyntaxNode => c !== null);
     if (children.length === 1 && children[0]!.type === 'variable_expr') {
       const offset = node.startIndex;
       const name = children[0]!.text;
@@ -252,8 +305,8 @@ class TreeReader {
    * The parts of a quoted template. Literal text is read from the source between the
    * structural children (the grammar's literal nodes leave out some whitespace), decoded.
    */
-  private templateParts(node: TsNode, _heredoc: boolean, depth = 0): HclTemplatePart[] {
-    const children = node.children.filter((c): c is TsNode => c !== null);
+  private templateParts(node: SyntaxNode, _heredoc: boolean, depth = 0): HclTemplatePart[] {
+    const children = node.children.filter((c): c is SyntaxNode => c !== null);
     const start = children[0]?.type === 'quoted_template_start' ? children[0].endIndex : node.startIndex;
     const endChild = children.at(-1);
     const end = endChild?.type === 'quoted_template_end' ? endChild.startIndex : node.endIndex;
@@ -269,7 +322,7 @@ class TreeReader {
     return parts;
   }
 
-  private interpolation(child: TsNode, depth: number): HclTemplatePart {
+  private interpolation(child: SyntaxNode, depth: number): HclTemplatePart {
     const range = rangeOf(child);
     if (child.type === 'template_directive') return { kind: 'directive', range };
     const expression = child.namedChildren.find((c) => c?.type === 'expression');
@@ -323,8 +376,8 @@ class TreeReader {
    * A heredoc's parts: the lines between the opening and closing markers, with `<<-` removing
    * the indentation of the least-indented line from every line, as Terraform does.
    */
-  private heredocParts(node: TsNode, depth: number): HclTemplatePart[] {
-    const children = node.children.filter((c): c is TsNode => c !== null);
+  private heredocParts(node: SyntaxNode, depth: number): HclTemplatePart[] {
+    const children = node.children.filter((c): c is SyntaxNode => c !== null);
     const open = children.find((c) => c.type === 'heredoc_identifier');
     const close = children.at(-1);
     const flush = children[0]?.text === '<<-';
