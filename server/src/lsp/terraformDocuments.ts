@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/analysis/analysisTypes';
 import { analyzeTerraformModule, validateTerraform, type TerraformAnalysis } from '../core/templates/terraform/terraformLanguageService';
-import { readTerraformModule, type TerraformModule } from '../core/templates/terraform/terraformModule';
+import { HclFileCache, readTerraformModule, type TerraformModule } from '../core/templates/terraform/terraformModule';
 import { readTerraformPlan } from '../core/templates/terraform/terraformPlan';
 import { loadHclParser } from '../node/hclGrammarFiles';
 import { workspaceTrusted, type ServerContext } from './serverContext';
@@ -43,6 +43,8 @@ interface Entry {
 
 export class TerraformDocuments {
   private readonly entries = new Map<string, Entry>();
+  /** Shared by every module analysed: an edit re-parses the edited file only. */
+  private readonly parsed = new HclFileCache();
 
   constructor(private readonly ctx: ServerContext) {
     ctx.documents.onDidClose((e) => this.entries.delete(e.document.uri));
@@ -56,7 +58,7 @@ export class TerraformDocuments {
     // A plan's values are JSON: no HCL to parse, and no other file to read.
     const planned = plannedModule(document);
     if (!planned) await loadHclParser();
-    const analysis = analyzeTerraformModule(planned ?? readTerraformModule(this.moduleSources(document), this.moduleFileReader(document)));
+    const analysis = analyzeTerraformModule(planned ?? readTerraformModule(this.moduleSources(document), this.moduleFileReader(document), this.parsed));
     this.entries.set(document.uri, { version: document.version, analysis });
     return analysis;
   }

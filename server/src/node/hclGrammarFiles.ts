@@ -22,7 +22,8 @@ function locate(name: string): string {
   return createRequire(__filename).resolve(PACKAGED[name]!);
 }
 
-async function readGrammarFiles(): Promise<HclGrammarBinaries> {
+/** The two WebAssembly files' bytes (the benchmark loads tree-sitter alone from them for its baseline). */
+export async function readGrammarFiles(): Promise<HclGrammarBinaries> {
   const [runtime, grammar] = await Promise.all([readFile(locate(HCL_RUNTIME_WASM)), readFile(locate(HCL_GRAMMAR_WASM))]);
   return { runtime, grammar };
 }

@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 import type { Finding } from '../../../server/src/core/analysis/analysisTypes';
 import { parseHcl } from '../../../server/src/core/templates/terraform/hclParser';
 import { analyzeTerraformModule, terraformHover, validateTerraform } from '../../../server/src/core/templates/terraform/terraformLanguageService';
-import { readTerraformModule } from '../../../server/src/core/templates/terraform/terraformModule';
+import { HclFileCache, readTerraformModule } from '../../../server/src/core/templates/terraform/terraformModule';
 import { loadHclParser } from '../../../server/src/node/hclGrammarFiles';
 
 before(() => loadHclParser());
@@ -306,5 +306,27 @@ describe('Terraform: IAM policies of the module against its keys', () => {
     const files = fixtureModule('missing-root-delegation');
     files['policies.tf'] = files['policies.tf']!.replace('"arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/KeyAdmin"', 'var.admin_arn');
     assert.deepEqual(codes(files).filter((c) => c === 'KMS_IDENTITY_ALLOW_INEFFECTIVE' || c === 'KMS_NO_ACCOUNT_ROOT_STATEMENT'), []);
+  });
+});
+
+describe('Terraform: parsed files kept while their text is unchanged', () => {
+  it('an unchanged file is not parsed again; an edited one is, and the module\'s findings follow the edit', () => {
+    const files = fixtureModule('missing-root-delegation');
+    const sources = () => Object.entries(files).map(([path, text]) => ({ path, text }));
+    const cache = new HclFileCache();
+    const first = readTerraformModule(sources(), undefined, cache);
+    const again = readTerraformModule(sources(), undefined, cache);
+    assert.equal(again.files[0]!.hcl, first.files[0]!.hcl);
+    assert.equal(again.files[1]!.hcl, first.files[1]!.hcl);
+    const delegates = (module: ReturnType<typeof readTerraformModule>) => ![...validateTerraform(analyzeTerraformModule(module)).values()].flat().some((f) => f.code === 'KMS_NO_ACCOUNT_ROOT_STATEMENT');
+    assert.equal(delegates(again), false);
+    // The policy document gets the root statement: policies.tf is parsed again, main.tf is not.
+    files['policies.tf'] = files['policies.tf']!.replace('  statement {', `  statement {\n    sid       = "Enable IAM User Permissions"\n    actions   = ["kms:*"]\n    resources = ["*"]\n    principals {\n      type        = "AWS"\n      identifiers = ["arn:aws:iam::\${data.aws_caller_identity.current.account_id}:root"]\n    }\n  }\n  statement {`);
+    const edited = readTerraformModule(sources(), undefined, cache);
+    const main = edited.files.findIndex((f) => f.path === 'main.tf');
+    const policies = edited.files.findIndex((f) => f.path === 'policies.tf');
+    assert.equal(edited.files[main]!.hcl, first.files[main]!.hcl);
+    assert.notEqual(edited.files[policies]!.hcl, first.files[policies]!.hcl);
+    assert.equal(delegates(edited), true);
   });
 });

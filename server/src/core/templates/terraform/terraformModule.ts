@@ -48,8 +48,30 @@ export function mentionsKms(text: string): boolean {
   return /aws_kms_|aws_iam_/.test(text);
 }
 
-export function readTerraformModule(sources: readonly { path: string; text: string }[], readModuleFile?: TerraformModule['readModuleFile']): TerraformModule {
-  return buildTerraformModule(sources.map(({ path, text }) => ({ path, hcl: parseHcl(text) })), readModuleFile);
+export function readTerraformModule(sources: readonly { path: string; text: string }[], readModuleFile?: TerraformModule['readModuleFile'], parsed?: HclFileCache): TerraformModule {
+  return buildTerraformModule(sources.map(({ path, text }) => ({ path, hcl: parsed ? parsed.parse(path, text) : parseHcl(text) })), readModuleFile);
+}
+
+/** How many parsed files a cache keeps: far more than the modules one editor has open. */
+const MAX_CACHED_FILES = 2_000;
+
+/**
+ * Parsed files by path, kept while their text is unchanged: in the editor, a change to one file
+ * of a module re-parses that file only, not every file of its folder. Parsing is most of the
+ * time to diagnostics (test/bench/terraformBench.ts); a parsed file is read, never changed.
+ */
+export class HclFileCache {
+  private readonly files = new Map<string, HclFile>();
+
+  parse(path: string, text: string): HclFile {
+    const cached = this.files.get(path);
+    if (cached && cached.text === text) return cached;
+    const hcl = parseHcl(text);
+    this.files.delete(path);
+    this.files.set(path, hcl);
+    if (this.files.size > MAX_CACHED_FILES) this.files.delete(this.files.keys().next().value!);
+    return hcl;
+  }
 }
 
 export function buildTerraformModule(files: readonly TerraformFile[], readModuleFile?: TerraformModule['readModuleFile']): TerraformModule {
