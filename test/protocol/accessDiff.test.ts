@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { open, startClient, type TestClient } from './lspTestClient';
+import { open, startClient, waitFor, type TestClient } from './lspTestClient';
 
 const ACCOUNT = '111122223333';
 const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2) + '\n';
@@ -192,5 +192,52 @@ describe('access diff in an untrusted workspace', () => {
     assert.deepEqual(lenses.filter((l) => l.command.command === 'kmsPolicyStudio.showAccessDiff'), []);
     const answer = (await client.connection.sendRequest('kmsPolicyStudio/accessDiff', { uri })) as DiffAnswer;
     assert.equal(answer.status, 'untrusted');
+  });
+});
+
+describe('access diff lens after a commit', () => {
+  it('a commit rewrites .git/index and the branch ref: the server asks the editor for the lenses again, and they compare with the new HEAD', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'kms-access-diff-commit-'));
+    const client = await startClient(
+      { ...CAPABILITIES, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
+      {},
+      [{ uri: pathToFileURL(repo).href, name: 'repo' }],
+      { workspaceTrusted: true },
+    );
+    let refreshes = 0;
+    client.connection.onRequest('workspace/codeLens/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    try {
+      const path = join(repo, 'key-policy.json');
+      const uri = pathToFileURL(path).href;
+      writeFileSync(path, policy(rootStatement, appEncrypt));
+      git(repo, 'init', '-q');
+      git(repo, 'add', 'key-policy.json');
+      git(repo, 'commit', '-q', '-m', 'key policy');
+      const edited = policy(rootStatement, partnerDecrypt);
+      writeFileSync(path, edited);
+      open(client, uri, edited);
+      const lensTitle = async () =>
+        ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Lens[]).find((l) => l.command.command === 'kmsPolicyStudio.showAccessDiff')?.command.title;
+      assert.equal(await lensTitle(), 'Access diff vs HEAD: +1 / \u22122');
+
+      git(repo, 'commit', '-q', '-am', 'partner decrypts');
+      // What the editor's file watcher reports; a change elsewhere asks for nothing.
+      client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(repo, 'README.md')).href, type: 2 }] });
+      client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [
+          { uri: pathToFileURL(join(repo, '.git', 'index')).href, type: 2 },
+          { uri: pathToFileURL(join(repo, '.git', 'refs', 'heads', 'main')).href, type: 2 },
+        ],
+      });
+      await waitFor(() => (refreshes > 0 ? true : undefined));
+      assert.equal(refreshes, 1);
+      assert.equal(await lensTitle(), 'No access change vs HEAD');
+    } finally {
+      await client.close();
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });

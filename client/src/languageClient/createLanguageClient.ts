@@ -24,7 +24,11 @@ export async function createLanguageClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
     outputChannel: output,
-    synchronize: { configurationSection: 'kmsPolicyStudio' },
+    synchronize: {
+      configurationSection: 'kmsPolicyStudio',
+      // A commit or checkout changes what the "Access diff vs HEAD" lens compares with.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,index,packed-refs,refs/heads/**}'),
+    },
     // A function: a restart (Restart Embedded Engine) reads the environment setting afresh.
     initializationOptions: initializationOptions(extension),
   };

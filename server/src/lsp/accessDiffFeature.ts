@@ -3,7 +3,7 @@
 // with `git show HEAD:<path>`, or two texts the client sends (Put Key Policy: the live policy and
 // the edited one), with the document's environment (grants, IAM) when it has one.
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ErrorCodes, ResponseError, type CodeLens, type ServerCapabilities } from 'vscode-languageserver';
+import { CodeLensRefreshRequest, ErrorCodes, ResponseError, type CodeLens, type ServerCapabilities } from 'vscode-languageserver';
 import { normalizePolicy } from '../core/access/policyDocument';
 import { accessDiff, type AccessCheckOptions } from '../core/accessChecks/accessChecks';
 import { accessDiffDocument, accessDiffLensTitle } from '../core/accessChecks/accessDiffText';
@@ -22,6 +22,9 @@ import { runSafelyAsync } from './runSafely';
 import { workspaceTrusted, type ServerContext } from './serverContext';
 
 export const SHOW_ACCESS_DIFF_COMMAND = 'kmsPolicyStudio.showAccessDiff';
+
+/** The files a commit, checkout or reset rewrites: `.git/HEAD`, `.git/index`, `.git/packed-refs`, `.git/refs/...`. */
+const GIT_STATE_FILE = /\/\.git\/(HEAD|index|packed-refs|refs\/.*)$/;
 
 function noDiff(status: Exclude<AccessDiffResult['status'], 'compared'>, reason: string, title: string): AccessDiffResult {
   return { status, reason, lines: [], title, text: `No access diff: ${reason}.\n` };
@@ -123,6 +126,13 @@ export function registerAccessDiffFeature(ctx: ServerContext): Partial<ServerCap
     ];
   });
   documents.onDidClose((e) => lensCache.delete(e.document.uri));
+
+  // A commit, checkout or reset moves HEAD without touching the document: the client watches
+  // the repositories' HEAD, index and refs, and the lenses are asked for again.
+  connection.onDidChangeWatchedFiles((params) => {
+    if (!params.changes.some((change) => GIT_STATE_FILE.test(change.uri))) return;
+    if (ctx.clientCapabilities?.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type);
+  });
 
   return { codeLensProvider: { resolveProvider: false } };
 }
