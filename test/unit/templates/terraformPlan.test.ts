@@ -137,3 +137,31 @@ describe('Terraform plan JSON: findings at their characters in the plan', () => 
     ].join('\n'));
   });
 });
+
+describe('Terraform plan JSON: bad input', () => {
+  it('a truncated plan, resources of the wrong shape, a policy that is not a string: read as far as it goes, never a crash', () => {
+    const truncated = PLAN.slice(0, Math.floor(PLAN.length / 3));
+    const module = readTerraformPlan('plan.json', truncated);
+    assert.ok(module);
+    const byPath = validateTerraform(analyzeTerraformModule(module));
+    assert.ok((byPath.get('plan.json') ?? []).some((f) => f.code === 'TERRAFORM_SYNTAX'));
+    const odd = `{"format_version":"1.2","terraform_version":"1.11.4","planned_values":{"root_module":{"resources":[7,{"address":"aws_kms_key.a"},{"address":"aws_kms_key.b","type":"aws_kms_key","name":"b","values":{"policy":42,"enable_key_rotation":"yes"}},{"address":"aws_kms_grant.g","type":"aws_kms_grant","name":"g","values":{"key_id":null,"operations":"Decrypt"}}],"child_modules":{"no":"array"}}},"resource_changes":{"not":"an array"},"configuration":[]}`;
+    const oddModule = readTerraformPlan('plan.json', odd);
+    assert.ok(oddModule);
+    assert.deepEqual([...oddModule.resources.keys()], ['aws_kms_key.b', 'aws_kms_grant.g']);
+    assert.doesNotThrow(() => validateTerraform(analyzeTerraformModule(oddModule)));
+  });
+
+  it('modules nested past any real plan are read to a limit, not to the end of the stack', () => {
+    let nested = '{"resources":[]}';
+    for (let i = 0; i < 5_000; i++) nested = `{"address":"module.m${i}","resources":[],"child_modules":[${nested}]}`;
+    const text = `{"format_version":"1.2","terraform_version":"1.11.4","planned_values":{"root_module":${nested}}}`;
+    const module = readTerraformPlan('plan.json', text);
+    assert.ok(module);
+    const problems = validateTerraform(analyzeTerraformModule(module)).get('plan.json') ?? [];
+    assert.deepEqual(problems.map((f) => f.code), ['TERRAFORM_SYNTAX']);
+    assert.match(problems[0]!.message, /Nested more than 1000 levels deep/);
+    // Anything else that deep is not taken for a plan.
+    assert.equal(readTerraformPlan('other.json', `{"planned_values":${'['.repeat(2_000)}${']'.repeat(2_000)},"terraform_version":"1"}`), undefined);
+  });
+});

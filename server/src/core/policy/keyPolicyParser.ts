@@ -185,8 +185,8 @@ function parseStatement(node: JsonNode, index: number, path: (string | number)[]
 /** Deeper than any policy; past it the recursive JSON parser would exhaust the stack. */
 export const MAX_NESTING_DEPTH = 128;
 
-/** The offset where brackets first nest deeper than MAX_NESTING_DEPTH, if they do. */
-function excessiveNestingAt(text: string): number | undefined {
+/** The offset where brackets first nest deeper than `limit`, if they do (the JSON parser recurses per level). */
+export function excessiveNestingAt(text: string, limit = MAX_NESTING_DEPTH): number | undefined {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -196,7 +196,7 @@ function excessiveNestingAt(text: string): number | undefined {
       else if (c === 34 /* " */) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > MAX_NESTING_DEPTH) return i;
+      if (++depth > limit) return i;
     } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
   }
   return undefined;

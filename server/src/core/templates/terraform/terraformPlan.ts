@@ -7,6 +7,7 @@
 // linked as the configuration says (its expressions' references) when a value is not yet known,
 // and by the value itself (a key id, a role name, a policy ARN) when it is.
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { excessiveNestingAt } from '../../policy/keyPolicyParser';
 import type { SourceRange } from '../../policy/policyModel';
 import { jsonStringLiteral } from '../templatePolicyString';
 import type { HclAttribute, HclBlock, HclBody, HclExpression } from './hclParser';
@@ -41,6 +42,8 @@ const LINKS: Readonly<Record<string, Readonly<Record<string, ReadonlySet<string>
 const IDENTIFYING_VALUES = ['key_id', 'arn', 'id', 'name'];
 
 const MAX_DEPTH = 64;
+/** Deeper than any plan (modules in modules, values in values), shallow enough for the JSON parser. */
+const MAX_PLAN_NESTING = 1_000;
 
 /** Cheap test first: a JSON document in the editor is rarely a plan. */
 export function mentionsTerraformPlan(text: string): boolean {
@@ -171,6 +174,15 @@ function arnParts(arn: string | undefined): { partition: string; account: string
  */
 export function readTerraformPlan(path: string, text: string): TerraformModule | undefined {
   if (!mentionsTerraformPlan(text)) return undefined;
+  const tooDeep = excessiveNestingAt(text, MAX_PLAN_NESTING);
+  // Terraform writes format_version first: only then is a document too deep to read still a plan.
+  if (tooDeep !== undefined && /^\s*\{\s*"format_version"/.test(text)) {
+    // Past this the JSON parser would exhaust the stack: said once, at the place, never a crash.
+    const problem = { message: `Nested more than ${MAX_PLAN_NESTING} levels deep: this is not a plan Terraform wrote`, range: { start: tooDeep, end: tooDeep + 1 } };
+    const file: TerraformFile = { path, hcl: { text, body: { attributes: new Map(), blocks: [] }, syntaxProblems: [problem] } };
+    return { files: [file], resources: new Map(), locals: new Map(), variables: new Map(), plan: { arns: new Map() } };
+  }
+  if (tooDeep !== undefined) return undefined;
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (!isPlan(root)) return undefined;
