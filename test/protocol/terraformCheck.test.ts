@@ -43,7 +43,7 @@ describe('kms-policy check on Terraform', () => {
     assert.ok(findings.every((f) => f.file === 'bad/main.tf'));
   });
 
-  it('a folder stands for its modules; SARIF locations point into each .tf file', () => {
+  it('a folder stands for its modules and plans; SARIF locations point into each .tf file', () => {
     const result = run('.', '--format', 'sarif');
     assert.equal(result.status, 1, result.stderr);
     const sarif = JSON.parse(result.stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] };
@@ -55,6 +55,8 @@ describe('kms-policy check on Terraform', () => {
     assert.deepEqual({ line: location.region.startLine, column: location.region.startColumn }, lineColumn(badPolicies, 'statement {'));
     assert.ok(run0.tool.driver.rules.some((r) => r.id === 'TERRAFORM_SYNTAX'));
     assert.ok(!run0.results.some((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('good/')));
+    // The plan saved as JSON in the folder is checked too.
+    assert.ok(run0.results.some((r) => r.ruleId === 'KMS_IDENTITY_ALLOW_INEFFECTIVE' && r.locations[0]!.physicalLocation.artifactLocation.uri === 'plan.json'));
   });
 
   it('a plan JSON (terraform show -json) is checked: SARIF locations at the characters inside its escaped policy strings', () => {

@@ -20,7 +20,7 @@ findings located in the template; a folder (such as cdk.out) stands for the temp
 A Terraform .tf file is checked with the other .tf files of its folder (its module); a folder
 stands for the Terraform modules in it. A Terraform plan saved as JSON (terraform show -json
 plan.out > plan.json) is checked for the keys, policies, grants and IAM resources it plans,
-with findings located in the plan file.
+with findings located in the plan file; a folder stands for the plans in it too.
 A file that is none of these is skipped with a note on stderr.
   --format text    one line per finding (default)
   --format json    a JSON array of {file, code, severity, message, line, column}

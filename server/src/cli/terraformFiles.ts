@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/analysis/analysisTypes';
 import { analyzeTerraformModule, validateTerraform } from '../core/templates/terraform/terraformLanguageService';
 import { readTerraformModule } from '../core/templates/terraform/terraformModule';
-import { readTerraformPlan } from '../core/templates/terraform/terraformPlan';
+import { mentionsTerraformPlan, readTerraformPlan } from '../core/templates/terraform/terraformPlan';
 import { loadHclParser } from '../node/hclGrammarFiles';
 import { CheckInputError, locateFindings, type CheckedFile } from './checkFindings';
 
@@ -19,7 +19,7 @@ export function isTerraformFile(file: string): boolean {
   return /\.tf$/i.test(file);
 }
 
-/** The .tf files under a folder, each module's files together, sorted. */
+/** The .tf files under a folder, each module's files together, and the plans saved as JSON, sorted. */
 export function terraformFilesIn(folder: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
@@ -35,10 +35,21 @@ export function terraformFilesIn(folder: string): string[] {
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
       } else if (entry.isFile() && isTerraformFile(entry.name)) found.push(path);
+      else if (entry.isFile() && /\.json$/i.test(entry.name) && isTerraformPlanFile(path)) found.push(path);
     }
   };
   walk(folder);
   return found;
+}
+
+/** Is the file a Terraform plan saved as JSON? Unreadable files are not. */
+function isTerraformPlanFile(path: string): boolean {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return mentionsTerraformPlan(text) && readTerraformPlan(path, text) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Loads the HCL parser (WebAssembly) once, only when a check has Terraform files. */
