@@ -50,6 +50,18 @@ describe('template cross-check: IAM policies on the template\'s key', () => {
     }
   });
 
+  it('reads an IAM policy written as a JSON string (!Sub |) and reports the Allow where it is written', () => {
+    const text = template('').replace(/ {6}Policies:\n(?: {8}.*\n)+/, `      Policies:
+        - PolicyName: use-key
+          PolicyDocument: !Sub |
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "\${DataKey.Arn}"}]}
+`);
+    assert.ok(text.includes('!Sub |'));
+    const found = ineffective(text);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.at, '"${DataKey.Arn}"');
+  });
+
   it('is silent when the key policy delegates to the account, names the role, or holds an unknown', () => {
     const root = `          - Effect: Allow\n            Principal: { AWS: !Sub 'arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root' }\n            Action: kms:*\n            Resource: '*'\n`;
     const literalRoot = `          - Effect: Allow\n            Principal: { AWS: 'arn:aws:iam::123456789012:root' }\n            Action: kms:*\n            Resource: '*'\n`;

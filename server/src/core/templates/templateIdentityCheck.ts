@@ -10,7 +10,7 @@ import { computePolicyFacts, type PolicyFacts } from '../analysis/policyFacts';
 import type { PolicyModel, SourceRange } from '../policy/policyModel';
 import type { CloudFormationTemplate } from './cloudFormationTemplate';
 import { IntrinsicResolver, intrinsicOf, templateKeyArn } from './intrinsicResolver';
-import { templatePolicyModel, type TemplateKeyPolicy } from './templateKeyPolicy';
+import { templatePolicyDocument, type TemplateKeyPolicy } from './templateKeyPolicy';
 import { memberOf } from './templateTree';
 
 interface IdentityPolicy {
@@ -106,7 +106,9 @@ export function checkTemplateIdentityPolicies(template: CloudFormationTemplate, 
   for (const identity of identityPolicies(template)) {
     const principals = identity.attachedTo.map((id) => ({ id, arn: resolver.getAtt(id, 'Arn') }));
     if (principals.length === 0 || principals.some((p) => !p.arn.known)) continue;
-    const { model } = templatePolicyModel(template, identity.document, resolver);
+    // Written as an object or as a JSON string (`!Sub |`); one the front-end cannot map is skipped.
+    const model = templatePolicyDocument(template, identity.document, resolver)?.model;
+    if (!model) continue;
     for (const { range, key, unnamed } of ineffectiveIdentityAllows(model, principals.map((p) => ({ id: p.id, arn: p.arn.value })), keys, catalog)) {
       findings.push({
         code: identityAllowIneffectiveRule.code,
