@@ -1,12 +1,12 @@
-// Time to diagnostics for a Terraform module of 50 .tf files (target: 200 ms), median of
+// Time to diagnostics for a Terraform module of 50 .tf files (target: 200 ms), medians of
 // in-process runs, against tree-sitter parsing the same 50 files alone. Each file is what a
 // service's file in a real module holds: a key with a jsonencode policy naming the caller's
 // account and a role, its alias, the role with its IAM policy from a policy document data source,
 // a signing key whose policy is a data source, a grant, and the S3, SQS and CloudWatch resources
-// that use the keys. Diagnostics are what the editor and `kms-policy check` do on a change: read
-// (parse) every file of the module, resolve and check every policy, key, alias, grant and IAM
-// policy. In the editor an edit re-parses the edited file only (HclFileCache); opening the module
-// or `kms-policy check` parses every file, and is shown beside it.
+// that use the keys. Diagnostics after an edit are what the editor does on a change: the edited
+// file parsed again (the others kept, HclFileCache), then every policy, key, alias, grant and IAM
+// policy of the module resolved and checked; the target applies to them. Opening the module, or
+// `kms-policy check`, parses every file first: shown beside it, with the part that is parsing.
 import { analyzeTerraformModule, validateTerraform } from '../../server/src/core/templates/terraform/terraformLanguageService';
 import { parseHcl } from '../../server/src/core/templates/terraform/hclParser';
 import { HclFileCache, readTerraformModule } from '../../server/src/core/templates/terraform/terraformModule';
