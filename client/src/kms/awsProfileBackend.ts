@@ -1,8 +1,11 @@
 // A real AWS account reached through a named profile of ~/.aws/config (credentials resolved by
 // the SDK's own provider chain for that profile: static keys, SSO, assume-role, process).
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { fromIni } from '@aws-sdk/credential-providers';
+import type { KeyActivity } from './keyActivity';
+import { lookupKeyActivity, regionOfKeyArn } from './keyActivityLookup';
 import type { KmsBackend } from './kmsBackend';
 
 export interface AwsProfileSetting {
@@ -14,6 +17,7 @@ export class AwsProfileBackend implements KmsBackend {
   readonly kind = 'aws' as const;
   private readonly clients = new Map<string, KMSClient>();
   private readonly hsmClients = new Map<string, CloudHSMV2Client>();
+  private readonly trailClients = new Map<string, CloudTrailClient>();
 
   constructor(
     readonly setting: AwsProfileSetting,
@@ -56,9 +60,22 @@ export class AwsProfileBackend implements KmsBackend {
     return client;
   }
 
+  async keyActivity(keyArn: string, since: Date): Promise<KeyActivity> {
+    const region = regionOfKeyArn(keyArn) ?? (await this.regions())[0];
+    let client = this.trailClients.get(region);
+    if (!client) {
+      // LookupEvents allows two requests a second per account and Region: adaptive retries pace
+      // the pages instead of failing on ThrottlingException.
+      client = new CloudTrailClient({ region, credentials: fromIni({ profile: this.setting.profile }), retryMode: 'adaptive' });
+      this.trailClients.set(region, client);
+    }
+    return lookupKeyActivity(client, keyArn, since);
+  }
+
   dispose(): void {
-    for (const client of [...this.clients.values(), ...this.hsmClients.values()]) client.destroy();
+    for (const client of [...this.clients.values(), ...this.hsmClients.values(), ...this.trailClients.values()]) client.destroy();
     this.clients.clear();
     this.hsmClients.clear();
+    this.trailClients.clear();
   }
 }

@@ -2,8 +2,11 @@
 // request to the language server. The principal the calls run as is chosen with "Act As"; the
 // client is rebuilt with that principal's access key whenever the choice changes.
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { EngineInfoResult } from '../../../server/src/protocol';
+import type { KeyActivity } from './keyActivity';
+import { lookupKeyActivity, regionOfKeyArn } from './keyActivityLookup';
 import type { KmsBackend } from './kmsBackend';
 import { shortPrincipal } from './principalNames';
 import { LanguageServerRequestHandler, type WireSender } from './languageServerRequestHandler';
@@ -16,6 +19,7 @@ export class EmbeddedBackend implements KmsBackend {
   readonly label = 'Embedded engine';
   private readonly clients = new Map<string, KMSClient>();
   private readonly hsmClients = new Map<string, CloudHSMV2Client>();
+  private readonly trailClients = new Map<string, CloudTrailClient>();
   private principalArn: string | undefined;
 
   constructor(
@@ -56,9 +60,10 @@ export class EmbeddedBackend implements KmsBackend {
 
   /** Forgets cached clients, e.g. after the language server restarted with other principals. */
   resetClients(): void {
-    for (const client of [...this.clients.values(), ...this.hsmClients.values()]) client.destroy();
+    for (const client of [...this.clients.values(), ...this.hsmClients.values(), ...this.trailClients.values()]) client.destroy();
     this.clients.clear();
     this.hsmClients.clear();
+    this.trailClients.clear();
   }
 
   /** The engine also serves the CloudHSM v2 API (its simulated clusters), on the same bridge. */
@@ -77,6 +82,29 @@ export class EmbeddedBackend implements KmsBackend {
       this.hsmClients.set(cacheKey, client);
     }
     return client;
+  }
+
+  /**
+   * The engine answers CloudTrail's LookupEvents over the events it recorded, on the same bridge:
+   * the activity is read exactly as from AWS, as the current principal (who needs
+   * cloudtrail:LookupEvents, as in AWS).
+   */
+  async keyActivity(keyArn: string, since: Date): Promise<KeyActivity> {
+    const principal = await this.currentPrincipal();
+    const region = regionOfKeyArn(keyArn) ?? (await this.regions())[0];
+    const cacheKey = `${principal.accessKeyId}|${region}`;
+    let client = this.trailClients.get(cacheKey);
+    if (!client) {
+      client = new CloudTrailClient({
+        region,
+        endpoint: `https://cloudtrail.${region}.amazonaws.com`,
+        credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
+        requestHandler: new LanguageServerRequestHandler(this.send),
+        maxAttempts: 1,
+      });
+      this.trailClients.set(cacheKey, client);
+    }
+    return lookupKeyActivity(client, keyArn, since);
   }
 
   async client(region: string): Promise<KMSClient> {

@@ -3,6 +3,7 @@
 // for a KMSClient per Region and never needs to know which kind it holds.
 import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { KeyActivity } from './keyActivity';
 
 export type BackendKind = 'embedded' | 'aws';
 
@@ -20,4 +21,10 @@ export interface KmsBackend {
   cloudHsmClient(region: string): Promise<CloudHSMV2Client>;
   /** Who the calls run as (an ARN, or the profile name until the first call resolves it). */
   describeCaller(): string;
+  /**
+   * The key's CloudTrail events from `since` on, newest first, read with CloudTrail's
+   * LookupEvents in the key's Region as the same caller. Rejects with the service's error
+   * (AccessDeniedException without cloudtrail:LookupEvents).
+   */
+  keyActivity(keyArn: string, since: Date): Promise<KeyActivity>;
 }
