@@ -33,7 +33,7 @@ function analysisAt(ctx: ServerContext, uri: string): TemplateAnalysis | undefin
 
 function environmentAt(ctx: ServerContext, uri: string): TemplateEnvironment | undefined {
   const analysis = analysisAt(ctx, uri);
-  return analysis && templateEnvironment(analysis.template, analysis.policies, { source: uri.split('/').pop() ?? uri });
+  return analysis && templateEnvironment(analysis.template, analysis.policies, { source: uri });
 }
 
 /**

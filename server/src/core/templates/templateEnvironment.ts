@@ -58,12 +58,15 @@ function refOf(node: JsonNode | undefined): string | undefined {
 const listOf = (node: JsonNode | undefined): JsonNode[] => (node?.type === 'array' ? (node.children ?? []) : node ? [node] : []);
 
 export interface TemplateEnvironmentOptions {
-  /** How traces name the template (its path or URI). */
+  /** The template's path or URI: traces name it, and link each policy to it. */
   readonly source?: string;
 }
 
 export function templateEnvironment(template: CloudFormationTemplate, keyPolicies: readonly TemplateKeyPolicy[], options: TemplateEnvironmentOptions = {}, resolver = new IntrinsicResolver(template)): TemplateEnvironment {
   const where = options.source ? ` in ${options.source}` : '';
+  // Policies link to the template; without their own text, since a trace's statement lines are
+  // read from JSON text and the template's are not the policy's.
+  const sourceInfo = (name: string): PolicySourceInfo => ({ name, ...(options.source ? { path: options.source } : {}) });
   // As plain JSON: the document a deployment would hand IAM or KMS.
   const documentOf = (node: JsonNode | undefined): PolicyDocument | undefined => {
     const value = node ? templatePolicyDocument(template, node, resolver)?.model.value : undefined;
@@ -77,7 +80,7 @@ export function templateEnvironment(template: CloudFormationTemplate, keyPolicie
     if (resource.type !== 'AWS::IAM::ManagedPolicy') continue;
     const document = documentOf(memberOf(resource.properties, 'PolicyDocument'));
     const name = literal(memberOf(resource.properties, 'ManagedPolicyName')) ?? resource.logicalId;
-    if (document !== undefined) managed.set(resource.logicalId, { document, source: { name: `${name} (managed policy ${resource.logicalId}${where})`, text: template.text } });
+    if (document !== undefined) managed.set(resource.logicalId, { document, source: sourceInfo(`${name} (managed policy ${resource.logicalId}${where})`) });
   }
 
   const attached = new Map<string, Attached[]>();
@@ -88,7 +91,7 @@ export function templateEnvironment(template: CloudFormationTemplate, keyPolicie
       for (const inline of listOf(memberOf(p, 'Policies'))) {
         const document = documentOf(memberOf(inline, 'PolicyDocument'));
         const name = literal(memberOf(inline, 'PolicyName')) ?? 'inline policy';
-        if (document !== undefined) attach(resource.logicalId, { document, source: { name: `${name} (inline policy of ${resource.logicalId}${where})`, text: template.text } });
+        if (document !== undefined) attach(resource.logicalId, { document, source: sourceInfo(`${name} (inline policy of ${resource.logicalId}${where})`) });
       }
       for (const arn of listOf(memberOf(p, 'ManagedPolicyArns'))) {
         const policy = managed.get(refOf(arn) ?? '');
@@ -98,7 +101,7 @@ export function templateEnvironment(template: CloudFormationTemplate, keyPolicie
       const document = documentOf(memberOf(p, 'PolicyDocument'));
       if (document === undefined) continue;
       const name = literal(memberOf(p, resource.type === 'AWS::IAM::ManagedPolicy' ? 'ManagedPolicyName' : 'PolicyName')) ?? resource.logicalId;
-      const policy = managed.get(resource.logicalId) ?? { document, source: { name: `${name} (${resource.type} ${resource.logicalId}${where})`, text: template.text } };
+      const policy = managed.get(resource.logicalId) ?? { document, source: sourceInfo(`${name} (${resource.type} ${resource.logicalId}${where})`) };
       // Roles and users the policy names by Ref (RoleName/UserName for the single-principal kinds).
       const single = memberOf(p, resource.type === 'AWS::IAM::UserPolicy' ? 'UserName' : 'RoleName');
       const targets = single ? [single] : [...listOf(memberOf(p, 'Roles')), ...listOf(memberOf(p, 'Users'))];
@@ -160,7 +163,8 @@ export function templateEnvironment(template: CloudFormationTemplate, keyPolicie
       multiRegion: key.type === 'AWS::KMS::ReplicaKey' || flag('MultiRegion') === true,
       state: flag('Enabled') === false ? 'Disabled' : 'Enabled',
       // No KeyPolicy written: KMS gives the key its default policy (the scenario builder's).
-      ...(policy ? { keyPolicy: JSON.parse(JSON.stringify(policy.model.value ?? null)) as PolicyDocument, keyPolicySource: { path: `${key.logicalId}${where}`, text: template.text } } : {}),
+      // The key policy is named after the template it is written in (the key is the request's).
+      ...(policy ? { keyPolicy: JSON.parse(JSON.stringify(policy.model.value ?? null)) as PolicyDocument, ...(options.source ? { keyPolicySource: { path: options.source, text: template.text } } : {}) } : {}),
       aliases: aliases.get(key.logicalId) ?? [],
       ...(tags ? { tags } : {}),
       grants: [],
