@@ -17,8 +17,12 @@ import type { StudioContext } from '../studioContext';
 import type { KmsBackend } from '../kms/kmsBackend';
 import { listKeys, type ListedKey } from '../kms/keyListing';
 import { automaticRotationApplies } from './keyContextValue';
-import { formatKmsError } from '../kms/kmsErrorMessage';
+import { formatKmsError, isAccessDenied } from '../kms/kmsErrorMessage';
+import { activitySince } from '../kms/keyActivity';
+import { activitySummaryLine, activityUnreadableReason } from '../kms/keyActivityText';
 import {
+  ActivityEventNode,
+  ActivityNode,
   AliasNode,
   BackendNode,
   DetailNode,
@@ -31,6 +35,9 @@ import {
   RegionNode,
   type KeyTreeNode,
 } from './keyTreeNodes';
+
+/** Events listed under Recent activity; the summary line counts all that were read. */
+const ACTIVITY_ROWS_SHOWN = 200;
 
 export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
   private readonly changed = new vscode.EventEmitter<KeyTreeNode | undefined>();
@@ -63,6 +70,7 @@ export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
       if (node instanceof RegionNode) return await this.regionChildren(node);
       if (node instanceof KeyNode) return await this.keyChildren(node);
       if (node instanceof GrantsNode) return node.grants.map((g) => new GrantNode(node, g));
+      if (node instanceof ActivityNode) return await this.activityChildren(node);
       if (node instanceof KeyStoresNode) return node.stores.map((s) => new KeyStoreNode(node, s));
       if (node instanceof KeyStoreNode) return await keyStoreDetails(node);
       if (node instanceof DetailNode) return node.details;
@@ -139,6 +147,30 @@ export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
     }
     if (m.MultiRegion && m.MultiRegionConfiguration) children.push(multiRegionDetail(node, m));
     if (m.CustomKeyStoreId) children.push(new DetailNode(node, 'store', 'Custom key store', m.CustomKeyStoreId, 'database'));
+    children.push(new ActivityNode(node));
+    return children;
+  }
+
+  /**
+   * Read when the node is expanded, and again on each refresh while it is. A caller that may not
+   * read CloudTrail gets one line saying so, never a notification: it is not a failure of the view.
+   */
+  private async activityChildren(node: ActivityNode): Promise<KeyTreeNode[]> {
+    const now = new Date();
+    let activity;
+    try {
+      activity = await node.backend.keyActivity(node.keyArn, activitySince(now));
+    } catch (error) {
+      const reason = activityUnreadableReason(error);
+      this.ctx.output.info(`Key explorer: the activity of ${node.keyArn} cannot be read: ${reason}`);
+      return [new MessageNode(node, 'Activity cannot be read', reason, isAccessDenied(error) ? 'info' : 'error')];
+    }
+    const summary = activitySummaryLine(activity, now);
+    const children: KeyTreeNode[] = [new DetailNode(node, 'summary', summary.label, summary.description, 'graph')];
+    const shown = activity.events.slice(0, ACTIVITY_ROWS_SHOWN);
+    shown.forEach((event, i) => children.push(new ActivityEventNode(node, event, now, i)));
+    const more = activity.events.length - shown.length;
+    if (more > 0) children.push(new MessageNode(node, `${more.toLocaleString('en-US')} older calls not listed`, 'the summary counts them', 'info'));
     return children;
   }
 

@@ -6,9 +6,23 @@ import { escapeMarkdown, markdownCode } from '../../../server/src/core/markdown/
 import type { AliasListEntry, CustomKeyStoresListEntry, GrantListEntry } from '@aws-sdk/client-kms';
 import type { KmsBackend } from '../kms/kmsBackend';
 import { keyLabel, type ListedKey } from '../kms/keyListing';
+import { ACTIVITY_DAYS, type KeyActivityEvent } from '../kms/keyActivity';
+import { activityEventDetails, activityEventLine } from '../kms/keyActivityText';
 import { keyContextValue } from './keyContextValue';
 
-export type KeyTreeNode = BackendNode | RegionNode | KeyNode | GrantsNode | GrantNode | AliasNode | KeyStoresNode | KeyStoreNode | DetailNode | MessageNode;
+export type KeyTreeNode =
+  | BackendNode
+  | RegionNode
+  | KeyNode
+  | GrantsNode
+  | GrantNode
+  | AliasNode
+  | ActivityNode
+  | ActivityEventNode
+  | KeyStoresNode
+  | KeyStoreNode
+  | DetailNode
+  | MessageNode;
 
 export class BackendNode extends vscode.TreeItem {
   readonly parent = undefined;
@@ -136,6 +150,50 @@ export class GrantNode extends vscode.TreeItem {
     this.tooltip = new vscode.MarkdownString(
       `**Grant** ${markdownCode(grant.GrantId ?? '')}\n\nGrantee: ${markdownCode(grant.GranteePrincipal ?? '')}\n\nRetiring: ${markdownCode(grant.RetiringPrincipal ?? '—')}\n\nOperations: ${escapeMarkdown((grant.Operations ?? []).join(', '))}${constraints}`,
     );
+  }
+}
+
+/** The key's CloudTrail events of the last 90 days, read only when it is expanded. */
+export class ActivityNode extends vscode.TreeItem {
+  constructor(readonly parent: KeyNode) {
+    super('Recent activity', vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${parent.id}/activity`;
+    this.description = `last ${ACTIVITY_DAYS} days`;
+    this.contextValue = 'activity';
+    this.iconPath = new vscode.ThemeIcon('pulse');
+    this.tooltip = `Who called this key, which operation, when, and whether it was allowed: CloudTrail's LookupEvents in ${parent.region}, read when expanded.`;
+  }
+
+  get backend(): KmsBackend {
+    return this.parent.backend;
+  }
+
+  get keyArn(): string {
+    return this.parent.keyArn;
+  }
+}
+
+/** One CloudTrail event of the key: `Encrypt · alice`, `2 h ago`, a pass or error icon. */
+export class ActivityEventNode extends vscode.TreeItem {
+  constructor(
+    readonly parent: ActivityNode,
+    readonly event: KeyActivityEvent,
+    now: Date,
+    index: number,
+  ) {
+    const line = activityEventLine(event, now);
+    super(line.label, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/event:${event.eventId || index}`;
+    this.description = line.description;
+    this.contextValue = event.errorCode ? 'activityEvent.failed' : 'activityEvent';
+    this.iconPath = event.errorCode
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+      : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    this.accessibilityInformation = { label: `${event.operation} by ${event.principalLabel}, ${line.description}${event.errorCode ? '' : ', succeeded'}` };
+    // Principals, user agents and error messages come from the callers: code spans, never markdown.
+    const md = new vscode.MarkdownString(`**${escapeMarkdown(event.operation)}**\n\n| | |\n|---|---|\n`);
+    for (const [name, value] of activityEventDetails(event)) md.appendMarkdown(`| ${name} | ${markdownCode(value, { inTable: true })} |\n`);
+    this.tooltip = md;
   }
 }
 
