@@ -12,7 +12,8 @@ import { SimulationResultPanel } from './simulation/simulationResultPanel';
 import { WhoCanUseMatrixPanel } from './simulation/whoCanUseMatrixPanel';
 import { decryptSelectionCommand, encryptSelectionCommand } from './encryption/selectionCommands';
 import { createKeyCommand } from './commands/createKeyCommand';
-import { registerKeyManagementCommands } from './commands/keyManagementCommands';
+import { keyChangeConfirmation, registerKeyManagementCommands, type KeyCommandArgs } from './commands/keyManagementCommands';
+import type { KeyChangeDialog } from './kms/keyActivityText';
 import { actAsCommand, advanceClockCommand, createActAsStatusBar, restartEngineCommand } from './commands/engineCommands';
 import { watchEnvironmentFile } from './languageClient/environmentWatcher';
 import { addAwsProfileCommand, addRegionCommand, removeBackendCommand } from './commands/backendCommands';
@@ -31,6 +32,11 @@ export interface KmsPolicyStudioApi {
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
   /** The Keys view as indented `label — description` lines, expanded `depth` levels. */
   keyTreeSnapshot(depth?: number): Promise<string[]>;
+  /**
+   * The modal confirmations Schedule Key Deletion or Disable Key would show for a key (who used it
+   * in the last 90 days, and the second ask when anyone did), without showing them.
+   */
+  keyChangeConfirmation(command: 'scheduleKeyDeletion' | 'disableKey', args: KeyCommandArgs): Promise<KeyChangeDialog[] | undefined>;
   /** Puts an opened live key policy (unsaved edits included) after the diagnostics check, without dialogs. */
   putLiveKeyPolicy(uri: vscode.Uri): Promise<PutOutcome>;
   /** What the simulation result view shows (its model and HTML), if it is open. */
@@ -102,6 +108,7 @@ export function activate(extension: vscode.ExtensionContext): KmsPolicyStudioApi
       return true;
     },
     putLiveKeyPolicy: (uri) => policies.putWithoutConfirmation(uri),
+    keyChangeConfirmation: (command, args) => keyChangeConfirmation(ctx, command, args),
     keyTreeSnapshot: (depth) => explorer.snapshot(depth),
     simulationView: () => SimulationResultPanel.current?.snapshot(),
     sendToSimulationView: async (message) => {

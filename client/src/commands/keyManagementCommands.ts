@@ -33,6 +33,8 @@ import { listKeys } from '../kms/keyListing';
 import type { SimulationDocuments } from '../simulation/simulationDocuments';
 import { showKmsFailure } from '../simulation/deniedCallNotice';
 import { aliasProblem, normalizeAlias } from './createKeyCommand';
+import { activitySince, ACTIVITY_DAYS } from '../kms/keyActivity';
+import { activityUnreadableReason, keyChangeDialogs, type ActivityReading, type KeyChange, type KeyChangeDialog } from '../kms/keyActivityText';
 import { grantOperationsFor } from '../../../server/src/core/catalog/kmsCuratedFacts';
 
 /** Arguments that name a key without the tree: its id, ARN or alias, and optionally where it lives. */
@@ -126,6 +128,43 @@ async function confirm(target: KeyTarget, message: string, button: string): Prom
   return (await vscode.window.showWarningMessage(message, { modal: true }, button)) === button;
 }
 
+/** Who used the key in the last 90 days, or why that could not be read; never rejects. */
+async function readKeyUse(target: Pick<KeyTarget, 'backend' | 'keyArn'>): Promise<ActivityReading> {
+  try {
+    return { activity: await target.backend.keyActivity(target.keyArn, activitySince(new Date())) };
+  } catch (error) {
+    return { unreadable: activityUnreadableReason(error) };
+  }
+}
+
+/**
+ * Before a change that takes the key away from its users: the usual confirmation says who used
+ * it in the last 90 days (or that this could not be read), and when anyone did, a second one
+ * names them and asks again. Called with arguments, the caller stated its intent: no dialog.
+ */
+async function confirmKeyChange(target: KeyTarget, change: KeyChange): Promise<boolean> {
+  if (target.args) return true;
+  const reading = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Reading who used ${target.label} in the last ${ACTIVITY_DAYS} days…` },
+    () => readKeyUse(target),
+  );
+  for (const dialog of keyChangeDialogs(change, target.label, reading, new Date())) {
+    if ((await vscode.window.showWarningMessage(dialog.message, { modal: true, detail: dialog.detail }, dialog.button)) !== dialog.button) return false;
+  }
+  return true;
+}
+
+/**
+ * The confirmations Schedule Key Deletion or Disable Key would show for the key `args` names,
+ * without showing them (the extension's API: scripts and the integration tier read them).
+ */
+export async function keyChangeConfirmation(ctx: StudioContext, command: 'scheduleKeyDeletion' | 'disableKey', args: KeyCommandArgs): Promise<KeyChangeDialog[] | undefined> {
+  const target = await resolveArgs(ctx, args);
+  if (!target) return undefined;
+  const change: KeyChange = command === 'disableKey' ? { kind: 'disableKey' } : { kind: 'scheduleKeyDeletion', pendingWindowInDays: args.pendingWindowInDays ?? 30 };
+  return keyChangeDialogs(change, target.label, await readKeyUse(target), new Date());
+}
+
 function wholeNumber(min: number, max: number) {
   return (v: string) => (/^\d+$/.test(v) && +v >= min && +v <= max ? undefined : `A whole number from ${min} to ${max}.`);
 }
@@ -140,6 +179,7 @@ export function registerKeyManagementCommands(ctx: StudioContext, docs: Simulati
     return `Enabled ${t.label}.`;
   });
   reg('disableKey', 'kms:DisableKey', async (c, t) => {
+    if (!(await confirmKeyChange(t, { kind: 'disableKey' }))) return undefined;
     await c.send(new DisableKeyCommand({ KeyId: t.keyId }));
     return `Disabled ${t.label}. Data encrypted under it cannot be decrypted until it is enabled again.`;
   });
@@ -155,7 +195,7 @@ export function registerKeyManagementCommands(ctx: StudioContext, docs: Simulati
         })) ?? NaN,
       );
     if (!Number.isFinite(days)) return undefined;
-    if (!(await confirm(t, `Delete ${t.label} after ${days} days? Everything encrypted under it becomes unrecoverable once it is deleted.`, 'Schedule Deletion'))) return undefined;
+    if (!(await confirmKeyChange(t, { kind: 'scheduleKeyDeletion', pendingWindowInDays: days }))) return undefined;
     const answer = await c.send(new ScheduleKeyDeletionCommand({ KeyId: t.keyId, PendingWindowInDays: days }));
     return `${t.label} will be deleted on ${answer.DeletionDate?.toISOString().slice(0, 10) ?? `in ${days} days`}. Cancel Key Deletion stops it.`;
   });
