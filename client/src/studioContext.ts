@@ -15,6 +15,7 @@ import { createLanguageClient } from './languageClient/createLanguageClient';
 import { AwsProfileBackend, type AwsProfileSetting } from './kms/awsProfileBackend';
 import { EmbeddedBackend } from './kms/embeddedBackend';
 import type { KmsBackend } from './kms/kmsBackend';
+import { onNotification, sendRequest } from './languageClient/typedMessages';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -76,7 +77,7 @@ export class StudioContext implements vscode.Disposable {
       this.push({ dispose: () => void client.stop().catch(() => undefined) });
       await client.start();
       this.push(
-        client.onNotification(EngineChangedNotification.method, () => this.engineChanged.fire()),
+        onNotification(client, EngineChangedNotification, () => this.engineChanged.fire()),
         client.onDidChangeState(() => {
           this.engineInfoPromise = undefined;
           this.embedded.resetClients();
@@ -106,14 +107,14 @@ export class StudioContext implements vscode.Disposable {
   }
 
   engineInfo(): Promise<EngineInfoResult> {
-    this.engineInfoPromise ??= this.client().then((c) => c.sendRequest<EngineInfoResult>(EngineInfoRequest.method));
+    this.engineInfoPromise ??= this.client().then((c) => sendRequest(c, EngineInfoRequest));
     this.engineInfoPromise.catch(() => (this.engineInfoPromise = undefined));
     return this.engineInfoPromise;
   }
 
   private async sendWire(request: WireRequest): Promise<WireResponse> {
     const client = await this.client();
-    return client.sendRequest<WireResponse>(KmsWireRequest.method, request);
+    return sendRequest(client, KmsWireRequest, request);
   }
 
   /** Tells views that the engine changed because of something this extension did. */

@@ -1,6 +1,33 @@
 // The typed messages and settings shared by the extension client and the language server.
 // Each message has a literal method name and says who sends it and when.
 import type { Decision } from './core/access/scenario';
+import type { SimulationResult } from './core/access/simulationResult';
+
+// The simulation's result and trace, as the core evaluator defines them: the client reads these
+// types, never a re-declaration of its own.
+export type { MismatchReason, PolicyTrace, SimulationResult, SimulationTrace, StatementTrace, TraceRange } from './core/access/simulationResult';
+
+/**
+ * A custom request declared once, with the types of its params and result: the client sends it
+ * with `sendRequest(client, Request, params)` and the server answers it with
+ * `onRequest(connection, Request, handler)`, both typed from this one declaration. (A plain
+ * descriptor rather than vscode-jsonrpc's RequestType: the client and the server bundle
+ * different versions of vscode-jsonrpc, and this file holds types only.)
+ */
+export interface RequestDescriptor<P, R> {
+  readonly method: string;
+  /** Never set: it only carries the types. */
+  readonly types?: { readonly params: P; readonly result: R };
+}
+
+/** A custom notification declared once, with the type of its params. */
+export interface NotificationDescriptor<P> {
+  readonly method: string;
+  readonly types?: { readonly params: P };
+}
+
+const request = <P, R>(method: string): RequestDescriptor<P, R> => ({ method });
+const notification = <P>(method: string): NotificationDescriptor<P> => ({ method });
 
 export const LANGUAGE_ID = 'kms-key-policy';
 export const SCENARIO_LANGUAGE_ID = 'kms-scenario';
@@ -75,12 +102,12 @@ export interface WireResponse {
  * the `@aws-sdk/client-kms` request handler forwards the signed request here, and the
  * server runs it through the same wire protocol, SigV4 check and authorization as `serve`.
  */
-export const KmsWireRequest = { method: 'kmsPolicyStudio/kmsRequest' } as const;
 export type KmsWireRequestParams = WireRequest;
 export type KmsWireRequestResult = WireResponse;
+export const KmsWireRequest = request<KmsWireRequestParams, KmsWireRequestResult>('kmsPolicyStudio/kmsRequest');
 
 /** Client -> server: the embedded engine's endpoint identity, for building the KMS client. */
-export const EngineInfoRequest = { method: 'kmsPolicyStudio/engineInfo' } as const;
+export const EngineInfoRequest = request<void, EngineInfoResult>('kmsPolicyStudio/engineInfo');
 export interface EngineInfoResult {
   readonly accountId: string;
   readonly region: string;
@@ -96,7 +123,7 @@ export interface EngineInfoResult {
  * Client -> server, after the embedded engine denied a Decrypt (or ReEncrypt): which key the
  * ciphertext names, so *Why?* can simulate the denied request. AWS's message does not say.
  */
-export const CiphertextKeyRequest = { method: 'kmsPolicyStudio/ciphertextKey' } as const;
+export const CiphertextKeyRequest = request<CiphertextKeyParams, CiphertextKeyResult>('kmsPolicyStudio/ciphertextKey');
 export interface CiphertextKeyParams {
   readonly ciphertextBase64: string;
   /** The Region the call went to (replicas of a multi-Region key share its id). */
@@ -108,7 +135,7 @@ export interface CiphertextKeyResult {
 }
 
 /** Client -> server: evaluate a scenario (the format of `kms-policy simulate`). */
-export const SimulateRequest = { method: 'kmsPolicyStudio/simulate' } as const;
+export const SimulateRequest = request<SimulateParams, SimulateResult>('kmsPolicyStudio/simulate');
 export interface SimulateParams {
   /**
    * A scenario object; or a partial one (at least `request.principal` and `request.action`) that
@@ -128,17 +155,17 @@ export interface SimulateResult {
   /** Human-readable explanation, ready to show in a read-only document. */
   readonly explanation: string;
   /** The structured trace, as `kms-policy simulate --json` prints it. */
-  readonly trace: unknown;
+  readonly trace: SimulationResult['trace'];
   /** One sentence: the decision and what decided it. */
   readonly summary?: string;
   /** The path that allowed the request: `key-policy`, `key-policy-and-iam`, `grant`, `retiring-principal`, `iam`. */
   readonly allowedBy?: string | null;
   /** The whole result of `kms-policy simulate --json` (request, context, keyState, ...). */
-  readonly result?: unknown;
+  readonly result?: SimulationResult;
 }
 
 /** Client -> server: the principals of the environment and what each may do with a key, and through which path. */
-export const WhoCanUseKeyRequest = { method: 'kmsPolicyStudio/whoCanUseKey' } as const;
+export const WhoCanUseKeyRequest = request<WhoCanUseKeyParams, WhoCanUseKeyResult>('kmsPolicyStudio/whoCanUseKey');
 export interface WhoCanUseKeyParams {
   /**
    * Key id, key ARN, alias name or alias ARN of a key of the environment (or of the embedded
@@ -172,7 +199,7 @@ export interface WhoCanUseKeyResult {
  * Client -> server, when the user starts Simulate access: what to offer in the pickers, from the
  * environment file (its principals and keys, the encryption contexts its grants require).
  */
-export const SimulationChoicesRequest = { method: 'kmsPolicyStudio/simulationChoices' } as const;
+export const SimulationChoicesRequest = request<void, SimulationChoicesResult>('kmsPolicyStudio/simulationChoices');
 export interface SimulationChoicesResult {
   /** The environment file the choices come from; absent for the default environment. */
   readonly environmentFile?: string;
@@ -183,13 +210,13 @@ export interface SimulationChoicesResult {
 }
 
 /** Server -> client notification: the embedded engine's keys changed (refresh the explorer). */
-export const EngineChangedNotification = { method: 'kmsPolicyStudio/engineChanged' } as const;
+export const EngineChangedNotification = notification<void>('kmsPolicyStudio/engineChanged');
 
 /**
  * Client -> server: moves the embedded engine's clock forward (never back), to watch a
  * scheduled deletion, a rotation or an import expiry happen. Answers the engine's new time.
  */
-export const AdvanceEngineClockRequest = { method: 'kmsPolicyStudio/advanceEngineClock' } as const;
+export const AdvanceEngineClockRequest = request<AdvanceEngineClockParams, AdvanceEngineClockResult>('kmsPolicyStudio/advanceEngineClock');
 export interface AdvanceEngineClockParams {
   /** A duration such as `30d`, `12h`, `90m`, `10s` or `5000ms`; or use `to`. */
   readonly advance?: string;
@@ -210,7 +237,7 @@ export interface AdvanceEngineClockResult {
  * `candidate` (the key's live policy and the edited one). Never fails for want of git: the
  * result's `status` says why there is no diff.
  */
-export const AccessDiffRequest = { method: 'kmsPolicyStudio/accessDiff' } as const;
+export const AccessDiffRequest = request<AccessDiffParams, AccessDiffResult>('kmsPolicyStudio/accessDiff');
 export interface AccessDiffParams {
   /** The key-policy document; its environment (grants, IAM) applies. Alone: compared with HEAD. */
   readonly uri?: string;

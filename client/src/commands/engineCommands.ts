@@ -6,6 +6,7 @@ import { AdvanceEngineClockRequest, type AdvanceEngineClockParams, type AdvanceE
 import type { StudioContext } from '../studioContext';
 import { shortPrincipal } from '../kms/principalNames';
 import { environmentFile } from '../languageClient/environmentFileLocation';
+import { sendRequest } from '../languageClient/typedMessages';
 
 export function createActAsStatusBar(ctx: StudioContext): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('kmsPolicyStudio.actAs', vscode.StatusBarAlignment.Left, 10);
@@ -67,7 +68,7 @@ export function advanceClockCommand(ctx: StudioContext) {
     try {
       const client = await ctx.client();
       const params: AdvanceEngineClockParams = { advance: amount.trim() };
-      moved = await client.sendRequest<AdvanceEngineClockResult>(AdvanceEngineClockRequest.method, params);
+      moved = await sendRequest(client, AdvanceEngineClockRequest, params);
     } catch (error) {
       void vscode.window.showErrorMessage(`The engine clock did not move: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;

@@ -14,6 +14,7 @@ import { KeyNode } from '../explorer/keyTreeNodes';
 import { parseArn } from '../../../server/src/core/arn/awsArn';
 import { policyJsonProblem, putConfirmationDetail, putsPolicy, SaveTriggers, saveTriggerOf } from './livePolicyPutDecision';
 import { AccessDiffRequest, type AccessDiffParams, type AccessDiffResult } from '../../../server/src/protocol';
+import { sendRequest } from '../languageClient/typedMessages';
 
 const LIVE_SCHEME = 'kms-live-policy';
 /** Context key: the paths of open live policy files, for the editor's Put Key Policy button. */
@@ -247,7 +248,7 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
   private async accessDiffOf(opened: OpenedPolicy, text: string, uri: vscode.Uri): Promise<AccessDiffResult | undefined> {
     try {
       const params: AccessDiffParams = { reference: opened.live, candidate: text, uri: uri.toString(), keyArn: opened.keyArn };
-      return await (await this.ctx.client()).sendRequest<AccessDiffResult>(AccessDiffRequest.method, params);
+      return await sendRequest(await this.ctx.client(), AccessDiffRequest, params);
     } catch (error) {
       this.ctx.output.warn(`Access diff before Put Key Policy failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { AccessDiffRequest, type AccessDiffParams, type AccessDiffResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import type { SimulationDocuments } from '../simulation/simulationDocuments';
+import { sendRequest } from '../languageClient/typedMessages';
 
 export function showAccessDiffCommand(docs: SimulationDocuments) {
   return (ctx: StudioContext) =>
@@ -17,7 +18,7 @@ export function showAccessDiffCommand(docs: SimulationDocuments) {
       try {
         const client = await ctx.client();
         const params: AccessDiffParams = { uri };
-        const result = await client.sendRequest<AccessDiffResult>(AccessDiffRequest.method, params);
+        const result = await sendRequest(client, AccessDiffRequest, params);
         const name = vscode.Uri.parse(uri).path.split('/').pop() ?? 'key-policy';
         await docs.show({ text: result.text, links: [] }, `access-diff-${name}`);
         return result;

@@ -1,12 +1,13 @@
 // Shows a failed KMS call with AWS's own message. When the embedded engine denied it, a "Why?"
 // button opens the simulation of exactly that request (same principal, action, key, context).
 import * as vscode from 'vscode';
-import { CiphertextKeyRequest, type CiphertextKeyResult } from '../../../server/src/protocol';
+import { CiphertextKeyRequest } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import type { KmsBackend } from '../kms/kmsBackend';
 import { formatKmsError, isAccessDenied } from '../kms/kmsErrorMessage';
 import type { SimulationDocuments } from './simulationDocuments';
 import { explainDenied } from './simulateCommands';
+import { sendRequest } from '../languageClient/typedMessages';
 
 export interface AttemptedCall {
   readonly backend: KmsBackend;
@@ -53,7 +54,7 @@ export async function showKmsFailure(ctx: StudioContext, docs: SimulationDocumen
 async function keyOfCiphertext(ctx: StudioContext, ciphertextBase64: string, region: string): Promise<string | undefined> {
   try {
     const client = await ctx.client();
-    const answer = await client.sendRequest<CiphertextKeyResult>(CiphertextKeyRequest.method, { ciphertextBase64, region });
+    const answer = await sendRequest(client, CiphertextKeyRequest, { ciphertextBase64, region });
     return answer.keyArn;
   } catch {
     return undefined;

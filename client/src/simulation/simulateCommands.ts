@@ -11,6 +11,7 @@ import type { SimulationAsked } from './simulationReport';
 import type { SimulationDocuments } from './simulationDocuments';
 import { SimulationResultPanel } from './simulationResultPanel';
 import { parseArn, regionOfArn } from '../../../server/src/core/arn/awsArn';
+import { sendRequest } from '../languageClient/typedMessages';
 
 /** Arguments tests and other commands pass to skip the prompts. */
 export interface SimulateAccessArgs {
@@ -32,7 +33,7 @@ export interface DeniedRequest {
 
 export async function runSimulation(ctx: StudioContext, docs: SimulationDocuments, params: SimulateParams, asked: SimulationAsked): Promise<{ result: SimulateResult; panel: SimulationResultPanel }> {
   const client = await ctx.client();
-  let result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+  let result = await sendRequest(client, SimulateRequest, params);
   // A key created in the engine is unknown to the environment file: simulate with its live policy.
   const resource = asked.resource;
   if (result.decision === 'NotApplicable' && !params.policyUri && !params.scenarioUri && resource?.startsWith('arn:') && ctx.livePolicyFile) {
@@ -40,7 +41,7 @@ export async function runSimulation(ctx: StudioContext, docs: SimulationDocument
     if (policyFile) {
       params = { ...params, policyUri: policyFile.toString() };
       asked = { ...asked, policyUri: params.policyUri };
-      result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+      result = await sendRequest(client, SimulateRequest, params);
     }
   }
   const panel = SimulationResultPanel.show(ctx, docs, result, asked);

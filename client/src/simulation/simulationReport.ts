@@ -1,6 +1,6 @@
 // Turns a simulation answer into the text of the read-only result document, and remembers
 // where each statement line should lead (the statement's range in its policy file).
-import type { SimulateResult } from '../../../server/src/protocol';
+import type { PolicyTrace, SimulateResult } from '../../../server/src/protocol';
 
 export interface StatementLink {
   /** 0-based line of the result document holding the link. */
@@ -18,33 +18,6 @@ export interface SimulationReport {
   readonly links: readonly StatementLink[];
 }
 
-// The trace as the server sends it (`unknown` on the wire): every field optional, read defensively.
-export interface TraceStatement {
-  index?: number;
-  sid?: string;
-  effect?: string;
-  matched?: boolean;
-  deciding?: boolean;
-  principalMatch?: string;
-  reason?: { element?: string; message?: string; operator?: string; key?: string; policyValues?: string[]; requestValues?: string[] | null };
-  range?: { startLine?: number; startColumn?: number; endLine?: number; endColumn?: number };
-}
-
-export interface TracePolicy {
-  kind?: string;
-  name?: string;
-  source?: string;
-  outcome?: string;
-  note?: string;
-  statements?: TraceStatement[];
-}
-
-export interface TraceShape {
-  steps?: { step?: string; outcome?: string; detail?: string }[];
-  policies?: TracePolicy[];
-  grants?: { grantId?: string; matched?: boolean; reason?: string; deciding?: boolean }[];
-}
-
 export interface SimulationAsked {
   readonly principal?: string;
   readonly action?: string;
@@ -55,18 +28,12 @@ export interface SimulationAsked {
   readonly scenarioUri?: string;
 }
 
-export function traceOf(result: SimulateResult): TraceShape {
-  const raw = result.trace as (TraceShape & { trace?: TraceShape }) | null | undefined;
-  if (!raw || typeof raw !== 'object') return {};
-  return raw.policies || raw.steps ? raw : (raw.trace ?? {});
-}
-
 /**
  * The document a policy's statement ranges point into: the open key policy the user simulated
  * from, else the policy's own file, else the scenario file that embeds it. A source written
  * relative to nothing the editor can open (a bare relative path) leads nowhere.
  */
-export function policyTarget(policy: TracePolicy, asked: SimulationAsked): string | undefined {
+export function policyTarget(policy: PolicyTrace, asked: SimulationAsked): string | undefined {
   if (policy.kind === 'key-policy' && asked.policyUri) return asked.policyUri;
   const source = policy.source;
   if (source && (/^[a-z][\w+.-]*:/i.test(source) || source.startsWith('/') || /^[a-z]:[\\/]/i.test(source))) return source;
@@ -84,39 +51,39 @@ export function buildSimulationReport(result: SimulateResult, asked: SimulationA
   lines.push('');
   if (result.explanation) lines.push(...result.explanation.trimEnd().split(/\r?\n/), '');
 
-  const trace = traceOf(result);
-  if (trace.steps?.length) {
+  const trace = result.trace;
+  if (trace.steps.length) {
     lines.push('Evaluation steps');
-    for (const step of trace.steps) lines.push(`  [${step.outcome ?? 'info'}] ${step.step ?? ''}: ${step.detail ?? ''}`);
+    for (const step of trace.steps) lines.push(`  [${step.outcome}] ${step.step}: ${step.detail}`);
     lines.push('');
   }
-  if (trace.policies?.length) {
+  if (trace.policies.length) {
     lines.push('Policies and statements (links open the statement)');
     for (const policy of trace.policies) {
-      lines.push(`  ${policy.name ?? policy.kind ?? 'policy'}: ${policy.outcome ?? ''}${policy.note ? ` (${policy.note})` : ''}`);
+      lines.push(`  ${policy.name}: ${policy.outcome}${policy.note ? ` (${policy.note})` : ''}`);
       const target = policyTarget(policy, asked);
-      for (const statement of policy.statements ?? []) {
-        const name = `Statement[${statement.index ?? '?'}]${statement.sid ? ` "${statement.sid}"` : ''}`;
+      for (const statement of policy.statements) {
+        const name = `Statement[${statement.index}]${statement.sid ? ` "${statement.sid}"` : ''}`;
         const verdict = statement.matched ? 'matched' : `did not match${statement.reason?.message ? `: ${statement.reason.message}` : ''}`;
         const prefix = `    ${statement.deciding ? '▶ ' : ''}`;
-        lines.push(`${prefix}${name} ${statement.effect ?? ''} — ${verdict}`);
-        if (target && statement.range?.startLine) {
+        lines.push(`${prefix}${name} ${statement.effect} — ${verdict}`);
+        if (target && statement.range) {
           links.push({
             line: lines.length - 1,
             startColumn: prefix.length,
             endColumn: prefix.length + name.length,
             target,
             targetLine: statement.range.startLine,
-            targetColumn: statement.range.startColumn ?? 1,
+            targetColumn: statement.range.startColumn,
           });
         }
       }
     }
     lines.push('');
   }
-  if (trace.grants?.length) {
+  if (trace.grants.length) {
     lines.push('Grants');
-    for (const grant of trace.grants) lines.push(`    ${grant.deciding ? '▶ ' : ''}${grant.grantId ?? '?'} — ${grant.matched ? 'matched' : `did not match${grant.reason ? `: ${grant.reason}` : ''}`}`);
+    for (const grant of trace.grants) lines.push(`    ${grant.deciding ? '▶ ' : ''}${grant.grantId} — ${grant.matched ? 'matched' : `did not match${grant.reason ? `: ${grant.reason}` : ''}`}`);
     lines.push('');
   }
   return { text: lines.join('\n'), links };

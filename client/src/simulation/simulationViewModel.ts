@@ -2,8 +2,8 @@
 // asked: the decision, the error the caller would see, the request, the statements that decided
 // it (each a link into its policy) and the whole trace. Pure: the HTML renderer and the panel
 // both read this, and unit tests build it without VS Code.
-import type { SimulateResult } from '../../../server/src/protocol';
-import { policyTarget, traceOf, type SimulationAsked, type TraceStatement } from './simulationReport';
+import type { SimulateResult, StatementTrace } from '../../../server/src/protocol';
+import { policyTarget, type SimulationAsked } from './simulationReport';
 
 /** A statement's range in a document the editor can open (1-based lines and columns). */
 export interface SourceLink {
@@ -61,15 +61,9 @@ export interface SimulationView {
   readonly links: readonly SourceLink[];
 }
 
-interface ResultShape {
-  request?: { principal?: string; action?: string; resource?: string };
-  keyState?: string | null;
-  context?: Record<string, string | readonly string[]>;
-}
-
 const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';
 
-function reasonText(reason: TraceStatement['reason']): string | undefined {
+function reasonText(reason: StatementTrace['reason']): string | undefined {
   if (!reason?.message) return undefined;
   if (reason.element !== 'condition' || !reason.policyValues) return reason.message;
   const request = reason.requestValues ? JSON.stringify(reason.requestValues) : 'absent';
@@ -86,44 +80,44 @@ export function simulationTitle(decision: string, asked: SimulationAsked): strin
 }
 
 export function buildSimulationView(result: SimulateResult, asked: SimulationAsked): SimulationView {
-  const full = (typeof result.result === 'object' && result.result !== null ? result.result : {}) as ResultShape;
-  const context = Object.entries(full.context ?? {})
+  const full = result.result;
+  const context = Object.entries(full?.context ?? {})
     .map(([key, value]): [string, string] => [key, Array.isArray(value) ? value.join(', ') : String(value)])
     .sort(([a], [b]) => a.localeCompare(b));
-  const trace = traceOf(result);
+  const trace = result.trace;
   const links: SourceLink[] = [];
-  const policies: PolicyView[] = (trace.policies ?? []).map((policy) => {
-    const name = policy.name ?? policy.kind ?? 'policy';
+  const policies: PolicyView[] = trace.policies.map((policy) => {
+    const name = policy.name;
     const target = policyTarget(policy, asked);
-    const statements = (policy.statements ?? []).map((statement): StatementView => {
+    const statements = policy.statements.map((statement): StatementView => {
       const range = statement.range;
       let link: number | undefined;
-      if (target && range?.startLine) {
+      if (target && range) {
         link = links.length;
         links.push({
           target,
           startLine: range.startLine,
-          startColumn: range.startColumn ?? 1,
-          endLine: range.endLine ?? range.startLine,
-          endColumn: range.endColumn ?? range.startColumn ?? 1,
+          startColumn: range.startColumn,
+          endLine: range.endLine,
+          endColumn: range.endColumn,
         });
       }
       return {
-        label: `Statement[${statement.index ?? '?'}]${statement.sid ? ` "${statement.sid}"` : ''}`,
+        label: `Statement[${statement.index}]${statement.sid ? ` "${statement.sid}"` : ''}`,
         policy: name,
-        effect: statement.effect ?? '?',
-        matched: statement.matched === true,
+        effect: statement.effect,
+        matched: statement.matched,
         deciding: statement.deciding === true,
         reason: reasonText(statement.reason),
         principalMatch: statement.principalMatch,
         link,
       };
     });
-    return { name, kind: policy.kind ?? 'policy', outcome: policy.outcome ?? '', note: policy.note, statements };
+    return { name, kind: policy.kind, outcome: policy.outcome, note: policy.note, statements };
   });
-  const grants = (trace.grants ?? []).map((g) => ({ grantId: g.grantId ?? '?', matched: g.matched === true, deciding: g.deciding === true, reason: g.reason }));
-  const principal = full.request?.principal ?? asked.principal;
-  const action = full.request?.action ?? asked.action;
+  const grants = trace.grants.map((g) => ({ grantId: g.grantId, matched: g.matched, deciding: g.deciding === true, reason: g.reason }));
+  const principal = full?.request.principal ?? asked.principal;
+  const action = full?.request.action ?? asked.action;
   return {
     title: simulationTitle(result.decision, { ...asked, principal, action }),
     decision: result.decision,
@@ -133,9 +127,9 @@ export function buildSimulationView(result: SimulateResult, asked: SimulationAsk
     request: {
       principal,
       action,
-      resource: full.request?.resource ?? asked.resource,
+      resource: full?.request.resource ?? asked.resource,
       region: context.find(([k]) => k === 'aws:RequestedRegion')?.[1],
-      keyState: full.keyState ?? undefined,
+      keyState: full?.keyState ?? undefined,
       encryptionContext: context
         .filter(([k]) => k.toLowerCase().startsWith(ENCRYPTION_CONTEXT_PREFIX))
         .map(([k, v]): [string, string] => [k.slice(ENCRYPTION_CONTEXT_PREFIX.length), v]),

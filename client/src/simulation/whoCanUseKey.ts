@@ -7,16 +7,15 @@ import {
   SimulateRequest,
   WhoCanUseKeyRequest,
   type SimulateParams,
-  type SimulateResult,
   type WhoCanUseKeyParams,
-  type WhoCanUseKeyResult,
-} from '../../../server/src/protocol';
+  } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import { KeyNode } from '../explorer/keyTreeNodes';
 import type { SimulationDocuments } from './simulationDocuments';
 import { regionOfArn } from '../../../server/src/core/arn/awsArn';
 import type { MatrixCell, MatrixRow } from '../webview/whoCanUseMatrix';
 import { WhoCanUseMatrixPanel } from './whoCanUseMatrixPanel';
+import { sendRequest } from '../languageClient/typedMessages';
 
 const ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'];
 
@@ -51,7 +50,7 @@ export function whoCanUseKeyCommand(docs: SimulationDocuments) {
 async function fromEnvironment(ctx: StudioContext, key: string): Promise<WhoCanUseKeyAnswer> {
   const client = await ctx.client();
   const params: WhoCanUseKeyParams = { key };
-  const result = await client.sendRequest<WhoCanUseKeyResult>(WhoCanUseKeyRequest.method, params);
+  const result = await sendRequest(client, WhoCanUseKeyRequest, params);
   return { keyArn: result.keyArn, actions: result.actions, rows: result.rows, text: result.text };
 }
 
@@ -67,7 +66,7 @@ async function bySimulation(ctx: StudioContext, keyArn: string): Promise<WhoCanU
     lines.push(principal);
     for (const action of ACTIONS) {
       const params: SimulateParams = { scenario: { request: { principal, action, resource: keyArn, ...(region ? { region } : {}) } } };
-      const result = await client.sendRequest<SimulateResult>(SimulateRequest.method, params);
+      const result = await sendRequest(client, SimulateRequest, params);
       cells.push({ action, decision: result.decision, error: result.error, summary: result.summary });
       const note = result.error && result.decision === 'Allow' ? ` (fails: ${result.error})` : result.allowedBy ? ` via ${result.allowedBy}` : '';
       lines.push(`  ${action.padEnd(width)}  ${result.decision}${note}`);

@@ -13,13 +13,14 @@ import { replayKeyOfScenario } from '../core/cloudtrail/cloudTrailKeySelection';
 import type { CloudTrailRecord } from '../core/cloudtrail/cloudTrailLogParser';
 import { recentCallsLine, replayRecentCalls } from '../core/cloudtrail/recentCallsReplay';
 import { parseKeyPolicy } from '../core/policy/keyPolicyParser';
-import { AccessDiffRequest, type AccessDiffParams, type AccessDiffResult } from '../protocol';
+import { AccessDiffRequest, type AccessDiffResult } from '../protocol';
 import { addCodeLensSource } from './codeLensSources';
 import { URI } from './fileUri';
 import { gitHeadVersion } from './gitHeadVersion';
 import { keyPolicySupport } from './keyPolicySupport';
 import { runSafelyAsync } from './runSafely';
 import { workspaceTrusted, type ServerContext } from './serverContext';
+import { onRequest } from './typedMessages';
 
 export const SHOW_ACCESS_DIFF_COMMAND = 'kmsPolicyStudio.showAccessDiff';
 
@@ -94,7 +95,7 @@ export function registerAccessDiffFeature(ctx: ServerContext): Partial<ServerCap
     return { ...result, lines: [line, ...result.lines], text: `${result.text}\nRecorded calls (the engine's CloudTrail events, replayed as kms-policy replay does):\n${line}\n` };
   };
 
-  connection.onRequest(AccessDiffRequest.method, (params: AccessDiffParams, token) =>
+  onRequest(connection, AccessDiffRequest, (params, token) =>
     runSafelyAsync<AccessDiffResult | ResponseError<void>>(connection, token, AccessDiffRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'The access diff failed; see the server log'), async () => {
       const { uri, reference, candidate, keyArn } = params ?? {};
       if (typeof reference === 'string' || typeof candidate === 'string') {

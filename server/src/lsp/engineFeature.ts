@@ -29,6 +29,7 @@ import {
   type KmsWireRequestResult,
 } from '../protocol';
 import { workspaceTrusted, type RecordedKeyCalls, type ServerContext } from './serverContext';
+import { onRequest, sendNotification } from './typedMessages';
 
 /** Coalesces bursts of engine changes (a key created, then Enabled) into one notification. */
 const CHANGE_NOTIFY_DELAY_MS = 100;
@@ -42,10 +43,10 @@ interface RunningBridge {
 export function registerEngineFeature(ctx: ServerContext): Partial<ServerCapabilities> {
   const bridge = new EngineBridge(ctx);
   ctx.recordedKeyCalls = (keyArn) => bridge.recordedKeyCalls(keyArn);
-  ctx.connection.onRequest(KmsWireRequest.method, (params: KmsWireRequestParams) => bridge.kmsRequest(params));
-  ctx.connection.onRequest(EngineInfoRequest.method, () => bridge.info());
-  ctx.connection.onRequest(AdvanceEngineClockRequest.method, (params: AdvanceEngineClockParams) => bridge.advanceClock(params));
-  ctx.connection.onRequest(CiphertextKeyRequest.method, (params: CiphertextKeyParams) => bridge.ciphertextKey(params));
+  onRequest(ctx.connection, KmsWireRequest, (params) => bridge.kmsRequest(params));
+  onRequest(ctx.connection, EngineInfoRequest, () => bridge.info());
+  onRequest(ctx.connection, AdvanceEngineClockRequest, (params) => bridge.advanceClock(params));
+  onRequest(ctx.connection, CiphertextKeyRequest, (params) => bridge.ciphertextKey(params));
   // Open the engine as soon as the client is ready, so the first request does not wait for it.
   ctx.connection.onInitialized(() => void bridge.running().catch(() => undefined));
   ctx.connection.onShutdown(() => bridge.close());
@@ -217,7 +218,7 @@ export class EngineBridge {
     if (this.changeTimer) return;
     this.changeTimer = setTimeout(() => {
       this.changeTimer = undefined;
-      void this.ctx.connection.sendNotification(EngineChangedNotification.method).catch(() => undefined);
+      void sendNotification(this.ctx.connection, EngineChangedNotification).catch(() => undefined);
     }, CHANGE_NOTIFY_DELAY_MS);
   }
 }

@@ -44,13 +44,13 @@ import {
   type SimulateParams,
   type SimulateResult,
   type SimulationChoicesResult,
-  type WhoCanUseKeyParams,
   type WhoCanUseKeyResult,
 } from '../protocol';
 import { addCodeLensSource } from './codeLensSources';
 import { simulateInTemplate, templateStatementLenses, whoCanUseTemplateKey } from './templateSimulation';
 import { runSafelyAsync } from './runSafely';
 import { workspaceTrusted, type ServerContext } from './serverContext';
+import { onRequest } from './typedMessages';
 
 const DIAGNOSTIC_SOURCE = 'kms-scenario';
 /** Later than the key-policy diagnostics' push, so scenario findings are the last word for scenario files. */
@@ -212,7 +212,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     return toResponse(keyNotFoundResult(input.principalArn, input.action, keyRef, built.message, file ? `the environment file ${file}` : 'the default environment (no environment file)'));
   };
 
-  connection.onRequest(SimulateRequest.method, (params: SimulateParams, token) =>
+  onRequest(connection, SimulateRequest, (params, token) =>
     runSafelyAsync<SimulateResult | ResponseError<void>>(connection, token, SimulateRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Simulation failed; see the server log'), async () => {
       try {
         return simulate(params ?? ({} as SimulateParams));
@@ -223,7 +223,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     }),
   );
 
-  connection.onRequest(WhoCanUseKeyRequest.method, (params: WhoCanUseKeyParams, token) =>
+  onRequest(connection, WhoCanUseKeyRequest, (params, token) =>
     runSafelyAsync<WhoCanUseKeyResult | ResponseError<void>>(connection, token, WhoCanUseKeyRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Who can use this key failed; see the server log'), async () => {
       if (!params || typeof params.key !== 'string' || !params.key) return invalid('key: must be a key id, key ARN, alias name or alias ARN');
       const inTemplate = whoCanUseTemplateKey(ctx, params.key, params.actions);
@@ -241,7 +241,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
     }),
   );
 
-  connection.onRequest(SimulationChoicesRequest.method, (_params: unknown, token) =>
+  onRequest(connection, SimulationChoicesRequest, (_params, token) =>
     runSafelyAsync<SimulationChoicesResult | ResponseError<void>>(connection, token, SimulationChoicesRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Could not read the environment; see the server log'), async () => {
       let loaded: { environment: Environment; file?: string };
       try {

@@ -16,8 +16,8 @@ const result: SimulateResult = {
         name: 'key policy',
         outcome: 'ExplicitDeny',
         statements: [
-          { index: 0, sid: 'EnableRoot', effect: 'Allow', matched: false, reason: { element: 'principal', message: 'alice is not the account root' }, range: { startLine: 4, startColumn: 5 } },
-          { index: 1, sid: 'DenyAlice', effect: 'Deny', matched: true, deciding: true, range: { startLine: 12, startColumn: 5 } },
+          { index: 0, sid: 'EnableRoot', effect: 'Allow', matched: false, reason: { element: 'principal', message: 'alice is not the account root' }, range: { start: 60, end: 200, startLine: 4, startColumn: 5, endLine: 10, endColumn: 6 } },
+          { index: 1, sid: 'DenyAlice', effect: 'Deny', matched: true, deciding: true, range: { start: 210, end: 330, startLine: 12, startColumn: 5, endLine: 18, endColumn: 6 } },
         ],
       },
       { kind: 'identity-policy', name: 'identity policy AliceRead', source: 'file:///ws/kms-environment.json', outcome: 'ImplicitDeny', statements: [{ index: 0, effect: 'Allow', matched: false }] },
@@ -49,11 +49,10 @@ describe('simulation report', () => {
     );
   });
 
-  it('accepts the whole simulate result as the trace, and an absent trace', () => {
-    const nested = buildSimulationReport({ ...result, trace: { decision: 'ExplicitDeny', trace: result.trace } }, { policyUri: 'file:///ws/key-policy.json' });
-    assert.equal(nested.links.length, 2);
-    const bare = buildSimulationReport({ ...result, trace: null }, {});
-    assert.equal(bare.text.split('\n')[0], 'Decision: ExplicitDeny');
-    assert.deepEqual(bare.links, []);
+  it('a statement without a source range is listed without a link', () => {
+    const unranged = { ...result.trace, policies: result.trace.policies.map((p) => ({ ...p, statements: p.statements.map(({ range: _range, ...rest }) => rest) })) };
+    const report = buildSimulationReport({ ...result, trace: unranged }, { policyUri: 'file:///ws/key-policy.json' });
+    assert.equal(report.text.split('\n')[0], 'Decision: ExplicitDeny');
+    assert.deepEqual(report.links, []);
   });
 });
