@@ -10,7 +10,8 @@ import { readKmsCalls } from '../core/cloudtrail/kmsCallOfEvent';
 import { generateLeastPrivilegePolicy } from '../core/cloudtrail/leastPrivilegePolicy';
 import { defaultEnvironment } from '../core/environment/environmentModel';
 import { cloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogReader';
-import { readKeyPolicyFile, UsageError } from './replayCommand';
+import { readKeyPolicyFile } from './replayCommand';
+import { readCommandLine, UsageError } from './commandLine';
 
 const USAGE = `Usage: kms-policy generate-policy --events PATH --key KEY [--keep-admins FILE] [--account ID] [--out FILE]
 
@@ -36,47 +37,13 @@ interface GenerateArgs {
 }
 
 function parseArgs(args: readonly string[]): GenerateArgs | 'help' {
-  const out: GenerateArgs = {};
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i]!;
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--events':
-        out.events = value();
-        break;
-      case '--key':
-        out.key = value();
-        break;
-      case '--keep-admins':
-        out.keepAdmins = value();
-        break;
-      case '--account': {
-        const account = value();
-        if (!/^\d{12}$/.test(account)) throw new UsageError(`--account: give a 12-digit account id (got "${account}")`);
-        out.account = account;
-        break;
-      }
-      case '--out':
-        out.out = value();
-        break;
-      default:
-        throw new UsageError(arg.startsWith('--') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
-    }
-  }
-  return out;
+  const text = { type: 'string' } as const;
+  const line = readCommandLine(args, { events: text, key: text, 'keep-admins': text, account: text, out: text });
+  if (line === 'help') return 'help';
+  if (line.positionals.length) throw new UsageError(`unexpected argument "${line.positionals[0]}"`);
+  const { events, key, account, out } = line.values;
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new UsageError(`--account: give a 12-digit account id (got "${account}")`);
+  return { events, key, keepAdmins: line.values['keep-admins'], account, out };
 }
 
 export async function runGeneratePolicyCommand(argv: readonly string[]): Promise<number> {

@@ -12,6 +12,7 @@ import { cloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogRead
 import { readEnvironmentFile } from '../node/environmentFile';
 import { artifactUri, sarifLog } from './checkSarifFormat';
 import { CLI_VERSION } from './cliVersion';
+import { readCommandLine, UsageError } from './commandLine';
 
 const USAGE = `Usage: kms-policy replay --events PATH --key KEY [--policy FILE] [--environment FILE] [--format text|json|sarif]
 
@@ -28,8 +29,6 @@ environment does not describe, which the key policy leaves to IAM, is listed as 
 IAM policies, not as refused.
 Exit code 0 when no call would be refused, 1 when some would, 2 for bad input.`;
 
-export class UsageError extends Error {}
-
 interface ReplayArgs {
   events?: string;
   key?: string;
@@ -39,47 +38,14 @@ interface ReplayArgs {
 }
 
 function parseArgs(args: readonly string[]): ReplayArgs | 'help' {
-  const out: ReplayArgs = { format: 'text' };
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i]!;
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--events':
-        out.events = value();
-        break;
-      case '--key':
-        out.key = value();
-        break;
-      case '--policy':
-        out.policy = value();
-        break;
-      case '--environment':
-        out.environment = value();
-        break;
-      case '--format': {
-        const format = value();
-        if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format: give text, json or sarif (got "${format}")`);
-        out.format = format;
-        break;
-      }
-      default:
-        throw new UsageError(arg.startsWith('--') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
-    }
-  }
-  return out;
+  const text = { type: 'string' } as const;
+  const line = readCommandLine(args, { events: text, key: text, policy: text, environment: text, format: text });
+  if (line === 'help') return 'help';
+  if (line.positionals.length) throw new UsageError(`unexpected argument "${line.positionals[0]}"`);
+  const { events, key, policy, environment } = line.values;
+  const format = line.values.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format: give text, json or sarif (got "${format}")`);
+  return { events, key, policy, environment, format };
 }
 
 /** A key policy file: JSON the evaluator reads as a policy. */
