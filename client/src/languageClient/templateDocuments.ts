@@ -1,8 +1,9 @@
 // CloudFormation templates are YAML and JSON documents that the YAML and JSON extensions own;
 // Terraform files are the Terraform extension's.
-// The server gives them diagnostics, hovers and quick fixes, and only when the document is a
-// template; formatting, outline, folding, completion and code lenses stay on key policies, so
-// no other extension's formatter or outline is ever contested.
+// The server gives them diagnostics, hovers, quick fixes and the Simulate / Who can use lenses
+// on each key-policy statement, and only when the document is a template; formatting, outline,
+// folding and completion stay on key policies, so no other extension's formatter or outline is
+// ever contested (a code lens adds to the editor and replaces nothing).
 import type { DocumentSelector, LanguageClient } from 'vscode-languageclient/node';
 
 /** YAML anywhere (templates have any name); JSON under the names CloudFormation, SAM and CDK write. */
@@ -10,6 +11,9 @@ export const TEMPLATE_DOCUMENTS: DocumentSelector = [
   { language: 'yaml', scheme: 'file' },
   { language: 'json', scheme: 'file', pattern: '**/*.template.json' },
   { language: 'json', scheme: 'file', pattern: '**/template.json' },
+  // Terraform plans (`terraform show -json`), under the names they are usually given; the server
+  // answers only a document shaped like a plan.
+  { language: 'json', scheme: 'file', pattern: '**/*plan*.json' },
   // Terraform: the HashiCorp extension's language id, and *.tf under any other id (or none).
   { language: 'terraform', scheme: 'file' },
   { scheme: 'file', pattern: '**/*.tf' },
@@ -21,7 +25,6 @@ const KEY_POLICY_ONLY_FEATURES = [
   'textDocument/documentSymbol',
   'textDocument/foldingRange',
   'textDocument/completion',
-  'textDocument/codeLens',
 ];
 
 interface SelectorFeature {
