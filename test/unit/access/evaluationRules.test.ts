@@ -273,6 +273,10 @@ describe('allow paths', () => {
     const r = simulateAccess(scenario({ keyPolicy: policy({ Effect: 'Allow', Principal: { AWS: APP_ROLE }, Action: 'kms:*', Resource: '*' }), identityPolicies: [ALLOW_ALL] }));
     assert.equal(r.decision, 'ImplicitDeny');
     assert.equal(r.errorMessage, `User: ${ALICE} is not authorized to perform: kms:Decrypt on resource: ${KEY_ARN} because no resource-based policy allows the kms:Decrypt action`);
+    // The summary says why the IAM policy that allows it does not count.
+    assert.match(r.summary, /an IAM policy allows it, but IAM policies alone are insufficient: the key policy neither names the caller nor lets IAM policies in account 111122223333 control access/);
+    const withoutIam = simulateAccess(scenario({ keyPolicy: policy({ Effect: 'Allow', Principal: { AWS: APP_ROLE }, Action: 'kms:*', Resource: '*' }) }));
+    assert.doesNotMatch(withoutIam.summary, /IAM policies alone/);
   });
   it('a key policy statement naming the caller allows without any IAM policy', () => {
     const r = simulateAccess(scenario({ keyPolicy: policy(allowAlice()) }));

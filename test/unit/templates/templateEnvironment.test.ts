@@ -109,7 +109,7 @@ describe('a template as an environment', () => {
     const result = decide(stack(''), 'AppRole', 'kms:Decrypt');
     assert.equal(result.decision, 'ImplicitDeny');
     assert.equal(result.error, 'AccessDeniedException');
-    assert.match(result.summary, /no key policy statement allows kms:Decrypt for this caller/);
+    assert.match(result.summary, /no key policy statement allows kms:Decrypt for this caller; an IAM policy allows it, but IAM policies alone are insufficient/);
     // The identity policy did allow: it is the key policy that refuses.
     assert.ok(result.trace.policies.some((p) => p.kind === 'identity-policy' && p.outcome === 'Allow'), JSON.stringify(result.trace.policies.map((p) => [p.kind, p.outcome])));
   });

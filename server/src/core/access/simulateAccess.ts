@@ -460,7 +460,10 @@ function allowPath(
     if (delegating.length) {
       return deny(iam.limit, iam.identityAllowed ? `the key policy delegates to IAM, but ${iam.limitNote}` : `the key policy delegates to IAM in account ${callerAccount}, but no identity-based policy allows ${action}`);
     }
-    return deny('resource-based policy', `no key policy statement allows ${action} for this caller${grantsApply ? ' and no grant applies' : ''}`);
+    // "Unless the key policy explicitly allows it, you cannot use IAM policies to allow access to
+    // a KMS key" (AWS KMS Developer Guide, "Key policies in AWS KMS").
+    const iamAlone = iam.allowed && !isRoot ? `; an IAM policy allows it, but IAM policies alone are insufficient: the key policy neither names the caller nor lets IAM policies in account ${callerAccount} control access` : '';
+    return deny('resource-based policy', `no key policy statement allows ${action} for this caller${grantsApply ? ' and no grant applies' : ''}${iamAlone}`);
   }
 
   // Cross-account: both sides must allow.
