@@ -156,7 +156,8 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
       return { arn: resource, account: arn.account, region: arn.region, state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
     }
     const rootPrincipal = JSON.stringify(policyDocument ?? {}).match(/arn:aws[\w-]*:iam::(\d{12}):root/);
-    const account = rootPrincipal?.[1] ?? callerAccount ?? environment.accounts[0]?.id ?? '111122223333';
+    const account = rootPrincipal?.[1] ?? callerAccount ?? environment.accounts[0]?.id;
+    if (!account) throw invalid('scenario.request.resource: give the key ARN: neither the policy, the caller nor the environment names the key\'s account');
     return { arn: `arn:${environment.partition}:kms:${region}:${account}:key/${HYPOTHETICAL_KEY_ID}`, account, region, state: 'Enabled', keyManager: 'CUSTOMER', keySpec: 'SYMMETRIC_DEFAULT' };
   };
 
