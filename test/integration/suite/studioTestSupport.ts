@@ -18,6 +18,7 @@ export interface StudioApi {
     | undefined;
   updateAdvisor(answers: unknown, prices?: unknown): boolean;
   putLiveKeyPolicy(uri: vscode.Uri): Promise<{ outcome: string; message: string }>;
+  keyChangeConfirmation(command: 'scheduleKeyDeletion' | 'disableKey', args: { keyId: string; pendingWindowInDays?: number }): Promise<{ message: string; detail: string; button: string }[] | undefined>;
   keyTreeSnapshot(depth?: number): Promise<string[]>;
   simulationView(): { title: string; html: string; view: SimulationView } | undefined;
   sendToSimulationView(message: unknown): Promise<boolean>;
