@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { WorkbenchDriver } from './workbenchDriver';
+import { waitUntil, type WorkbenchDriver } from './workbenchDriver';
 
 export interface JourneyStep {
   /** What the user does and sees; printed as the test's name. */
@@ -226,7 +226,7 @@ export const journey: JourneyStep[] = [
     },
   },
   {
-    name: 'acts as root again, right-clicks the key in the Keys view, chooses "Disable Key" and sees its state change',
+    name: 'acts as root again, right-clicks the key in the Keys view, chooses "Disable Key", is told who used the key and asked again, and sees its state change',
     screenshot: '11-tree-disable-key.png',
     run: async (vscode) => {
       await vscode.clearNotifications();
@@ -238,6 +238,9 @@ export const journey: JourneyStep[] = [
       await vscode.openActivity('KMS');
       await expandTreeUntilVisible(vscode, KEY_ALIAS);
       await vscode.treeContextMenu(KEY_ALIAS, 'Disable Key');
+      // The key was used earlier in the journey: the confirmation says who used it, and asks again.
+      const dialogs = await vscode.answerDialogs(['Disable anyway', 'Disable Key']);
+      if (!/Used in the last 90 days by/.test(dialogs[0] ?? '') || dialogs.length !== 2) throw new Error(`expected two confirmations naming who used the key, got: ${JSON.stringify(dialogs)}`);
       const row = vscode.page.locator('.sidebar .monaco-list-row').filter({ hasText: KEY_ALIAS }).first();
       await waitUntil(async () => /Disabled/.test(await row.innerText().catch(() => '')), `the key ${KEY_ALIAS} to show Disabled in the tree`);
     },
@@ -367,11 +370,3 @@ async function expandTreeUntilVisible(vscode: WorkbenchDriver, label: string): P
   await target.waitFor({ state: 'visible', timeout: 15_000 });
 }
 
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -6,6 +6,16 @@ import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `check` until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export class WorkbenchDriver {
   constructor(readonly page: Page, private readonly timeoutMs = 30_000) {}
 
@@ -262,6 +272,44 @@ export class WorkbenchDriver {
   /** A code lens of the active editor whose title matches `text`. */
   codeLens(text: string | RegExp): Locator {
     return this.activeEditor.locator('.codelens-decoration a, .codelens-decoration span').filter({ hasText: text }).first();
+  }
+
+  /**
+   * Answers the modal dialogs that follow an action, one after another: each time a dialog shows,
+   * the first of `buttons` it offers is clicked. Returns the dialogs' texts, in order; throws when
+   * no dialog came at all.
+   */
+  async answerDialogs(buttons: readonly string[], settleMs = 3_000): Promise<string[]> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    const texts: string[] = [];
+    let deadline = Date.now() + this.timeoutMs;
+    while (Date.now() < deadline) {
+      if (await dialog.isVisible().catch(() => false)) {
+        texts.push(((await dialog.innerText().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim());
+        let clicked = false;
+        for (const name of buttons) {
+          const button = dialog.getByRole('button', { name, exact: true });
+          if (await button.isVisible().catch(() => false)) {
+            await button.click();
+            clicked = true;
+            break;
+          }
+        }
+        if (!clicked) throw new Error(`the dialog offers none of ${buttons.join(', ')}: ${texts.at(-1)}`);
+        // The dialog closes, or the next one takes its place at once.
+        const answered = texts.at(-1);
+        await waitUntil(
+          async () => !(await dialog.isVisible().catch(() => false)) || ((await dialog.innerText().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim() !== answered,
+          'the answered dialog to close',
+          this.timeoutMs,
+        );
+        // Another dialog may follow (a second confirmation); stop once none comes.
+        deadline = Date.now() + settleMs;
+      }
+      await sleep(100);
+    }
+    if (!texts.length) throw new Error('no dialog was shown');
+    return texts;
   }
 
   /** Closes every editor, answering "Don't Save" for untitled files the journey typed into. */
