@@ -10,6 +10,7 @@
 // client may not import it (CONTRIBUTING's layer map), and only shows the caller here.
 import type { Event as LookupEvent } from '@aws-sdk/client-cloudtrail';
 import { shortPrincipal } from './principalNames';
+import { CRYPTOGRAPHIC_OPERATIONS } from '../../../server/src/core/catalog/kmsCuratedFacts';
 
 /** How far back the explorer and the confirmations look: CloudTrail's event history keeps 90 days. */
 export const ACTIVITY_DAYS = 90;
@@ -26,21 +27,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * evaluator does: whoever downloaded the public key verifies or encrypts with it outside KMS.
  * Reads such as DescribeKey or ListGrants (the explorer makes them itself) are not uses.
  */
-export const KEY_USE_OPERATIONS: ReadonlySet<string> = new Set([
-  'Decrypt',
-  'DeriveSharedSecret',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateMac',
-  'GetPublicKey',
-  'ReEncrypt',
-  'Sign',
-  'Verify',
-  'VerifyMac',
-]);
+export const KEY_USE_OPERATIONS: ReadonlySet<string> = new Set([...CRYPTOGRAPHIC_OPERATIONS].map((operation) => (operation.startsWith('ReEncrypt') ? 'ReEncrypt' : operation)));
 
 export interface KeyActivityEvent {
   readonly eventId: string;

@@ -1,6 +1,6 @@
 // Facts about KMS operations that the evaluation depends on: which work across accounts, which
 // act on a key at all, and how an action name is written.
-import { CROSS_ACCOUNT_ACTIONS } from '../catalog/kmsCuratedFacts';
+import { CROSS_ACCOUNT_ACTIONS, CRYPTOGRAPHIC_OPERATIONS } from '../catalog/kmsCuratedFacts';
 import { kmsCatalog } from '../catalog/kmsCatalog';
 
 /**
@@ -26,23 +26,7 @@ export function operationOf(action: string): string | undefined {
   return action.slice(4);
 }
 
-/** Operations that use the key material: encrypt, decrypt, data keys, sign, verify, MAC, key agreement, public key. */
-export const CRYPTOGRAPHIC_OPERATIONS: ReadonlySet<string> = new Set([
-  'Decrypt',
-  'DeriveSharedSecret',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyPair',
-  'GenerateDataKeyPairWithoutPlaintext',
-  'GenerateDataKeyWithoutPlaintext',
-  'GenerateMac',
-  'GetPublicKey',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'Sign',
-  'Verify',
-  'VerifyMac',
-]);
+export { CRYPTOGRAPHIC_OPERATIONS };
 
 /**
  * Operations whose KeyId accepts an alias name or alias ARN ("To specify a KMS key, use its key

@@ -30,6 +30,28 @@ export const CROSS_ACCOUNT_ACTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Operations that use the key material: encrypt, decrypt, data keys, sign, verify, MAC, key
+ * agreement, public key (AWS KMS Developer Guide, "Cryptographic operations"). The key-state
+ * table, the template rules and the key explorer's idea of a key's use all read this one list.
+ */
+export const CRYPTOGRAPHIC_OPERATIONS: ReadonlySet<string> = new Set([
+  'Decrypt',
+  'DeriveSharedSecret',
+  'Encrypt',
+  'GenerateDataKey',
+  'GenerateDataKeyPair',
+  'GenerateDataKeyPairWithoutPlaintext',
+  'GenerateDataKeyWithoutPlaintext',
+  'GenerateMac',
+  'GetPublicKey',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'Sign',
+  'Verify',
+  'VerifyMac',
+]);
+
+/**
  * Values a grant's Operations (and so `kms:GrantOperations`) may hold: the CreateGrant
  * `Operations` enumeration. https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html
  */
