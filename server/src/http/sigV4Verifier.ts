@@ -1,7 +1,8 @@
 // Verifies the AWS Signature Version 4 `Authorization` header of a request, recomputing the
 // signature with the secret the engine holds for the access key, and answers AWS's errors
 // (with AWS's texts) for a missing, malformed, unknown, wrong or stale signature.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import * as cryptoModule from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { KmsServiceError, type AccessKeyRecord } from '../core/engine/kmsEngineApi';
 import { WireErrors } from './wireErrors';
 import type { RawWireRequest } from './rawWireMessage';
@@ -278,25 +279,32 @@ export function toAmzDate(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
+// crypto.hash (Node 20.12+) hashes in one call, without a Hash object per request.
+const oneShotHash = (cryptoModule as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+
 function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
-// Deriving the signing key takes four HMACs (about 10 µs, a tenth of what a request to `serve`
-// costs); the same key signs every request of a day, so it is derived once per secret and scope.
-const signingKeys = new Map<string, Buffer>();
+// Deriving the signing key takes four HMACs; the same key signs every request of a day. It is
+// kept as a KeyObject: an HMAC under a KeyObject skips importing raw key bytes (about 1 µs a call).
+const signingKeys = new Map<string, KeyObject>();
 const MAX_CACHED_KEYS = 256;
 
-function signingKey(secret: string, auth: AuthorizationFields): Buffer {
+let lastSigning: { secret: string; scope: string; key: KeyObject } | undefined;
+
+function signingKey(secret: string, auth: AuthorizationFields): KeyObject {
+  if (lastSigning && lastSigning.secret === secret && lastSigning.scope === auth.scope) return lastSigning.key;
   const cacheKey = `${secret}\u0000${auth.scope}`;
   let key = signingKeys.get(cacheKey);
   if (!key) {
     const kDate = createHmac('sha256', `AWS4${secret}`).update(auth.scopeDate).digest();
     const kRegion = createHmac('sha256', kDate).update(auth.region).digest();
     const kService = createHmac('sha256', kRegion).update(auth.service).digest();
-    key = createHmac('sha256', kService).update('aws4_request').digest();
+    key = createSecretKey(createHmac('sha256', kService).update('aws4_request').digest());
     if (signingKeys.size >= MAX_CACHED_KEYS) signingKeys.clear();
     signingKeys.set(cacheKey, key);
   }
+  lastSigning = { secret, scope: auth.scope, key };
   return key;
 }
