@@ -33,8 +33,9 @@ import { listKeys } from '../kms/keyListing';
 import type { SimulationDocuments } from '../simulation/simulationDocuments';
 import { showKmsFailure } from '../simulation/deniedCallNotice';
 import { aliasProblem, normalizeAlias } from './createKeyCommand';
-import { activitySince, ACTIVITY_DAYS } from '../kms/keyActivity';
-import { activityUnreadableReason, keyChangeDialogs, type ActivityReading, type KeyChange, type KeyChangeDialog } from '../kms/keyActivityText';
+import { ACTIVITY_DAYS } from '../kms/keyActivity';
+import { keyChangeDialogs, type KeyChangeDialog, type KeyStateChange } from '../kms/keyActivityText';
+import { readKeyUse } from '../kms/keyActivityLookup';
 import { grantOperationsFor } from '../../../server/src/core/catalog/kmsCuratedFacts';
 
 /** Arguments that name a key without the tree: its id, ARN or alias, and optionally where it lives. */
@@ -128,21 +129,12 @@ async function confirm(target: KeyTarget, message: string, button: string): Prom
   return (await vscode.window.showWarningMessage(message, { modal: true }, button)) === button;
 }
 
-/** Who used the key in the last 90 days, or why that could not be read; never rejects. */
-async function readKeyUse(target: Pick<KeyTarget, 'backend' | 'keyArn'>): Promise<ActivityReading> {
-  try {
-    return { activity: await target.backend.keyActivity(target.keyArn, activitySince(new Date())) };
-  } catch (error) {
-    return { unreadable: activityUnreadableReason(error) };
-  }
-}
-
 /**
  * Before a change that takes the key away from its users: the usual confirmation says who used
  * it in the last 90 days (or that this could not be read), and when anyone did, a second one
  * names them and asks again. Called with arguments, the caller stated its intent: no dialog.
  */
-async function confirmKeyChange(target: KeyTarget, change: KeyChange): Promise<boolean> {
+async function confirmKeyChange(target: KeyTarget, change: KeyStateChange): Promise<boolean> {
   if (target.args) return true;
   const reading = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reading who used ${target.label} in the last ${ACTIVITY_DAYS} days…` },
@@ -161,7 +153,7 @@ async function confirmKeyChange(target: KeyTarget, change: KeyChange): Promise<b
 export async function keyChangeConfirmation(ctx: StudioContext, command: 'scheduleKeyDeletion' | 'disableKey', args: KeyCommandArgs): Promise<KeyChangeDialog[] | undefined> {
   const target = await resolveArgs(ctx, args);
   if (!target) return undefined;
-  const change: KeyChange = command === 'disableKey' ? { kind: 'disableKey' } : { kind: 'scheduleKeyDeletion', pendingWindowInDays: args.pendingWindowInDays ?? 30 };
+  const change: KeyStateChange = command === 'disableKey' ? { kind: 'disableKey' } : { kind: 'scheduleKeyDeletion', pendingWindowInDays: args.pendingWindowInDays ?? 30 };
   return keyChangeDialogs(change, target.label, await readKeyUse(target), new Date());
 }
 

@@ -3,7 +3,9 @@
 // as ResourceName, from `since` on, newest first, a page of 50 at a time, at most
 // ACTIVITY_EVENT_LIMIT events.
 import { LookupEventsCommand, type CloudTrailClient, type Event as LookupEvent } from '@aws-sdk/client-cloudtrail';
-import { ACTIVITY_EVENT_LIMIT, activityEventsOf, type KeyActivity } from './keyActivity';
+import { ACTIVITY_EVENT_LIMIT, activityEventsOf, activitySince, type KeyActivity } from './keyActivity';
+import { activityUnreadableReason, type ActivityReading } from './keyActivityText';
+import type { KmsBackend } from './kmsBackend';
 
 /** LookupEvents' largest page. */
 const PAGE_SIZE = 50;
@@ -29,4 +31,13 @@ export async function lookupKeyActivity(client: CloudTrailClient, keyArn: string
 /** The Region a key ARN names (CloudTrail's event history is kept per Region). */
 export function regionOfKeyArn(keyArn: string): string | undefined {
   return /^arn:[^:]+:kms:([^:]+):\d{12}:key\//.exec(keyArn)?.[1];
+}
+
+/** Who used the key in the last 90 days, or why that could not be read; never rejects. */
+export async function readKeyUse(target: { readonly backend: Pick<KmsBackend, 'keyActivity'>; readonly keyArn: string }): Promise<ActivityReading> {
+  try {
+    return { activity: await target.backend.keyActivity(target.keyArn, activitySince(new Date())) };
+  } catch (error) {
+    return { unreadable: activityUnreadableReason(error) };
+  }
 }

@@ -94,7 +94,14 @@ export function keyUseParagraph(reading: ActivityReading, now: Date): string {
 }
 
 /** A change that takes the key away from whoever uses it. */
-export type KeyChange = { readonly kind: 'scheduleKeyDeletion'; readonly pendingWindowInDays: number } | { readonly kind: 'disableKey' };
+export type KeyChange =
+  | { readonly kind: 'scheduleKeyDeletion'; readonly pendingWindowInDays: number }
+  | { readonly kind: 'disableKey' }
+  /** A key policy that takes access away (its access diff has a `-` line). */
+  | { readonly kind: 'putKeyPolicy' };
+
+/** The changes of the key's state that Schedule Key Deletion and Disable Key make. */
+export type KeyStateChange = Exclude<KeyChange, { readonly kind: 'putKeyPolicy' }>;
 
 export interface KeyChangeDialog {
   readonly message: string;
@@ -108,7 +115,7 @@ export interface KeyChangeDialog {
  * key in the last 90 days (or that this could not be read); and, when anyone did, a second
  * that names them and asks again.
  */
-export function keyChangeDialogs(change: KeyChange, keyLabel: string, reading: ActivityReading, now: Date): KeyChangeDialog[] {
+export function keyChangeDialogs(change: KeyStateChange, keyLabel: string, reading: ActivityReading, now: Date): KeyChangeDialog[] {
   const use = keyUseParagraph(reading, now);
   const first: KeyChangeDialog =
     change.kind === 'scheduleKeyDeletion'
@@ -122,9 +129,15 @@ export function keyChangeDialogs(change: KeyChange, keyLabel: string, reading: A
           detail: `Every cryptographic operation with it fails until it is enabled again; nothing is lost.\n\n${use}`,
           button: 'Disable Key',
         };
-  if (!('activity' in reading)) return [first];
+  const again = inUseDialog(change, keyLabel, reading, now);
+  return again ? [first, again] : [first];
+}
+
+/** The second confirmation, when anyone used the key in the last 90 days: who, and when last. */
+export function inUseDialog(change: KeyChange, keyLabel: string, reading: ActivityReading, now: Date): KeyChangeDialog | undefined {
+  if (!('activity' in reading)) return undefined;
   const summary = keyUseSummary(reading.activity);
-  if (!summary.uses || !summary.lastUse) return [first];
+  if (!summary.uses || !summary.lastUse) return undefined;
   const who = summary.principals
     .slice(0, NAMED_PRINCIPALS)
     .map((p) => `${p.principal}: ${plural(p.uses, 'call')}, last ${relativeTime(p.lastUsed, now)}`);
@@ -133,13 +146,13 @@ export function keyChangeDialogs(change: KeyChange, keyLabel: string, reading: A
   const effect =
     change.kind === 'scheduleKeyDeletion'
       ? 'Their calls fail from now on, and what they encrypted under it cannot be decrypted once it is deleted.'
-      : 'Their calls fail with DisabledException until the key is enabled again.';
-  return [
-    first,
-    {
-      message: `${keyLabel} is in use: ${plural(summary.principals.length, 'principal')} used it in the last ${ACTIVITY_DAYS} days, last ${relativeTime(summary.lastUse.time, now)}. ${change.kind === 'scheduleKeyDeletion' ? 'Schedule its deletion' : 'Disable it'} anyway?`,
-      detail: `${who.join('\n')}\n\n${effect}`,
-      button: change.kind === 'scheduleKeyDeletion' ? 'Schedule deletion anyway' : 'Disable anyway',
-    },
-  ];
+      : change.kind === 'disableKey'
+        ? 'Their calls fail with DisabledException until the key is enabled again.'
+        : 'Those the new policy no longer allows get AccessDeniedException.';
+  const ask = change.kind === 'scheduleKeyDeletion' ? 'Schedule its deletion' : change.kind === 'disableKey' ? 'Disable it' : 'Put the policy that takes access away';
+  return {
+    message: `${keyLabel} is in use: ${plural(summary.principals.length, 'principal')} used it in the last ${ACTIVITY_DAYS} days, last ${relativeTime(summary.lastUse.time, now)}. ${ask} anyway?`,
+    detail: `${who.join('\n')}\n\n${effect}`,
+    button: change.kind === 'scheduleKeyDeletion' ? 'Schedule deletion anyway' : change.kind === 'disableKey' ? 'Disable anyway' : 'Put anyway',
+  };
 }

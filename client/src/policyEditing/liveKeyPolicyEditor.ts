@@ -15,6 +15,9 @@ import { parseArn } from '../../../server/src/core/arn/awsArn';
 import { policyJsonProblem, putConfirmationDetail, putsPolicy, SaveTriggers, saveTriggerOf } from './livePolicyPutDecision';
 import { AccessDiffRequest, type AccessDiffParams, type AccessDiffResult } from '../../../server/src/protocol';
 import { sendRequest } from '../languageClient/typedMessages';
+import { ACTIVITY_DAYS } from '../kms/keyActivity';
+import { readKeyUse } from '../kms/keyActivityLookup';
+import { inUseDialog, keyUseParagraph } from '../kms/keyActivityText';
 
 const LIVE_SCHEME = 'kms-live-policy';
 /** Context key: the paths of open live policy files, for the editor's Put Key Policy button. */
@@ -285,12 +288,23 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
     if (interactive) {
       await vscode.commands.executeCommand('vscode.diff', liveUri, document.uri, `Key policy of ${opened.keyId}: current ↔ yours`, { preview: true });
       const access = await this.accessDiffOf(opened, text, document.uri);
+      // A policy that takes access away: who used the key in the last 90 days, and if anyone
+      // did, a second confirmation naming them (as before Disable Key and Schedule Key Deletion).
+      const takesAway = access?.status === 'compared' && access.lines.some((line) => line.startsWith('-'));
+      const reading = takesAway
+        ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading who used ${opened.keyId} in the last ${ACTIVITY_DAYS} days…` }, () => readKeyUse(opened))
+        : undefined;
+      const use = reading ? `\n\n${keyUseParagraph(reading, new Date())}` : '';
       const confirm = await vscode.window.showInformationMessage(
         `Put this policy on key ${opened.keyId} (${opened.backend.label}, ${opened.region})?`,
-        { modal: true, detail: putConfirmationDetail(access) },
+        { modal: true, detail: `${putConfirmationDetail(access)}${use}` },
         'Put Key Policy',
       );
       if (confirm !== 'Put Key Policy') return { outcome: 'cancelled', message: 'Not confirmed.' };
+      const again = reading && inUseDialog({ kind: 'putKeyPolicy' }, opened.keyId, reading, new Date());
+      if (again && (await vscode.window.showWarningMessage(again.message, { modal: true, detail: again.detail }, again.button)) !== again.button) {
+        return { outcome: 'cancelled', message: 'Not confirmed: the key is in use.' };
+      }
     }
     try {
       const client = await opened.backend.client(opened.region);

@@ -9,6 +9,7 @@ import {
   activityEventLine,
   activitySummaryLine,
   activityUnreadableReason,
+  inUseDialog,
   keyChangeDialogs,
   keyUseParagraph,
   relativeTime,
@@ -212,5 +213,15 @@ describe('the confirmations before Schedule Key Deletion and Disable Key', () =>
     const disable = keyChangeDialogs({ kind: 'disableKey' }, 'alias/app', { activity: a }, NOW);
     assert.equal(disable[1].button, 'Disable anyway');
     assert.match(disable[1].detail, /fail with DisabledException until the key is enabled again/);
+  });
+
+  it('before putting a key policy that takes access away: who used the key, asked again; no one, nothing more', () => {
+    const a = activity([entry('Encrypt', 120, alice), entry('Decrypt', 30, appRole)]);
+    const again = inUseDialog({ kind: 'putKeyPolicy' }, 'alias/app', { activity: a }, NOW);
+    assert.equal(again?.message, 'alias/app is in use: 2 principals used it in the last 90 days, last 30 min ago. Put the policy that takes access away anyway?');
+    assert.equal(again?.button, 'Put anyway');
+    assert.match(again?.detail ?? '', /AccessDeniedException/);
+    assert.equal(inUseDialog({ kind: 'putKeyPolicy' }, 'alias/app', { activity: activity([entry('DescribeKey', 1, alice)]) }, NOW), undefined);
+    assert.equal(inUseDialog({ kind: 'putKeyPolicy' }, 'alias/app', { unreadable: 'AccessDeniedException: no' }, NOW), undefined);
   });
 });
