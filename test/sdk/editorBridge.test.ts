@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
@@ -159,6 +160,23 @@ describe('the editor bridge to the embedded engine (language server over stdio)'
         .end('{}'),
     );
     assert.equal(status, 403);
+  });
+
+  it('writes the engine\'s CloudTrail events as log files from its loopback endpoint, as serve does, for the admin token only', async () => {
+    await bridgeKms(client).send(new ListKeysCommand({}));
+    const info = (await client.connection.sendRequest(EngineInfoRequest.method)) as EngineInfoResult;
+    const exportUrl = `${info.endpoint}/_studio/cloudtrail/export`;
+    const directory = mkdtempSync(join(tmpdir(), 'kms-bridge-trail-'));
+    try {
+      const body = JSON.stringify({ directory });
+      assert.equal((await fetch(exportUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status, 401);
+      const answer = await fetch(exportUrl, { method: 'POST', headers: { authorization: `Bearer ${info.endpointAdminToken}`, 'content-type': 'application/json' }, body });
+      assert.equal(answer.status, 200);
+      const { files } = (await answer.json()) as { files: string[] };
+      assert.ok(files.length >= 1 && files.every((f) => /AWSLogs\/\d{12}\/CloudTrail\/[a-z0-9-]+\/\d{4}\/\d{2}\/\d{2}\/.+\.json\.gz$/.test(f)), files.join(', '));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('checks signatures on forwarded requests like the endpoint does', async () => {

@@ -173,7 +173,7 @@ export class EngineBridge {
       try {
         endpoint = await startKmsHttpServer(served.engine, {
           port: options.engineHttpPort ?? 0,
-          adminRoute: createStudioAdminRoute(clock),
+          adminRoute: createStudioAdminRoute(clock, served.engine),
           onInternalError: (error, operation) => this.ctx.connection.console.error(`KMS ${operation} failed unexpectedly: ${stackOf(error)}`),
         });
         this.ctx.connection.console.info(`Embedded KMS endpoint: ${endpoint.url}`);
