@@ -50,7 +50,14 @@ export const TEMPLATE_SYNTAX: TemplateRule = {
   awsSays: 'You can author AWS CloudFormation templates in JSON or YAML formats.',
 };
 
-export const TEMPLATE_RULES: readonly TemplateRule[] = [ACTION_NOT_FOR_KEY_SPEC, ROTATION_NOT_SUPPORTED, ROTATION_DISABLED, ALIAS_NAME_INVALID, TEMPLATE_SYNTAX];
+export const REPLICA_POLICY_DIFFERS: TemplateRule = {
+  code: 'KMS_REPLICA_POLICY_DIFFERS',
+  severity: 'warning',
+  docUrl: 'https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html',
+  awsSays: 'Key policies are not a shared property of multi-Region keys. AWS KMS does not copy or synchronize key policies among related multi-Region keys.',
+};
+
+export const TEMPLATE_RULES: readonly TemplateRule[] = [ACTION_NOT_FOR_KEY_SPEC, ROTATION_NOT_SUPPORTED, ROTATION_DISABLED, ALIAS_NAME_INVALID, REPLICA_POLICY_DIFFERS, TEMPLATE_SYNTAX];
 
 function report(rule: TemplateRule, range: Finding['range'], message: string): Finding {
   return { code: rule.code, severity: rule.severity, docUrl: rule.docUrl, range, message };

@@ -15,6 +15,7 @@ import { IntrinsicResolver, TEMPLATE_ACCOUNT } from './intrinsicResolver';
 import { keyPolicyOf, type TemplateKeyPolicy } from './templateKeyPolicy';
 import { checkAliases, checkKeyProperties, isMultiRegion, keySummary } from './templateKeyRules';
 import { checkTemplateIdentityPolicies } from './templateIdentityCheck';
+import { checkReplicaPolicies } from './templateReplicaCheck';
 import { fixInPolicyString, rootDelegationFix, writeStackAccount } from './templateFixes';
 import type { TemplateFormat } from './templateTree';
 import { findNodeAtOffset, type Node as JsonNode } from 'jsonc-parser';
@@ -129,6 +130,7 @@ export function validateTemplate(analysis: TemplateAnalysis, options: TemplateVa
   }
   findings.push(...checkAliases(analysis.template));
   findings.push(...checkTemplateIdentityPolicies(analysis.template, analysis.policies, catalog));
+  findings.push(...checkReplicaPolicies(analysis.template, analysis.policies));
   return findings.filter((f) => !disabled.has(f.code)).sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
 }
 
