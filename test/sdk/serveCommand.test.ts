@@ -32,7 +32,7 @@ describe('kms-policy serve', () => {
     assert.match(bad.output, /--port must be a number from 0 to 65535, not 'eighty'/);
     const unknown = await runServeToExit(['--colour']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.output, /Unknown option '--colour'/);
+    assert.match(unknown.output, /unknown option '--colour'/);
   });
 
   it('prints the endpoint, account, Region and credentials, and stops cleanly on SIGTERM', async () => {

@@ -13,7 +13,7 @@ import { findEnvironmentKey } from '../core/environment/scenarioBuilder';
 import { readEnvironmentFile } from '../node/environmentFile';
 import { artifactUri, sarifLog } from './checkSarifFormat';
 import { CLI_VERSION } from './cliVersion';
-import { commaList, readCommandLine, UsageError } from './commandLine';
+import { commaList, readCommandLine, UsageError } from '../node/commandLine';
 
 export type AccessCheckCommand = 'check-no-new-access' | 'check-access-not-granted' | 'check-no-public-access';
 

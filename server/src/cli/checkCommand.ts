@@ -8,7 +8,7 @@ import { formatSarif } from './checkSarifFormat';
 import { formatText } from './checkTextFormat';
 import { isDirectory, templatesIn } from './templateFiles';
 import { checkTerraformPlan, isTerraformFile, prepareTerraform, TerraformChecker, terraformFilesIn } from './terraformFiles';
-import { commaList, readCommandLine, UsageError } from './commandLine';
+import { commaList, readCommandLine, UsageError } from '../node/commandLine';
 
 const USAGE = `Usage: kms-policy check FILES... [--format text|json|sarif] [--disable CODE[,CODE...]] [--environment FILE]
 

@@ -11,7 +11,7 @@ import { generateLeastPrivilegePolicy } from '../core/cloudtrail/leastPrivilegeP
 import { defaultEnvironment } from '../core/environment/environmentModel';
 import { cloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogReader';
 import { readKeyPolicyFile } from './replayCommand';
-import { readCommandLine, UsageError } from './commandLine';
+import { readCommandLine, UsageError } from '../node/commandLine';
 
 const USAGE = `Usage: kms-policy generate-policy --events PATH --key KEY [--keep-admins FILE] [--account ID] [--out FILE]
 

@@ -12,7 +12,7 @@ import { cloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogRead
 import { readEnvironmentFile } from '../node/environmentFile';
 import { artifactUri, sarifLog } from './checkSarifFormat';
 import { CLI_VERSION } from './cliVersion';
-import { readCommandLine, UsageError } from './commandLine';
+import { readCommandLine, UsageError } from '../node/commandLine';
 
 const USAGE = `Usage: kms-policy replay --events PATH --key KEY [--policy FILE] [--environment FILE] [--format text|json|sarif]
 

@@ -14,7 +14,7 @@ import type { Environment } from '../core/environment/environmentModel';
 import { buildScenarioFromEnvironment } from '../core/environment/scenarioBuilder';
 import type { AccessScenario } from '../core/access/scenario';
 import type { SimulationResult } from '../core/access/simulationResult';
-import { keyValuePair, readCommandLine, UsageError } from './commandLine';
+import { keyValuePair, readCommandLine, UsageError } from '../node/commandLine';
 import { readTemplateEnvironment } from './templateEnvironmentFile';
 
 const USAGE = `Usage:

@@ -5,7 +5,7 @@ import { analyzeTemplate } from '../core/templates/templateLanguageService';
 import { templateEnvironment, templateEnvironmentKeyArn, type TemplateEnvironment } from '../core/templates/templateEnvironment';
 import type { Environment } from '../core/environment/environmentModel';
 import { isYamlFile } from './templateFiles';
-import { UsageError } from './commandLine';
+import { UsageError } from '../node/commandLine';
 
 export interface TemplateEnvironmentFile {
   readonly environment: Environment;

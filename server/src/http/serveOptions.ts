@@ -1,6 +1,7 @@
 // The options of `kms-policy serve`, read from its arguments with a clear message for each
 // mistake, kept apart from the command so they can be tested without starting anything.
 import { parseClockAdvance } from '../core/engine/engineClock';
+import { readCommandLine, UsageError } from '../node/commandLine';
 
 export interface ServeOptions {
   readonly host: string;
@@ -51,76 +52,51 @@ serve prints when it starts (new each time; web pages cannot send it):
   curl -H "Authorization: Bearer TOKEN" http://127.0.0.1:${DEFAULT_PORT}/_studio/clock`;
 
 export function parseServeArguments(args: readonly string[]): ServeOptions {
-  let host = '127.0.0.1';
-  const allowedHosts: string[] = [];
+  const text = { type: 'string' } as const;
+  const flag = { type: 'boolean' } as const;
+  const line = readCommandLine(args, {
+    port: text,
+    host: text,
+    'allowed-host': { type: 'string', multiple: true },
+    environment: text,
+    store: text,
+    memory: flag,
+    clock: text,
+    'max-body-bytes': text,
+    log: flag,
+  });
+  if (line === 'help') return { ...parseServeArguments([]), help: true };
+  const { values, positionals } = line;
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   let port = DEFAULT_PORT;
-  let environmentFile: string | undefined;
-  let storeDir: string | undefined = DEFAULT_STORE_DIR;
-  let memory = false;
-  let storeGiven = false;
-  let clock: ServeOptions['clock'];
-  let maxBodyBytes = 1024 * 1024;
-  let help = false;
-  let log = false;
-
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? args[++i];
-      if (next === undefined || (inline === undefined && next.startsWith('--'))) throw new Error(`${flag} needs a value.`);
-      return next;
-    };
-    switch (flag) {
-      case '--port': {
-        const text = value();
-        port = Number(text);
-        if (!/^\d+$/.test(text) || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not '${text}'.`);
-        break;
-      }
-      case '--host':
-        host = value();
-        break;
-      case '--allowed-host': {
-        const text = value();
-        if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(text)) {
-          throw new Error(`--allowed-host takes a host name or address, optionally with :PORT (IPv6 in brackets), not '${text}'.`);
-        }
-        allowedHosts.push(text);
-        break;
-      }
-      case '--environment':
-        environmentFile = value();
-        break;
-      case '--store':
-        storeDir = value();
-        storeGiven = true;
-        break;
-      case '--memory':
-        memory = true;
-        break;
-      case '--clock':
-        clock = parseClockOption(value());
-        break;
-      case '--max-body-bytes': {
-        const text = value();
-        maxBodyBytes = Number(text);
-        if (!/^\d+$/.test(text) || maxBodyBytes < 1024) throw new Error(`--max-body-bytes must be a number of at least 1024, not '${text}'.`);
-        break;
-      }
-      case '--log':
-        log = true;
-        break;
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new Error(`Unknown option '${arg}'.`);
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not '${values.port}'.`);
+  }
+  const allowedHosts = values['allowed-host'] ?? [];
+  for (const host of allowedHosts) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
+      throw new UsageError(`--allowed-host takes a host name or address, optionally with :PORT (IPv6 in brackets), not '${host}'.`);
     }
   }
-  if (memory && storeGiven) throw new Error('Give either --store DIR or --memory, not both.');
-  return { host, port, allowedHosts, environmentFile, storeDir: memory ? undefined : storeDir, clock, maxBodyBytes, log, help };
+  let maxBodyBytes = 1024 * 1024;
+  if (values['max-body-bytes'] !== undefined) {
+    maxBodyBytes = Number(values['max-body-bytes']);
+    if (!/^\d+$/.test(values['max-body-bytes']) || maxBodyBytes < 1024) throw new UsageError(`--max-body-bytes must be a number of at least 1024, not '${values['max-body-bytes']}'.`);
+  }
+  const memory = values.memory === true;
+  if (memory && values.store !== undefined) throw new UsageError('Give either --store DIR or --memory, not both.');
+  return {
+    host: values.host ?? '127.0.0.1',
+    port,
+    allowedHosts,
+    environmentFile: values.environment,
+    storeDir: memory ? undefined : (values.store ?? DEFAULT_STORE_DIR),
+    clock: values.clock === undefined ? undefined : parseClockOption(values.clock),
+    maxBodyBytes,
+    log: values.log === true,
+    help: false,
+  };
 }
 
 function parseClockOption(text: string): ServeOptions['clock'] {

@@ -40,6 +40,6 @@ describe('parseServeArguments', () => {
     assert.throws(() => parseServeArguments(['--clock', '+7 weeks']), /Cannot read "7 weeks" as a duration/);
     assert.throws(() => parseServeArguments(['--store', 'x', '--memory']), /either --store DIR or --memory/);
     assert.throws(() => parseServeArguments(['--allowed-host', 'http://x/']), /--allowed-host takes a host name/);
-    assert.throws(() => parseServeArguments(['--verbose']), /Unknown option '--verbose'/);
+    assert.throws(() => parseServeArguments(['--verbose']), /unknown option '--verbose'/);
   });
 });

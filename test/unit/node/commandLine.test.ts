@@ -3,7 +3,7 @@
 // and bad usage said the same way by every command.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commaList, keyValuePair, readCommandLine, UsageError } from '../../../server/src/cli/commandLine';
+import { commaList, keyValuePair, readCommandLine, UsageError } from '../../../server/src/node/commandLine';
 
 const SPEC = { format: { type: 'string' }, actions: { type: 'string', multiple: true }, json: { type: 'boolean' } } as const;
 
