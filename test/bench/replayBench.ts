@@ -134,20 +134,20 @@ function best(rounds: number, run: () => void): Timing {
 async function main(): Promise<void> {
   // As the CLI ships: bundled, not transpiled by tsx.
   const { replayRecords } = await bundledImport<typeof Replay>(join(__dirname, '../../server/src/core/cloudtrail/cloudTrailReplay.ts'));
-  const { cloudTrailLogFiles, cloudTrailRecords } = await bundledImport<typeof Reader>(join(__dirname, '../../server/src/node/cloudTrailLogReader.ts'));
+  const { findCloudTrailLogFiles, cloudTrailRecords } = await bundledImport<typeof Reader>(join(__dirname, '../../server/src/node/cloudTrailLogReader.ts'));
   const folder = mkdtempSync(join(tmpdir(), 'kms-replay-bench-'));
   try {
     writeTrail(folder);
     const policy = { document: keyPolicy, source: 'proposed.json', text: JSON.stringify(keyPolicy) };
     let report: Replay.ReplayReport | undefined;
     // Warm both paths, then take the best of ROUNDS for each: other work on the machine only slows a round down.
-    for (const _ of cloudTrailRecords(cloudTrailLogFiles(folder)));
-    replayRecords(cloudTrailRecords(cloudTrailLogFiles(folder)), KEY_ARN, environment, policy);
+    for (const _ of cloudTrailRecords(findCloudTrailLogFiles(folder)));
+    replayRecords(cloudTrailRecords(findCloudTrailLogFiles(folder)), KEY_ARN, environment, policy);
     const read = best(ROUNDS, () => {
-      for (const _ of cloudTrailRecords(cloudTrailLogFiles(folder)));
+      for (const _ of cloudTrailRecords(findCloudTrailLogFiles(folder)));
     });
     const replay = best(ROUNDS, () => {
-      report = replayRecords(cloudTrailRecords(cloudTrailLogFiles(folder)), KEY_ARN, environment, policy);
+      report = replayRecords(cloudTrailRecords(findCloudTrailLogFiles(folder)), KEY_ARN, environment, policy);
     });
     const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     console.log(

@@ -9,7 +9,7 @@ import { CloudTrailLogError } from '../core/cloudtrail/cloudTrailLogParser';
 import { readKmsCalls } from '../core/cloudtrail/kmsCallOfEvent';
 import { generateLeastPrivilegePolicy } from '../core/cloudtrail/leastPrivilegePolicy';
 import { defaultEnvironment } from '../core/environment/environmentModel';
-import { cloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogReader';
+import { findCloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogReader';
 import { readKeyPolicyFile } from './replayCommand';
 import { readCommandLine, UsageError } from '../node/commandLine';
 
@@ -56,7 +56,7 @@ export async function runGeneratePolicyCommand(argv: readonly string[]): Promise
     if (!args.events) throw new UsageError('give the CloudTrail log with --events PATH');
     if (!args.key) throw new UsageError('give the key with --key KEY');
     const admins = args.keepAdmins ? readKeyPolicyFile(args.keepAdmins) : undefined;
-    const { calls } = readKmsCalls(cloudTrailRecords(cloudTrailLogFiles(args.events)));
+    const { calls } = readKmsCalls(cloudTrailRecords(findCloudTrailLogFiles(args.events)));
     // The policy is checked against the log with no IAM policies at all: what it allows, it allows by itself.
     const environment = defaultEnvironment();
     const target = selectReplayKey(args.key, environment, calls);

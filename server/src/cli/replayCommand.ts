@@ -8,7 +8,7 @@ import { KeySelectionError } from '../core/cloudtrail/cloudTrailKeySelection';
 import { CloudTrailLogError } from '../core/cloudtrail/cloudTrailLogParser';
 import { replayRecords, type ProposedPolicy, type ReplayReport } from '../core/cloudtrail/cloudTrailReplay';
 import { defaultEnvironment, type Environment } from '../core/environment/environmentModel';
-import { cloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogReader';
+import { findCloudTrailLogFiles, cloudTrailRecords } from '../node/cloudTrailLogReader';
 import { readEnvironmentFile } from '../node/environmentFile';
 import { artifactUri, sarifLog } from './checkSarifFormat';
 import { CLI_VERSION } from './cliVersion';
@@ -140,7 +140,7 @@ export async function runReplayCommand(argv: readonly string[]): Promise<number>
     if (!args.key) throw new UsageError('give the key with --key KEY');
     const environment = environmentOrDefault(args.environment);
     const policy = args.policy ? readKeyPolicyFile(args.policy) : undefined;
-    const report = replayRecords(cloudTrailRecords(cloudTrailLogFiles(args.events)), args.key, environment, policy);
+    const report = replayRecords(cloudTrailRecords(findCloudTrailLogFiles(args.events)), args.key, environment, policy);
     if (args.format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else if (args.format === 'sarif') process.stdout.write(formatSarif(report, args));
     else process.stdout.write(formatText(report));

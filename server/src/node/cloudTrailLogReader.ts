@@ -19,12 +19,12 @@ const NOT_API_CALLS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
 
 /** Every record of the log file or of the log files under the folder; throws CloudTrailLogError naming the file at fault. */
 export function readCloudTrailLogs(path: string): CloudTrailLogs {
-  const files = cloudTrailLogFiles(path);
+  const files = findCloudTrailLogFiles(path);
   return { records: [...cloudTrailRecords(files)], files };
 }
 
 /** The log file itself, or the log files under the folder, in name order. */
-export function cloudTrailLogFiles(path: string): string[] {
+export function findCloudTrailLogFiles(path: string): string[] {
   let folder: boolean;
   try {
     folder = statSync(path).isDirectory();

@@ -26,7 +26,7 @@ function aliasesOf(key: ScenarioKey): string[] {
  * it with locateKeyReference() as the engine does. `callerAccount` and `region` are where ids
  * and alias names resolve.
  */
-export function resolveKey(key: ScenarioKey, resource: string, given: string | undefined, callerAccount: string | null, region: string): KeyResolution {
+export function resolveScenarioKey(key: ScenarioKey, resource: string, given: string | undefined, callerAccount: string | null, region: string): KeyResolution {
   const name = given ?? resource;
   const account = callerAccount ?? key.account;
   const partition = parseArn(key.arn)?.partition || 'aws';

@@ -7,7 +7,7 @@ import { accountIdOf } from '../arn/awsArn';
 import { accessDeniedMessage, type DenyingPolicyType } from './accessDeniedMessage';
 import { parseCaller, type CallerIdentity } from './callerIdentity';
 import { evaluateGrants, matchGrantee, type GrantEvaluation } from './grantEvaluator';
-import { resolveKey } from './keyResolution';
+import { resolveScenarioKey } from './keyResolution';
 import { checkKeyState } from './keyStateCheck';
 import { ALIAS_KEY_ID_OPERATIONS, CROSS_ACCOUNT_OPERATIONS, KEYLESS_OPERATIONS, operationOf } from './operationRules';
 import { evaluateOrgLevels, type OrgEvaluation } from './orgPolicyEvaluator';
@@ -181,7 +181,7 @@ export function simulateAccess(given: AccessScenario, options: SimulateOptions =
       steps.push({ step: 'resolve key', outcome: 'failed', detail: `${operation} takes a key id or key ARN, not an alias` });
       return finish('NotApplicable', 'NotFoundException', `Invalid keyId '${given}'`, null, `${operation} does not accept an alias: name the key by its id or ARN.`, undefined, [], []);
     }
-    const resolution = resolveKey(key, String(request.resource ?? key.arn), given, caller.account, region);
+    const resolution = resolveScenarioKey(key, String(request.resource ?? key.arn), given, caller.account, region);
     if (!resolution.found) {
       steps.push({ step: 'resolve key', outcome: 'failed', detail: resolution.detail });
       return finish('NotApplicable', 'NotFoundException', resolution.message, null, `The key cannot be found: ${resolution.detail}.`, undefined, [], []);

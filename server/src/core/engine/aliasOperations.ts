@@ -3,12 +3,12 @@
 import { alreadyExists, notFound, unsupportedOperation, validation } from './engineErrors';
 import { aliasStoreKey, type AliasRecord } from './engineState';
 import { useKey } from './keyAccess';
-import { aliasArnOf, resolveKey } from './keyIdentifiers';
+import { resolveKey } from './keyIdentifiers';
 import { epochSeconds } from './keyMetadata';
 import type { OperationContext, OperationTable } from './operationContext';
 import { paginate } from './pagination';
 import { AWS_MANAGED_KEY_SERVICES } from './awsManagedKeys';
-import { ALIAS_NAME } from '../arn/kmsKeyReference';
+import { ALIAS_NAME, kmsAliasArn } from '../arn/kmsKeyReference';
 
 function readAliasName(context: OperationContext): string {
   const name = context.input.requiredString('AliasName', { min: 1, max: 256 });
@@ -26,7 +26,7 @@ function assertCustomerAlias(name: string): void {
 }
 
 function aliasArn(context: OperationContext, name: string): string {
-  return aliasArnOf(context.services.environment.partition, context.caller.region, context.caller.accountId, name);
+  return kmsAliasArn(context.services.environment.partition, context.caller.region, context.caller.accountId, name);
 }
 
 function createAlias(context: OperationContext) {

@@ -8,9 +8,10 @@
 // creates an AWS managed key" (API Reference, DescribeKey); ListAliases shows the predefined
 // aliases without a TargetKeyId until then.
 import { aliasStoreKey, keyStoreKey, type KeyRecord } from './engineState';
-import { keyArnOf, newKeyId } from './keyIdentifiers';
+import { newKeyId } from './keyIdentifiers';
 import { newKeyMaterial } from './keyMaterialFactory';
 import type { OperationContext } from './operationContext';
+import { kmsKeyArn } from '../arn/kmsKeyReference';
 
 const DAY_MS = 86_400_000;
 
@@ -99,7 +100,7 @@ export async function createAwsManagedKey(context: OperationContext, alias: stri
     keyId,
     account: scope.account,
     region: scope.region,
-    arn: keyArnOf(scope.partition, scope.region, scope.account, keyId),
+    arn: kmsKeyArn(scope.partition, scope.region, scope.account, keyId),
     description: `Default key that protects my ${AWS_MANAGED_KEY_SERVICES[alias]!.protects} when no other key is defined`,
     keySpec: 'SYMMETRIC_DEFAULT',
     keyUsage: 'ENCRYPT_DECRYPT',

@@ -4,11 +4,11 @@
 import type { AccessScenario, ScenarioGrant, ScenarioKey } from '../access/scenario';
 import type { Environment } from '../environment/environmentModel';
 import { callerFacts, resourceTagContext, type CallerFacts } from '../environment/scenarioBuilder';
-import { aliasArnOf } from './keyIdentifiers';
 import type { GrantRecord, KeyRecord } from './engineState';
 import { KmsServiceError, type AuthenticatedCaller } from './kmsEngineApi';
 import type { KeyState } from '../access/scenario';
 import { VerdictCache } from './verdictCache';
+import { kmsAliasArn } from '../arn/kmsKeyReference';
 
 /** The part of the evaluator's answer the engine needs. */
 export interface AccessVerdict {
@@ -84,7 +84,7 @@ export class EngineAuthorizer {
       origin: key.origin,
       multiRegion: key.multiRegion,
       ...(key.multiRegion ? { multiRegionKeyType: key.primaryRegion === key.region ? 'PRIMARY' as const : 'REPLICA' as const } : {}),
-      alias: request.aliases.map((name) => aliasArnOf(this.environment.partition, key.region, key.account, name)),
+      alias: request.aliases.map((name) => kmsAliasArn(this.environment.partition, key.region, key.account, name)),
     };
     const facts = this.callerFacts(caller, key.account);
     const scenario: AccessScenario = {

@@ -6,8 +6,8 @@ import type { KeyState } from '../access/scenario';
 import type { Environment, EnvironmentKey } from '../environment/environmentModel';
 import { defaultKeyPolicy } from './defaultKeyPolicy';
 import { aliasStoreKey, keyStoreKey, type EngineState, type GrantRecord, type KeyOrigin, type KeyRecord, type KeyUsage } from './engineState';
-import { keyArnOf } from './keyIdentifiers';
-import { isKeyId } from '../arn/kmsKeyReference';
+
+import { isKeyId, kmsKeyArn } from '../arn/kmsKeyReference';
 import { newKeyMaterial } from './keyMaterialFactory';
 import { KEY_SPECS } from './keySpecs';
 import { newGrantToken } from './grantTokens';
@@ -45,7 +45,7 @@ export async function seedEnvironmentKeys(state: EngineState, environment: Envir
       const keySpec = declared.keySpec && KEY_SPECS[declared.keySpec] ? declared.keySpec : 'SYMMETRIC_DEFAULT';
       const keyUsage = (declared.keyUsage ?? KEY_SPECS[keySpec].usages[0]) as KeyUsage;
       const origin = (declared.origin === 'EXTERNAL' ? 'EXTERNAL' : 'AWS_KMS') as KeyOrigin;
-      const arn = keyArnOf(environment.partition, region, declared.account, keyId);
+      const arn = kmsKeyArn(environment.partition, region, declared.account, keyId);
       const primary = regions[0];
       const related = Object.values(state.keys).find((k) => k.keyId === keyId);
       const material = origin === 'AWS_KMS' ? related?.materials[0] ?? await newKeyMaterial(keySpec, now, 'CREATED') : undefined;

@@ -4,7 +4,7 @@ import { untracked } from './stateTracking';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { notFound } from './engineErrors';
 import { aliasStoreKey, keyStoreKey, type EngineState, type KeyRecord } from './engineState';
-import { kmsAliasArn, kmsKeyArn, locateKeyReference } from '../arn/kmsKeyReference';
+import { locateKeyReference } from '../arn/kmsKeyReference';
 
 export function newKeyId(multiRegion: boolean): string {
   return multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
@@ -13,9 +13,6 @@ export function newKeyId(multiRegion: boolean): string {
 export function newMaterialId(): string {
   return randomBytes(32).toString('hex');
 }
-
-export const keyArnOf = kmsKeyArn;
-export const aliasArnOf = kmsAliasArn;
 
 export interface ResolveScope {
   readonly partition: string;

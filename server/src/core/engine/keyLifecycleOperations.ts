@@ -4,7 +4,7 @@ import { defaultKeyPolicy } from './defaultKeyPolicy';
 import { enumViolation, unsupportedOperation, validation } from './engineErrors';
 import { keyStoreKey, type KeyOrigin, type KeyRecord, type KeyUsage } from './engineState';
 import { useKey } from './keyAccess';
-import { keyArnOf, newKeyId } from './keyIdentifiers';
+import { newKeyId } from './keyIdentifiers';
 import { epochSeconds, keyMetadata } from './keyMetadata';
 import { newKeyMaterial } from './keyMaterialFactory';
 import { assertNoLockout, readPolicyToStore } from './keyPolicyRules';
@@ -13,6 +13,7 @@ import type { OperationContext, OperationTable } from './operationContext';
 import { readTags, tagContext } from './tagRules';
 import { placeKeyInCustomKeyStore } from './customKeyStoreOperations';
 import { paginate } from './pagination';
+import { kmsKeyArn } from '../arn/kmsKeyReference';
 
 const DAY_MS = 86_400_000;
 const ORIGINS: readonly KeyOrigin[] = ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'];
@@ -64,7 +65,7 @@ async function createKey(context: OperationContext) {
 
   const keyId = newKeyId(multiRegion);
   const partition = context.services.environment.partition;
-  const arn = keyArnOf(partition, caller.region, caller.accountId, keyId);
+  const arn = kmsKeyArn(partition, caller.region, caller.accountId, keyId);
   const key: KeyRecord = {
     keyId,
     account: caller.accountId,

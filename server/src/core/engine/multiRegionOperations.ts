@@ -6,11 +6,12 @@ import { alreadyExists, notFound, unsupportedOperation, validation } from './eng
 import { keyStoreKey, type KeyRecord } from './engineState';
 import { defaultKeyPolicy } from './defaultKeyPolicy';
 import { useKey } from './keyAccess';
-import { keyArnOf } from './keyIdentifiers';
+
 import { keyMetadata } from './keyMetadata';
 import { assertNoLockout, readPolicyToStore } from './keyPolicyRules';
 import type { OperationContext, OperationTable } from './operationContext';
 import { readTags, tagContext } from './tagRules';
+import { kmsKeyArn } from '../arn/kmsKeyReference';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
@@ -47,7 +48,7 @@ function replicateKey(context: OperationContext) {
     keyId: primary.keyId,
     account: primary.account,
     region: replicaRegion,
-    arn: keyArnOf(partition, replicaRegion, primary.account, primary.keyId),
+    arn: kmsKeyArn(partition, replicaRegion, primary.account, primary.keyId),
     description,
     keySpec: primary.keySpec,
     keyUsage: primary.keyUsage,
