@@ -7,7 +7,7 @@ import type { SimulateResult } from '../../../server/src/protocol';
 import type { StudioContext } from '../studioContext';
 import { renderSimulationResultHtml } from '../webview/simulationResultHtml';
 import { parseFromSimulationView } from './resultViewMessages';
-import { resultViewOptions, resultViewPage } from './resultWebview';
+import { registerResultPanelSerializer, ResultPanel, resultViewPage, showResultPanel, type ResultPanelKind } from './resultWebview';
 import { buildSimulationReport, type SimulationAsked } from './simulationReport';
 import type { SimulationDocuments } from './simulationDocuments';
 import { buildSimulationView, type SimulationView } from './simulationViewModel';
@@ -24,57 +24,41 @@ function isViewState(value: unknown): value is SimulationViewState {
   return typeof s === 'object' && s !== null && s.kind === 'simulation' && typeof s.result === 'object' && s.result !== null && typeof s.result.decision === 'string' && typeof s.asked === 'object' && s.asked !== null;
 }
 
-export class SimulationResultPanel {
-  static readonly viewType = 'kmsPolicyStudio.simulationResult';
-  static current: SimulationResultPanel | undefined;
+export class SimulationResultPanel extends ResultPanel<SimulationViewState> {
+  static readonly kind: ResultPanelKind<SimulationViewState, SimulationResultPanel> = {
+    viewType: 'kmsPolicyStudio.simulationResult',
+    title: 'Simulation',
+    column: vscode.ViewColumn.Beside,
+    current: undefined,
+    isState: isViewState,
+  };
+  static get current(): SimulationResultPanel | undefined {
+    return SimulationResultPanel.kind.current;
+  }
 
-  private readonly disposables: vscode.Disposable[] = [];
-  private state: SimulationViewState;
-  private view: SimulationView;
+  private state!: SimulationViewState;
+  private view!: SimulationView;
 
   /** Shows a result in the one simulation panel, creating it beside the current editor if needed. */
   static show(ctx: StudioContext, docs: SimulationDocuments, result: SimulateResult, asked: SimulationAsked): SimulationResultPanel {
-    const state: SimulationViewState = { kind: 'simulation', result, asked };
-    const current = SimulationResultPanel.current;
-    if (current) {
-      current.render(state);
-      current.panel.reveal(current.panel.viewColumn, false);
-      return current;
-    }
-    const panel = vscode.window.createWebviewPanel(SimulationResultPanel.viewType, 'Simulation', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, resultViewOptions(ctx));
-    SimulationResultPanel.current = new SimulationResultPanel(ctx, docs, panel, state);
-    return SimulationResultPanel.current;
+    return showResultPanel(ctx, SimulationResultPanel.kind, { kind: 'simulation' as const, result, asked }, (panel, state) => new SimulationResultPanel(ctx, docs, panel, state));
   }
 
   static registerSerializer(ctx: StudioContext, docs: SimulationDocuments): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(SimulationResultPanel.viewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
-        if (!isViewState(saved)) {
-          panel.dispose();
-          return;
-        }
-        panel.webview.options = resultViewOptions(ctx);
-        SimulationResultPanel.current?.dispose();
-        SimulationResultPanel.current = new SimulationResultPanel(ctx, docs, panel, saved);
-      },
-    });
+    return registerResultPanelSerializer(ctx, SimulationResultPanel.kind, (panel, state) => new SimulationResultPanel(ctx, docs, panel, state));
   }
 
   private constructor(
-    private readonly ctx: StudioContext,
+    ctx: StudioContext,
     private readonly docs: SimulationDocuments,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     state: SimulationViewState,
   ) {
-    this.state = state;
-    this.view = buildSimulationView(state.result, state.asked);
-    panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'kms-activity.svg');
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw), null, this.disposables);
+    super(ctx, panel, SimulationResultPanel.kind);
     this.render(state);
   }
 
-  private render(state: SimulationViewState): void {
+  render(state: SimulationViewState): void {
     this.state = state;
     this.view = buildSimulationView(state.result, state.asked);
     this.panel.title = this.view.title;
@@ -86,7 +70,6 @@ export class SimulationResultPanel {
     return { title: this.panel.title, view: this.view, html: this.panel.webview.html };
   }
 
-  /** Handles a message as if the webview had sent it (the webview, and tests, come through here). */
   async receive(raw: unknown): Promise<void> {
     const message = parseFromSimulationView(raw);
     if (!message) {
@@ -122,9 +105,4 @@ export class SimulationResultPanel {
     }
   }
 
-  dispose(): void {
-    if (SimulationResultPanel.current === this) SimulationResultPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-  }
 }

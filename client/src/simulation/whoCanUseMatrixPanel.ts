@@ -8,7 +8,7 @@ import type { StudioContext } from '../studioContext';
 import { renderWhoCanUseMatrixHtml } from '../webview/whoCanUseMatrixHtml';
 import type { WhoCanUseMatrix } from '../webview/whoCanUseMatrix';
 import { parseFromMatrixView } from './resultViewMessages';
-import { resultViewOptions, resultViewPage } from './resultWebview';
+import { registerResultPanelSerializer, ResultPanel, resultViewPage, showResultPanel, type ResultPanelKind } from './resultWebview';
 import { runSimulation } from './simulateCommands';
 import type { SimulationDocuments } from './simulationDocuments';
 
@@ -30,54 +30,39 @@ function isViewState(value: unknown): value is MatrixViewState {
   );
 }
 
-export class WhoCanUseMatrixPanel {
-  static readonly viewType = 'kmsPolicyStudio.whoCanUse';
-  static current: WhoCanUseMatrixPanel | undefined;
+export class WhoCanUseMatrixPanel extends ResultPanel<MatrixViewState> {
+  static readonly kind: ResultPanelKind<MatrixViewState, WhoCanUseMatrixPanel> = {
+    viewType: 'kmsPolicyStudio.whoCanUse',
+    title: 'Who can use',
+    column: vscode.ViewColumn.Active,
+    current: undefined,
+    isState: isViewState,
+  };
+  static get current(): WhoCanUseMatrixPanel | undefined {
+    return WhoCanUseMatrixPanel.kind.current;
+  }
 
-  private readonly disposables: vscode.Disposable[] = [];
-  private state: MatrixViewState;
+  private state!: MatrixViewState;
 
   static show(ctx: StudioContext, docs: SimulationDocuments, matrix: WhoCanUseMatrix, text: string): WhoCanUseMatrixPanel {
-    const state: MatrixViewState = { kind: 'whoCanUse', matrix, text };
-    const current = WhoCanUseMatrixPanel.current;
-    if (current) {
-      current.render(state);
-      current.panel.reveal(current.panel.viewColumn, false);
-      return current;
-    }
-    const panel = vscode.window.createWebviewPanel(WhoCanUseMatrixPanel.viewType, 'Who can use', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, resultViewOptions(ctx));
-    WhoCanUseMatrixPanel.current = new WhoCanUseMatrixPanel(ctx, docs, panel, state);
-    return WhoCanUseMatrixPanel.current;
+    return showResultPanel(ctx, WhoCanUseMatrixPanel.kind, { kind: 'whoCanUse' as const, matrix, text }, (panel, state) => new WhoCanUseMatrixPanel(ctx, docs, panel, state));
   }
 
   static registerSerializer(ctx: StudioContext, docs: SimulationDocuments): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(WhoCanUseMatrixPanel.viewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
-        if (!isViewState(saved)) {
-          panel.dispose();
-          return;
-        }
-        panel.webview.options = resultViewOptions(ctx);
-        WhoCanUseMatrixPanel.current?.dispose();
-        WhoCanUseMatrixPanel.current = new WhoCanUseMatrixPanel(ctx, docs, panel, saved);
-      },
-    });
+    return registerResultPanelSerializer(ctx, WhoCanUseMatrixPanel.kind, (panel, state) => new WhoCanUseMatrixPanel(ctx, docs, panel, state));
   }
 
   private constructor(
-    private readonly ctx: StudioContext,
+    ctx: StudioContext,
     private readonly docs: SimulationDocuments,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     state: MatrixViewState,
   ) {
-    this.state = state;
-    panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'kms-activity.svg');
-    panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw), null, this.disposables);
+    super(ctx, panel, WhoCanUseMatrixPanel.kind);
     this.render(state);
   }
 
-  private render(state: MatrixViewState): void {
+  render(state: MatrixViewState): void {
     this.state = state;
     this.panel.title = `Who can use ${state.matrix.label}`;
     this.panel.webview.html = renderWhoCanUseMatrixHtml(state.matrix, resultViewPage(this.ctx, this.panel.webview, 'whoCanUseMatrix.js'), state);
@@ -88,7 +73,6 @@ export class WhoCanUseMatrixPanel {
     return { title: this.panel.title, matrix: this.state.matrix, html: this.panel.webview.html };
   }
 
-  /** Handles a message as if the webview had sent it (the webview, and tests, come through here). */
   async receive(raw: unknown): Promise<void> {
     const message = parseFromMatrixView(raw);
     if (!message) {
@@ -123,9 +107,4 @@ export class WhoCanUseMatrixPanel {
     }
   }
 
-  dispose(): void {
-    if (WhoCanUseMatrixPanel.current === this) WhoCanUseMatrixPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-  }
 }
