@@ -66,4 +66,38 @@ describe('kms-policy simulate --template', () => {
     assert.equal(both.status, 2);
     assert.match(both.stderr, /give one of a scenario FILE, --environment or --template/);
   });
+
+  describe('a Terraform module (a folder, one of its .tf files, or a plan) is an environment too', () => {
+    const module = join(root, 'examples/terraform');
+    it('the example module\'s role decrypts through its aws_iam_role_policy, the key policy delegating; named by address', () => {
+      const result = run('--template', module, '--principal', 'aws_iam_role.app', '--action', 'kms:Decrypt', '--key', 'aws_kms_key.app_data', '--json');
+      assert.equal(result.status, 0, result.stderr);
+      const answer = JSON.parse(result.stdout) as { decision: string; allowedBy: string; request: { principal: string } };
+      assert.equal(answer.decision, 'Allow');
+      assert.equal(answer.allowedBy, 'key-policy-and-iam');
+      assert.equal(answer.request.principal, 'arn:aws:iam::000000000000:role/app');
+    });
+
+    it('the aws_kms_grant lets the role sign: --who-can-use on a .tf file says "via grant"', () => {
+      const result = run('--template', join(module, 'signing.tf'), '--who-can-use', 'aws_kms_key.release_signing');
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /^aws_iam_role\.app arn:aws:iam::000000000000:role\/app\n {2}kms:Sign +allowed via grant$/m);
+    });
+
+    it('a plan JSON answers in the account the plan shows', () => {
+      const result = run('--template', join(root, 'test/fixtures/terraform/plan/plan.json'), '--who-can-use', 'aws_kms_key.app', '--json');
+      assert.equal(result.status, 0, result.stderr);
+      const table = JSON.parse(result.stdout) as { keyArn: string; rows: { principal: string }[] };
+      assert.doesNotMatch(table.keyArn, /:000000000000:/);
+      assert.ok(table.rows.some((r) => r.principal.endsWith(':role/app') || r.principal.includes(':role/')), result.stdout);
+    });
+
+    it('a module Terraform cannot parse exits 2 naming the file', () => {
+      const broken = mkdtempSync(join(tmpdir(), 'kms-simulate-tf-'));
+      writeFileSync(join(broken, 'main.tf'), 'resource "aws_kms_key" "k" {\n  policy = jsonencode({\n');
+      const result = run('--template', broken, '--who-can-use', 'aws_kms_key.k');
+      assert.equal(result.status, 2, result.stdout);
+      assert.match(result.stderr, /main\.tf cannot be read as Terraform/);
+    });
+  });
 });

@@ -32,9 +32,12 @@ a FOLDER runs each *.kms-scenario.json in it, one line per scenario and a summar
 FOLDER is marked PASS or FAIL), 0 when all match.
 With --environment, the scenario is built from an environment file: KEY is a key id, key ARN,
 alias name or alias ARN, resolved as AWS KMS resolves it for the caller.
-With --template, a CloudFormation template (YAML or JSON) is the environment: its roles and
-users with the policies it attaches to them, its keys with their policies and aliases, in the
-stack's account (000000000000 stands for it). ID is a logical ID of the template.
+With --template, a CloudFormation template (YAML or JSON), a Terraform module (a .tf file with
+the rest of its folder, or the folder) or a Terraform plan (terraform show -json) is the
+environment: its roles and users with the policies it attaches to them, its keys with their
+policies, aliases and grants (aws_kms_grant), in the stack's or module's account (000000000000
+stands for it; a plan shows its own). ID is a logical ID of the template, or a Terraform address
+such as aws_kms_key.data or aws_iam_role.app.
 --who-can-use lists every principal of the environment (and those the key policy and grants
 name) with the actions each may perform on the key, and through which path.
 --json prints the decision, error, errorMessage and trace as one JSON object; --explain (the
@@ -179,16 +182,16 @@ function environmentOf(envFile: string): Environment {
 }
 
 /** The environment of --environment or --template, and how it reads the names given for keys and principals. */
-function sourceOf(args: SimulateArgs): { environment: Environment; keyRef(reference: string): string; principalRef(reference: string): string } {
-  if (args.template) return readTemplateEnvironment(args.template, readText(args.template));
+async function sourceOf(args: SimulateArgs): Promise<{ environment: Environment; keyRef(reference: string): string; principalRef(reference: string): string }> {
+  if (args.template) return readTemplateEnvironment(args.template);
   return { environment: environmentOf(args.environment!), keyRef: (r) => r, principalRef: (r) => r };
 }
 
-function scenarioFromEnvironment(args: SimulateArgs): AccessScenario | SimulationResult {
+async function scenarioFromEnvironment(args: SimulateArgs): Promise<AccessScenario | SimulationResult> {
   const missing = (['principal', 'action', 'key'] as const).filter((f) => !args[f]);
   if (missing.length) throw new UsageError(`with --${args.template ? 'template' : 'environment'}, give ${missing.map((m) => `--${m}`).join(', ')}`);
   if (!/^kms:[A-Za-z]+$/.test(args.action!)) throw new UsageError(`--action: must be a string like "kms:Decrypt" (got "${args.action}")`);
-  const source = sourceOf(args);
+  const source = await sourceOf(args);
   const built = buildScenarioFromEnvironment(source.environment, {
     principalArn: source.principalRef(args.principal!),
     action: args.action!,
@@ -216,14 +219,14 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
     if (args.whoCanUse) {
       if (args.expect) throw new UsageError('--expect applies to a decision, not to --who-can-use');
       if (!args.environment && !args.template) throw new UsageError('--who-can-use needs --environment FILE or --template FILE');
-      const source = sourceOf(args);
+      const source = await sourceOf(args);
       const table = whoCanUseKey(source.environment, source.keyRef(args.whoCanUse));
-      if (!table) throw new UsageError(`--who-can-use: ${args.whoCanUse} is not a key of ${args.environment ?? args.template} (give its key id, key ARN, alias name or alias ARN${args.template ? ', or its logical ID' : ''})`);
+      if (!table) throw new UsageError(`--who-can-use: ${args.whoCanUse} is not a key of ${args.environment ?? args.template} (give its key id, key ARN, alias name or alias ARN${args.template ? ', or its logical ID or Terraform address' : ''})`);
       process.stdout.write(args.json ? JSON.stringify(table, null, 2) + '\n' : formatWhoCanUseKey(table));
       return 0;
     }
     if (args.file && isFolder(args.file)) return runScenarioFolder(args.file, args);
-    const scenario = args.file ? scenarioFromFile(args.file) : scenarioFromEnvironment(args);
+    const scenario = args.file ? scenarioFromFile(args.file) : await scenarioFromEnvironment(args);
     const result = 'decision' in scenario ? scenario : simulateAccess(scenario);
     process.stdout.write(args.json ? JSON.stringify(result, null, 2) + '\n' : explainSimulation(result));
     if (args.expect && result.decision !== args.expect) {

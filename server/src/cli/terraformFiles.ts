@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../core/analysis/analysisTypes';
 import { analyzeTerraformModule, validateTerraform } from '../core/templates/terraform/terraformLanguageService';
-import { readTerraformModule } from '../core/templates/terraform/terraformModule';
+import { readTerraformModule, type TerraformModule } from '../core/templates/terraform/terraformModule';
 import { mentionsTerraformPlan, readTerraformPlan } from '../core/templates/terraform/terraformPlan';
 import { loadHclParser } from '../node/hclGrammarFiles';
 import { CheckInputError, locateFindings, type CheckedFile } from './checkFindings';
@@ -65,6 +65,41 @@ function readText(file: string): string {
   }
 }
 
+/**
+ * The module of a folder: its .tf files read together, and the files it names (file(),
+ * templatefile()) read from the folder's own tree only, every text kept by path. Needs the HCL
+ * parser loaded (prepareTerraform).
+ */
+export function readTerraformFolder(folder: string): { module: TerraformModule; texts: Map<string, string> } {
+  const texts = new Map<string, string>();
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((n) => isTerraformFile(n) && statSync(join(folder, n)).isFile()).sort();
+  } catch (error) {
+    throw new CheckInputError(`cannot read '${folder}': ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const sources = names.map((name) => {
+    const path = join(folder, name);
+    const text = readText(path);
+    texts.set(path, text);
+    return { path, text };
+  });
+  const readModuleFile = (relativePath: string) => {
+    const path = resolve(folder, relativePath);
+    // Only files of the module's own folder tree: a configuration cannot make check read elsewhere.
+    if (!path.startsWith(resolve(folder) + sep)) return undefined;
+    try {
+      const text = readFileSync(path, 'utf8');
+      const shown = join(folder, relative(resolve(folder), path));
+      texts.set(shown, text);
+      return { path: shown, text };
+    } catch {
+      return undefined;
+    }
+  };
+  return { module: readTerraformModule(sources, readModuleFile), texts };
+}
+
 /** Each module analysed once, however many of its files are named. */
 export class TerraformChecker {
   private readonly modules = new Map<string, { findings: Map<string, Finding[]>; texts: Map<string, string>; reported: boolean }>();
@@ -74,34 +109,8 @@ export class TerraformChecker {
   private moduleOf(folder: string) {
     let module = this.modules.get(folder);
     if (module) return module;
-    const texts = new Map<string, string>();
-    let names: string[];
-    try {
-      names = readdirSync(folder).filter((n) => isTerraformFile(n) && statSync(join(folder, n)).isFile()).sort();
-    } catch (error) {
-      throw new CheckInputError(`cannot read '${folder}': ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const sources = names.map((name) => {
-      const path = join(folder, name);
-      const text = readText(path);
-      texts.set(path, text);
-      return { path, text };
-    });
-    const readModuleFile = (relativePath: string) => {
-      const path = resolve(folder, relativePath);
-      // Only files of the module's own folder tree: a configuration cannot make check read elsewhere.
-      if (!path.startsWith(resolve(folder) + sep)) return undefined;
-      try {
-        const text = readFileSync(path, 'utf8');
-        const shown = join(folder, relative(resolve(folder), path));
-        texts.set(shown, text);
-        return { path: shown, text };
-      } catch {
-        return undefined;
-      }
-    };
-    const analysis = analyzeTerraformModule(readTerraformModule(sources, readModuleFile));
-    module = { findings: validateTerraform(analysis, { disabledRules: this.disabledRules }), texts, reported: false };
+    const read = readTerraformFolder(folder);
+    module = { findings: validateTerraform(analyzeTerraformModule(read.module), { disabledRules: this.disabledRules }), texts: read.texts, reported: false };
     this.modules.set(folder, module);
     return module;
   }

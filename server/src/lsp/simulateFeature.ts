@@ -35,7 +35,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   onRequest(connection, SimulateRequest, (params, token) =>
     runSafelyAsync<SimulateResult | ResponseError<void>>(connection, token, SimulateRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Simulation failed; see the server log'), async () => {
       try {
-        return simulateRequest(ctx, params ?? ({} as SimulateParams));
+        return await simulateRequest(ctx, params ?? ({} as SimulateParams));
       } catch (error) {
         if (error instanceof ResponseError) return error;
         throw error;
@@ -46,7 +46,7 @@ export function registerSimulateFeature(ctx: ServerContext): Partial<ServerCapab
   onRequest(connection, WhoCanUseKeyRequest, (params, token) =>
     runSafelyAsync<WhoCanUseKeyResult | ResponseError<void>>(connection, token, WhoCanUseKeyRequest.method, new ResponseError<void>(ErrorCodes.InternalError, 'Who can use this key failed; see the server log'), async () => {
       if (!params || typeof params.key !== 'string' || !params.key) return invalid('key: must be a key id, key ARN, alias name or alias ARN');
-      const inTemplate = whoCanUseTemplateKey(ctx, params.key, params.actions);
+      const inTemplate = await whoCanUseTemplateKey(ctx, params.key, params.actions);
       if (inTemplate) return { ...inTemplate, text: formatWhoCanUseKey(inTemplate) };
       let environment: Environment;
       try {

@@ -102,7 +102,7 @@ function asHypotheticalKey(result: SimulationResult, keyArn: string): Simulation
   };
 }
 
-export function simulateRequest(ctx: ServerContext, params: SimulateParams): SimulateResult {
+export async function simulateRequest(ctx: ServerContext, params: SimulateParams): Promise<SimulateResult> {
   if (params.scenarioUri) {
     const { scenario, issues } = parseScenarioText(documentText(ctx, params.scenarioUri), params.scenarioUri);
     if (!scenario) throw invalid(`The scenario has problems:\n${issueList(issues)}`);
@@ -128,8 +128,8 @@ export function simulateRequest(ctx: ServerContext, params: SimulateParams): Sim
   const callerAccount = accountOfPrincipal(request.principal);
 
   if (params.policyUri) {
-    // A CloudFormation template: decided against the environment the template makes.
-    const inTemplate = simulateInTemplate(ctx, params.policyUri, requestInput(request, keyRef ?? ''));
+    // A CloudFormation template or Terraform module: decided against the environment it makes.
+    const inTemplate = await simulateInTemplate(ctx, params.policyUri, requestInput(request, keyRef ?? ''));
     if (inTemplate) return toResponse(inTemplate);
     const text = documentText(ctx, params.policyUri);
     const model = parseKeyPolicy(text);

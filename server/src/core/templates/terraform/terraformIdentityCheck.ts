@@ -14,15 +14,19 @@ import type { TerraformAnalysis } from './terraformLanguageService';
 
 const ROLES: ReadonlySet<string> = new Set(['aws_iam_role']);
 const USERS: ReadonlySet<string> = new Set(['aws_iam_user']);
+const MANAGED: ReadonlySet<string> = new Set(['aws_iam_policy']);
 
-interface IdentityPolicy {
+export interface IdentityPolicy {
+  /** Where it is written: `aws_iam_role_policy.app_kms`, or `inline_policy of aws_iam_role.app`. */
+  readonly name: string;
   readonly file: TerraformFile;
   readonly policy: HclExpression;
   /** Addresses of the module's roles and users the policy is attached to. */
   readonly attachedTo: readonly string[];
 }
 
-function identityPolicies(analysis: TerraformAnalysis): IdentityPolicy[] {
+/** The module's identity policies and the roles and users of the module they are attached to. */
+export function identityPolicies(analysis: TerraformAnalysis): IdentityPolicy[] {
   const module = analysis.module;
   const found: IdentityPolicy[] = [];
   const attached = (expression: HclExpression | undefined, types: ReadonlySet<string>) => referencedResource(module, expression, types)?.address;
@@ -31,13 +35,13 @@ function identityPolicies(analysis: TerraformAnalysis): IdentityPolicy[] {
       const policy = resource.block.body.attributes.get('policy')?.value;
       const principal = attached(resource.block.body.attributes.get(attribute)?.value, types);
       // A policy attached to something the module does not spell out is skipped, never guessed.
-      if (policy && principal) found.push({ file: resource.file, policy, attachedTo: [principal] });
+      if (policy && principal) found.push({ name: resource.address, file: resource.file, policy, attachedTo: [principal] });
     }
   }
   for (const role of resourcesOfType(module, 'aws_iam_role')) {
     for (const inline of blocksOf(role.block.body, 'inline_policy')) {
       const policy = inline.body.attributes.get('policy')?.value;
-      if (policy) found.push({ file: role.file, policy, attachedTo: [role.address] });
+      if (policy) found.push({ name: `inline_policy of ${role.address}`, file: role.file, policy, attachedTo: [role.address] });
     }
   }
   for (const managed of resourcesOfType(module, 'aws_iam_policy')) {
@@ -46,12 +50,17 @@ function identityPolicies(analysis: TerraformAnalysis): IdentityPolicy[] {
     const attachedTo: string[] = [];
     for (const [type, attribute, types] of [['aws_iam_role_policy_attachment', 'role', ROLES], ['aws_iam_user_policy_attachment', 'user', USERS]] as const) {
       for (const attachment of resourcesOfType(module, type)) {
-        if (referencedResource(module, attachment.block.body.attributes.get('policy_arn')?.value, new Set(['aws_iam_policy'])) !== managed) continue;
+        if (referencedResource(module, attachment.block.body.attributes.get('policy_arn')?.value, MANAGED) !== managed) continue;
         const principal = attached(attachment.block.body.attributes.get(attribute)?.value, types);
         if (principal) attachedTo.push(principal);
       }
     }
-    if (attachedTo.length > 0) found.push({ file: managed.file, policy, attachedTo });
+    // A role's managed_policy_arns attaches the policies it lists (and only those).
+    for (const role of resourcesOfType(module, 'aws_iam_role')) {
+      const arns = role.block.body.attributes.get('managed_policy_arns')?.value;
+      if (arns?.kind === 'tuple' && arns.items.some((item) => referencedResource(module, item, MANAGED) === managed)) attachedTo.push(role.address);
+    }
+    if (attachedTo.length > 0) found.push({ name: managed.address, file: managed.file, policy, attachedTo });
   }
   return found;
 }
