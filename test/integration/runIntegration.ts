@@ -15,6 +15,7 @@ import { REPO_ROOT, missingCodeServerTools } from '../../scripts/toolPaths.mjs';
 import { bundleSuite } from '../support/suiteBundle';
 import { missingChromium, openWorkbench } from '../support/workbenchBrowser';
 import type { SuiteResults } from './suite/index';
+import { bundleYamlServerExtension } from './yamlServerExtension/bundleYamlServerExtension';
 
 const SKIPPED = 77;
 const OUTPUT_DIR = join(REPO_ROOT, 'test', 'output', 'integration');
@@ -45,11 +46,11 @@ async function desktopAvailable(): Promise<boolean> {
   }
 }
 
-async function runInElectron(suiteEntry: string): Promise<SuiteResults | null> {
+async function runInElectron(suiteEntry: string, yamlServerExtension: string): Promise<SuiteResults | null> {
   const { runTests } = await import('@vscode/test-electron');
   log('host: VS Code desktop via @vscode/test-electron');
   const code = await runTests({
-    extensionDevelopmentPath: REPO_ROOT,
+    extensionDevelopmentPath: [REPO_ROOT, yamlServerExtension],
     extensionTestsPath: suiteEntry,
     launchArgs: [DEMO_WORKSPACE, '--disable-workspace-trust'],
     extensionTestsEnv: { KMS_STUDIO_TEST_RESULTS: RESULTS_FILE },
@@ -61,12 +62,14 @@ function readResults(): SuiteResults {
   return JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as SuiteResults;
 }
 
-async function runInCodeServer(suiteEntry: string): Promise<SuiteResults> {
+async function runInCodeServer(suiteEntry: string, yamlServerExtension: string): Promise<SuiteResults> {
   log('host: code-server (VS Code for the browser) with headless Chromium');
   const profile = prepareProfile();
   let keepProfile = false;
   const extension = await installExtension(profile.extensionsDir);
   await installExtension(profile.extensionsDir, { extensionRoot: join(REPO_ROOT, 'test', 'integration', 'hostExtension') });
+  // Red Hat's YAML language server beside ours, in this test profile only (yamlCoexistence.test.ts).
+  await installExtension(profile.extensionsDir, { extensionRoot: yamlServerExtension });
   log(`installed ${extension} as the .vsix ships it`);
   let t = Date.now();
   const server = await startCodeServer({
@@ -123,10 +126,11 @@ async function main(): Promise<number> {
   ensureBuilt();
   rmSync(RESULTS_FILE, { force: true });
   const suiteEntry = await bundleSuite(join(REPO_ROOT, 'test', 'integration', 'suite'), join(OUTPUT_DIR, 'suite'));
+  const yamlServerExtension = await bundleYamlServerExtension(join(OUTPUT_DIR, 'yamlServerExtension'));
 
   const forced = process.env.KMS_STUDIO_INTEGRATION_HOST;
   if (forced === 'electron' || (!forced && (await desktopAvailable()))) {
-    const results = await runInElectron(suiteEntry);
+    const results = await runInElectron(suiteEntry, yamlServerExtension);
     if (!results) throw new Error('VS Code desktop ran the suite but it wrote no results');
     report(results);
     return results.failed === 0 && results.passed > 0 ? 0 : 1;
@@ -138,7 +142,7 @@ async function main(): Promise<number> {
     console.log('Install them with `npm run tools` (and Debian chromium); .ci/run does both.');
     return SKIPPED;
   }
-  const results = await runInCodeServer(suiteEntry);
+  const results = await runInCodeServer(suiteEntry, yamlServerExtension);
   report(results);
   return results.failed === 0 && results.passed > 0 ? 0 : 1;
 }
