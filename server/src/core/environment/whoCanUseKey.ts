@@ -140,7 +140,11 @@ function findKey(environment: Environment, keyRef: string): EnvironmentKey | und
 }
 
 /** The table for one key of the environment (by key id, key ARN, alias name or alias ARN); undefined when there is no such key. */
-export function whoCanUseKey(environment: Environment, keyRef: string, options: { readonly actions?: readonly string[]; readonly now?: Date } = {}): WhoCanUseKeyTable | undefined {
+export function whoCanUseKey(
+  environment: Environment,
+  keyRef: string,
+  options: { readonly actions?: readonly string[]; readonly now?: Date; /** Only these principals' rows. */ readonly principals?: readonly string[] } = {},
+): WhoCanUseKeyTable | undefined {
   const key = findKey(environment, keyRef);
   if (!key) return undefined;
   const keyArn = keyArnOf(environment, key);
@@ -148,8 +152,9 @@ export function whoCanUseKey(environment: Environment, keyRef: string, options: 
   const declared = new Map(environment.principals.map((p) => [p.arn, p.name]));
   const principals = [...declared.keys()];
   for (const named of principalsNamedByKey(key)) if (!declared.has(named)) principals.push(named);
+  const asked = options.principals && new Set(options.principals);
 
-  const rows: WhoCanUseKeyRow[] = principals.map((principal) => {
+  const rows: WhoCanUseKeyRow[] = principals.filter((p) => !asked || asked.has(p)).map((principal) => {
     const cells = actions.map((action): WhoCanUseKeyCell => {
       const ask = (encryptionContext?: Record<string, string>) => {
         const built = buildScenarioFromEnvironment(environment, { principalArn: principal, action, keyRef: keyArn, encryptionContext });

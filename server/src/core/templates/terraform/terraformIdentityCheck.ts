@@ -65,6 +65,37 @@ export function identityPolicies(analysis: TerraformAnalysis): IdentityPolicy[] 
   return found;
 }
 
+/**
+ * Roles and users of the module that may hold policies the module does not show: an attachment
+ * or managed_policy_arns entry naming a policy that is not an aws_iam_policy of the module (an AWS
+ * managed policy, one made elsewhere, a computed ARN), or any aws_iam_policy_attachment naming them.
+ */
+export function principalsWithPoliciesElsewhere(analysis: TerraformAnalysis): Set<string> {
+  const module = analysis.module;
+  const elsewhere = new Set<string>();
+  const inModule = (expression: HclExpression | undefined) => referencedResource(module, expression, MANAGED) !== undefined;
+  for (const [type, attribute, types] of [['aws_iam_role_policy_attachment', 'role', ROLES], ['aws_iam_user_policy_attachment', 'user', USERS]] as const) {
+    for (const attachment of resourcesOfType(module, type)) {
+      const principal = referencedResource(module, attachment.block.body.attributes.get(attribute)?.value, types);
+      if (principal && !inModule(attachment.block.body.attributes.get('policy_arn')?.value)) elsewhere.add(principal.address);
+    }
+  }
+  for (const role of resourcesOfType(module, 'aws_iam_role')) {
+    const arns = role.block.body.attributes.get('managed_policy_arns')?.value;
+    if (arns && (arns.kind !== 'tuple' || !arns.items.every((item) => inModule(item)))) elsewhere.add(role.address);
+  }
+  for (const attachment of resourcesOfType(module, 'aws_iam_policy_attachment')) {
+    for (const [attribute, types] of [['roles', ROLES], ['users', USERS]] as const) {
+      const list = attachment.block.body.attributes.get(attribute)?.value;
+      for (const item of list?.kind === 'tuple' ? list.items : []) {
+        const principal = referencedResource(module, item, types);
+        if (principal) elsewhere.add(principal.address);
+      }
+    }
+  }
+  return elsewhere;
+}
+
 export function checkTerraformIdentityPolicies(analysis: TerraformAnalysis, catalog: KmsCatalog): { path: string; finding: Finding }[] {
   // Keys whose whole policy the module fixes: an unknown anywhere could be the delegation.
   const keys = analysis.policies

@@ -21,8 +21,15 @@ export const TERRAFORM_SYNTAX: TemplateRule = {
   awsSays: 'AWS is silent here: Terraform\'s own documentation describes the native syntax; a file Terraform cannot parse deploys nothing.',
 };
 
+export const GRANT_ONLY_ACCESS: TemplateRule = {
+  code: 'KMS_GRANT_ONLY_ACCESS',
+  severity: 'information',
+  docUrl: 'https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-grants.html',
+  awsSays: 'You can use the key policy alone to control access, which means the full scope of access to the KMS key is defined in a single document (the key policy). Grants are an alternative to the key policy.',
+};
+
 /** The rules only the Terraform front-end reports (SARIF lists them beside every other rule). */
-export const TERRAFORM_RULES: readonly TemplateRule[] = [TERRAFORM_SYNTAX];
+export const TERRAFORM_RULES: readonly TemplateRule[] = [TERRAFORM_SYNTAX, GRANT_ONLY_ACCESS];
 
 export function report(r: Pick<TemplateRule, 'code' | 'severity' | 'docUrl'>, range: SourceRange, message: string): Finding {
   return { code: r.code, severity: r.severity, docUrl: r.docUrl, range, message };
