@@ -26,6 +26,27 @@ function primaryOf(replica: TemplateKeyPolicy): string | undefined {
   return parts.length === 2 && parts[1] === 'Arn' ? parts[0] : undefined;
 }
 
+/**
+ * How a replica's key policy differs from its primary's, in words (+ only in the replica, - only
+ * in the primary), or undefined when they grant the same; the account's stand-in is shown as the
+ * configuration writes it. Any front-end: the policies are plain JSON values.
+ */
+export function replicaPolicyDifference(primaryPolicy: unknown, replicaPolicy: unknown, primaryName: string, accountAsWritten: string): string | undefined {
+  let lines: readonly string[];
+  try {
+    lines = accessDiff(primaryPolicy, replicaPolicy, { keyAccount: TEMPLATE_ACCOUNT }).lines;
+  } catch {
+    return undefined; // a policy the access checks cannot read: the policy rules report it
+  }
+  if (!lines.length) return undefined;
+  const shown = lines.slice(0, SHOWN_LINES).map((line) => line.split(TEMPLATE_ACCOUNT).join(accountAsWritten));
+  const more = lines.length > SHOWN_LINES ? `\n(and ${lines.length - SHOWN_LINES} more)` : '';
+  return (
+    `This replica's key policy does not grant what its primary ${primaryName}'s does, and KMS never copies or synchronizes key policies between related multi-Region keys; ` +
+    `compared with the primary (+ only here, - only there):\n${shown.join('\n')}${more}`
+  );
+}
+
 export function checkReplicaPolicies(template: CloudFormationTemplate, policies: readonly TemplateKeyPolicy[]): Finding[] {
   const findings: Finding[] = [];
   const known = (p: TemplateKeyPolicy) => p.model.syntaxProblems.length === 0 && p.intrinsics.every((i) => i.known);
@@ -35,23 +56,14 @@ export function checkReplicaPolicies(template: CloudFormationTemplate, policies:
     const primaryKey = primaryId ? keyResources(template).find((k) => k.logicalId === primaryId && k.type === 'AWS::KMS::Key') : undefined;
     const primary = primaryKey && policies.find((p) => p.key === primaryKey);
     if (!primary || !known(primary)) continue;
-    let lines: readonly string[];
-    try {
-      lines = accessDiff(primary.model.value, replica.model.value, { keyAccount: TEMPLATE_ACCOUNT }).lines;
-    } catch {
-      continue; // a policy the access checks cannot read: the policy rules report it
-    }
-    if (!lines.length) continue;
-    const shown = lines.slice(0, SHOWN_LINES).map((line) => line.split(TEMPLATE_ACCOUNT).join('${AWS::AccountId}'));
-    const more = lines.length > SHOWN_LINES ? `\n(and ${lines.length - SHOWN_LINES} more)` : '';
+    const message = replicaPolicyDifference(primary.model.value, replica.model.value, primaryId!, '${AWS::AccountId}');
+    if (!message) continue;
     findings.push({
       code: REPLICA_POLICY_DIFFERS.code,
       severity: REPLICA_POLICY_DIFFERS.severity,
       range: { start: replica.policyNode.offset, end: replica.policyNode.offset + replica.policyNode.length },
       docUrl: REPLICA_POLICY_DIFFERS.docUrl,
-      message:
-        `This replica's key policy does not grant what its primary ${primaryId}'s does, and KMS never copies or synchronizes key policies between related multi-Region keys; ` +
-        `compared with the primary (+ only here, - only there):\n${shown.join('\n')}${more}`,
+      message,
     });
   }
   return findings;

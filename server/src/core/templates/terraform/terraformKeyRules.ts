@@ -11,6 +11,12 @@ import { actionsNotForKey, aliasNameProblem, cryptoOperationsFor, TEMPLATE_RULES
 import type { HclExpression } from './hclParser';
 import { KEY_RESOURCE_TYPES, literalAttribute, referencedResource, resourcesOfType, type TerraformModule, type TerraformResource } from './terraformModule';
 import type { TerraformPolicy } from './terraformPolicyTree';
+import { defaultKeyPolicyDocument } from '../../environment/scenarioBuilder';
+import { TEMPLATE_ACCOUNT, TEMPLATE_PARTITION } from '../intrinsicResolver';
+import { REPLICA_POLICY_DIFFERS } from '../templateKeyRules';
+import { replicaPolicyDifference } from '../templateReplicaCheck';
+
+const PRIMARY_KEY_TYPES: ReadonlySet<string> = new Set(['aws_kms_key', 'aws_kms_external_key']);
 
 const rule = (code: string): TemplateRule => TEMPLATE_RULES.find((r) => r.code === code)!;
 
@@ -123,6 +129,32 @@ export function checkTerraformGrants(module: TerraformModule): { path: string; f
           `Grant operation ${operation} is not valid for ${key.address}, a key with key usage ${shape.keyUsage} and key spec ${shape.keySpec}: CreateGrant refuses the grant, so terraform apply fails. This key supports ${cryptoOperationsFor(shape.keySpec, shape.keyUsage).join(', ')}.`) });
       }
     }
+  }
+  return found;
+}
+
+/**
+ * An aws_kms_replica_key whose policy grants other than its primary's (REPLICA_POLICY_DIFFERS):
+ * "AWS KMS does not copy or synchronize key policies among related multi-Region keys". A key
+ * written without a policy gets the default key policy ("If you do not specify a key policy, AWS
+ * KMS attaches the default key policy"); a policy with an unknown is not compared.
+ */
+export function checkTerraformReplicaPolicies(module: TerraformModule, policies: readonly { key: TerraformResource | undefined; policy: TerraformPolicy }[]): { path: string; finding: Finding }[] {
+  const found: { path: string; finding: Finding }[] = [];
+  const policyOf = (key: TerraformResource): { value: unknown } | undefined => {
+    const written = policies.find((p) => p.key === key)?.policy;
+    if (!written) return { value: defaultKeyPolicyDocument(TEMPLATE_PARTITION, TEMPLATE_ACCOUNT) };
+    return written.model.syntaxProblems.length === 0 && written.intrinsics.every((i) => i.known) ? { value: written.model.value } : undefined;
+  };
+  for (const replica of resourcesOfType(module, 'aws_kms_replica_key')) {
+    const primary = referencedResource(module, replica.block.body.attributes.get('primary_key_arn')?.value, PRIMARY_KEY_TYPES);
+    const mine = policyOf(replica);
+    const theirs = primary && policyOf(primary);
+    if (!primary || !mine || !theirs) continue;
+    const message = replicaPolicyDifference(theirs.value, mine.value, primary.address, '${data.aws_caller_identity.current.account_id}');
+    if (!message) continue;
+    const written = policies.find((p) => p.key === replica)?.policy;
+    found.push({ path: written?.path ?? replica.file.path, finding: report(rule(REPLICA_POLICY_DIFFERS.code), written?.range ?? replica.nameRange, message) });
   }
   return found;
 }

@@ -13,7 +13,7 @@ import { escapeMarkdown } from '../../markdown/markdownText';
 import type { SourceRange } from '../../policy/policyModel';
 import { TEMPLATE_ACCOUNT, TEMPLATE_PARTITION } from '../intrinsicResolver';
 import { dependsOnUnknown } from '../templateLanguageService';
-import { checkTerraformAliases, checkTerraformGrants, checkTerraformKey, GRANT_ONLY_ACCESS, isMultiRegionKey, keyShape, report, TERRAFORM_SYNTAX } from './terraformKeyRules';
+import { checkTerraformAliases, checkTerraformGrants, checkTerraformKey, checkTerraformReplicaPolicies, GRANT_ONLY_ACCESS, isMultiRegionKey, keyShape, report, TERRAFORM_SYNTAX } from './terraformKeyRules';
 import { checkTerraformGrantOnlyAccess } from './terraformGrantCheck';
 import { checkTerraformIdentityPolicies } from './terraformIdentityCheck';
 import { KEY_RESOURCE_TYPES, referencedResource, resourcesOfType, type TerraformModule, type TerraformResource } from './terraformModule';
@@ -149,7 +149,7 @@ export function validateTerraform(analysis: TerraformAnalysis, options: Terrafor
     const policy = analysis.policies.find((p) => p.key === key)?.policy;
     for (const { path, finding } of checkTerraformKey(analysis.module, key, policy, catalog)) add(path, finding);
   }
-  for (const { path, finding } of [...checkTerraformAliases(analysis.module), ...checkTerraformGrants(analysis.module)]) add(path, finding);
+  for (const { path, finding } of [...checkTerraformAliases(analysis.module), ...checkTerraformGrants(analysis.module), ...checkTerraformReplicaPolicies(analysis.module, analysis.policies)]) add(path, finding);
   for (const { path, finding } of checkTerraformIdentityPolicies(analysis, catalog)) add(path, finding);
   if (!disabled.has(GRANT_ONLY_ACCESS.code)) for (const { path, finding } of checkTerraformGrantOnlyAccess(analysis)) add(path, finding);
   for (const list of byPath.values()) list.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
