@@ -56,12 +56,13 @@ function keyArnIn(analysis: TerraformAnalysis, key: TerraformResource, account: 
   return templateKeyArn(key.name).replace(`:${TEMPLATE_ACCOUNT}:`, `:${account}:`);
 }
 
-/** aws_kms_grant resources of the key, as the grants KMS would hold; computed grants are left out. */
-function grantsOf(analysis: TerraformAnalysis, key: TerraformResource): EnvironmentGrant[] {
-  const grants: EnvironmentGrant[] = [];
+/** aws_kms_grant resources by the key they are for, as the grants KMS would hold; computed grants are left out. */
+function grantsByKey(analysis: TerraformAnalysis): Map<TerraformResource, EnvironmentGrant[]> {
+  const byKey = new Map<TerraformResource, EnvironmentGrant[]>();
   for (const grant of resourcesOfType(analysis.module, 'aws_kms_grant')) {
     const body = grant.block.body;
-    if (referencedResource(analysis.module, body.attributes.get('key_id')?.value, KEY_RESOURCE_TYPES) !== key) continue;
+    const key = referencedResource(analysis.module, body.attributes.get('key_id')?.value, KEY_RESOURCE_TYPES);
+    if (!key) continue;
     const grantee = body.attributes.get('grantee_principal');
     const granteeArn = grantee && analysis.resolver.resolve(grantee.value);
     const operations = stringList(analysis, body.attributes.get('operations')?.value);
@@ -72,16 +73,16 @@ function grantsOf(analysis: TerraformAnalysis, key: TerraformResource): Environm
     const equals = constraints && stringMap(analysis, constraints.body, 'encryption_context_equals');
     const subset = constraints && stringMap(analysis, constraints.body, 'encryption_context_subset');
     const name = literalAttribute(body, 'name');
-    grants.push({
+    byKey.set(key, [...(byKey.get(key) ?? []), {
       grantId: grant.address,
       name: name ? name.value : grant.address,
       granteePrincipal: granteeArn.value,
       ...(retiringArn?.known ? { retiringPrincipal: retiringArn.value } : {}),
       operations,
       ...(equals || subset ? { constraints: { ...(equals ? { encryptionContextEquals: equals } : {}), ...(subset ? { encryptionContextSubset: subset } : {}) } } : {}),
-    });
+    }]);
   }
-  return grants;
+  return byKey;
 }
 
 export function terraformEnvironment(analysis: TerraformAnalysis, options: TerraformEnvironmentOptions = {}): TemplateEnvironment {
@@ -129,6 +130,7 @@ export function terraformEnvironment(analysis: TerraformAnalysis, options: Terra
     if (target && name) aliases.set(target, [...(aliases.get(target) ?? []), name.value]);
   }
 
+  const grants = grantsByKey(analysis);
   const keys = new Map<string, EnvironmentKey>();
   let partition = TEMPLATE_PARTITION;
   for (const key of analysis.keys) {
@@ -155,7 +157,7 @@ export function terraformEnvironment(analysis: TerraformAnalysis, options: Terra
         : {}),
       aliases: aliases.get(key) ?? [],
       ...(tags ? { tags } : {}),
-      grants: grantsOf(analysis, key),
+      grants: grants.get(key) ?? [],
     });
   }
 

@@ -352,7 +352,24 @@ function templateFileParts(text: string, vars: HclExpression | undefined, resolv
  * The policy an expression of `file` writes (a `policy` argument, a local it names), or undefined
  * when only Terraform knows it (a variable, a module output, a function of unknowns).
  */
+/**
+ * Policies already read, per analysis (its resolver) and expression: the key rules, the IAM
+ * cross-check and the module's environment each ask for the same policies. A resolver belongs to
+ * one analysis of one module, whose parsed expressions never change.
+ */
+const readPolicies = new WeakMap<TerraformResolver, WeakMap<HclExpression, TerraformPolicy | null>>();
+
 export function terraformPolicyOf(module: TerraformModule, resolver: TerraformResolver, file: TerraformFile, expression: HclExpression, depth = 0): TerraformPolicy | undefined {
+  let read = readPolicies.get(resolver);
+  if (!read) readPolicies.set(resolver, (read = new WeakMap()));
+  const cached = read.get(expression);
+  if (cached !== undefined) return cached ?? undefined;
+  const policy = readPolicy(module, resolver, file, expression, depth);
+  read.set(expression, policy ?? null);
+  return policy;
+}
+
+function readPolicy(module: TerraformModule, resolver: TerraformResolver, file: TerraformFile, expression: HclExpression, depth = 0): TerraformPolicy | undefined {
   if (depth > 10) return undefined;
   const text = file.hcl.text;
   if (expression.kind === 'call' && expression.name === 'jsonencode' && expression.args.length === 1) {
