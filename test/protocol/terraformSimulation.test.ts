@@ -102,6 +102,12 @@ describe('Simulate access and Who Can Use on a Terraform module', () => {
     assert.deepEqual(lenses[0]!.command.arguments, [`${URI}#aws_kms_key.data`]);
     const app = lenses[2]!;
     assert.deepEqual(app.command.arguments, [URI, 1, { resource: KEY, principal: APP, action: 'kms:Encrypt' }]);
+    // A statement naming no role of the module: the client offers the module's roles and the statement's actions.
+    assert.deepEqual(lenses[1]!.command.arguments, [URI, 0, {
+      resource: KEY,
+      principalChoices: [{ arn: APP, name: 'aws_iam_role.app' }, { arn: BATCH, name: 'aws_iam_role.batch' }],
+      statementActions: [],
+    }]);
     // The statement's opening brace, in the jsonencode object.
     assert.equal(app.range.start.line, MODULE.slice(0, MODULE.indexOf('Sid       = "Let the app encrypt"')).split('\n').length - 2);
   });

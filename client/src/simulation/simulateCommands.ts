@@ -19,6 +19,13 @@ export interface SimulateAccessArgs {
   readonly action?: string;
   readonly resource?: string;
   readonly encryptionContext?: Record<string, string>;
+  /**
+   * The principals to offer, instead of the engine's: a template's or Terraform module's lens
+   * offers the roles and users of the template, whose environment decides.
+   */
+  readonly principalChoices?: readonly { readonly arn: string; readonly name?: string }[];
+  /** The statement's own actions, offered first (a lens on a template statement knows them). */
+  readonly statementActions?: readonly string[];
 }
 
 /** A request the engine refused, as the caller made it: simulating it explains the denial. */
@@ -76,9 +83,9 @@ export function simulateAccessCommand(docs: SimulationDocuments, keyArnForPolicy
         return undefined;
       }
       const statementIndex = typeof statementIndexArg === 'number' ? statementIndexArg : undefined;
-      const principal = args.principal ?? (await pickPrincipal(ctx));
+      const principal = args.principal ?? (await pickPrincipal(ctx, args.principalChoices));
       if (!principal) return undefined;
-      const action = args.action ?? (await pickAction(uri ? await statementActions(uri, statementIndex) : []));
+      const action = args.action ?? (await pickAction(args.statementActions ?? (uri ? await statementActions(uri, statementIndex) : [])));
       if (!action) return undefined;
       const region = resource ? regionOfArn(resource) : undefined;
       const scenario = {
@@ -133,12 +140,14 @@ export function runScenarioCommand(docs: SimulationDocuments) {
     };
 }
 
-async function pickPrincipal(ctx: StudioContext): Promise<string | undefined> {
+async function pickPrincipal(ctx: StudioContext, offered?: SimulateAccessArgs['principalChoices']): Promise<string | undefined> {
   const typed = '$(edit) Enter a principal ARN…';
-  const principals = await ctx.engineInfo().then((i) => i.principals.map((p) => p.arn), () => [] as string[]);
+  const principals = offered
+    ? offered.map((p) => ({ label: p.name ?? (parseArn(p.arn)?.resource || p.arn), description: p.arn, arn: p.arn }))
+    : await ctx.engineInfo().then((i) => i.principals.map((p) => ({ label: parseArn(p.arn)?.resource || p.arn, description: p.arn, arn: p.arn })), () => []);
   const choice = await vscode.window.showQuickPick(
-    [...principals.map((arn) => ({ label: parseArn(arn)?.resource || arn, description: arn, arn })), { label: typed, description: '', arn: '' }],
-    { title: 'Simulate Access: who is calling?', placeHolder: 'A principal of the environment, or any ARN', matchOnDescription: true },
+    [...principals, { label: typed, description: '', arn: '' }],
+    { title: 'Simulate Access: who is calling?', placeHolder: offered ? 'A role or user of the template, or any ARN' : 'A principal of the environment, or any ARN', matchOnDescription: true },
   );
   if (!choice) return undefined;
   if (choice.arn) return choice.arn;

@@ -104,6 +104,8 @@ interface WrittenPolicy {
 /** "Simulate access" on each statement of each policy, "Who can use" on each policy. */
 function policyLenses(document: TextDocument, environment: TemplateEnvironment, policies: readonly WrittenPolicy[]): CodeLens[] {
   const principalArns = new Set(environment.environment.principals.map((p) => p.arn));
+  // The client offers these when the statement names no principal of the template.
+  const principalChoices = [...environment.principals].map(([name, p]) => ({ arn: p.arn, name }));
   const lenses: CodeLens[] = [];
   for (const policy of policies) {
     const keyArn = templateEnvironmentKeyArn(environment, policy.keyName);
@@ -117,14 +119,19 @@ function policyLenses(document: TextDocument, environment: TemplateEnvironment, 
     for (const statement of policy.model.statements) {
       // The statement's own principal and action, when it names a principal of the template and a plain action.
       const principal = statement.principal?.entries.map((e) => e.value.value).find((arn) => principalArns.has(arn));
-      const action = statement.action?.map((a) => a.value).find((a) => /^kms:[A-Za-z]+$/.test(a));
+      const actions = (statement.action ?? []).map((a) => a.value).filter((a) => /^kms:[A-Za-z]+$/.test(a));
+      const action = actions[0];
       const start = document.positionAt(statement.range.start);
       lenses.push({
         range: { start, end: start },
         command: {
           title: `$(play) Simulate access${statement.sid ? ` (${statement.sid.value})` : ''}`,
           command: 'kmsPolicyStudio.simulateAccess',
-          arguments: [document.uri, statement.index, { resource: keyArn, ...(principal ? { principal } : {}), ...(principal && action ? { action } : {}) }],
+          arguments: [
+            document.uri,
+            statement.index,
+            { resource: keyArn, ...(principal ? { principal } : { principalChoices }), ...(principal && action ? { action } : { statementActions: actions }) },
+          ],
         },
       });
     }
