@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   EngineChangedNotification,
+  EngineClockRequest,
   EngineInfoRequest,
   KmsWireRequest,
   type EngineInfoResult,
@@ -47,6 +48,7 @@ export class StudioContext implements vscode.Disposable {
       () => this.engineInfo(),
       (request) => this.sendWire(request),
       () => vscode.workspace.getConfiguration('kmsPolicyStudio').get<string[]>('embeddedRegions', []),
+      async () => new Date((await sendRequest(await this.client(), EngineClockRequest)).now),
     );
     this.push(this.output, this.engineChanged, this.backendsChanged, this.principalChanged);
     this.push(

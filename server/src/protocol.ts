@@ -223,6 +223,9 @@ export interface AdvanceEngineClockParams {
   /** An ISO 8601 instant to move to; it must not be before the engine's current time. */
   readonly to?: string;
 }
+/** Client -> server: the embedded engine's time (it may be ahead of real time); changes nothing. */
+export const EngineClockRequest = request<void, AdvanceEngineClockResult>('kmsPolicyStudio/engineClock');
+
 export interface AdvanceEngineClockResult {
   /** The engine's time after the move, ISO 8601. */
   readonly now: string;

@@ -140,7 +140,7 @@ async function confirmKeyChange(target: KeyTarget, change: KeyStateChange): Prom
     { location: vscode.ProgressLocation.Notification, title: `Reading who used ${target.label} in the last ${ACTIVITY_DAYS} days…` },
     () => readKeyUse(target),
   );
-  for (const dialog of keyChangeDialogs(change, target.label, reading, new Date())) {
+  for (const dialog of keyChangeDialogs(change, target.label, reading, reading.now)) {
     if ((await vscode.window.showWarningMessage(dialog.message, { modal: true, detail: dialog.detail }, dialog.button)) !== dialog.button) return false;
   }
   return true;
@@ -154,7 +154,8 @@ export async function keyChangeConfirmation(ctx: StudioContext, command: 'schedu
   const target = await resolveArgs(ctx, args);
   if (!target) return undefined;
   const change: KeyStateChange = command === 'disableKey' ? { kind: 'disableKey' } : { kind: 'scheduleKeyDeletion', pendingWindowInDays: args.pendingWindowInDays ?? 30 };
-  return keyChangeDialogs(change, target.label, await readKeyUse(target), new Date());
+  const reading = await readKeyUse(target);
+  return keyChangeDialogs(change, target.label, reading, reading.now);
 }
 
 function wholeNumber(min: number, max: number) {

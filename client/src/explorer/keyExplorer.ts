@@ -156,9 +156,10 @@ export class KeyExplorer implements vscode.TreeDataProvider<KeyTreeNode> {
    * read CloudTrail gets one line saying so, never a notification: it is not a failure of the view.
    */
   private async activityChildren(node: ActivityNode): Promise<KeyTreeNode[]> {
-    const now = new Date();
+    let now = new Date();
     let activity;
     try {
+      now = await node.backend.now();
       activity = await node.backend.keyActivity(node.keyArn, activitySince(now));
     } catch (error) {
       const reason = activityUnreadableReason(error);

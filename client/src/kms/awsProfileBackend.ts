@@ -60,6 +60,10 @@ export class AwsProfileBackend implements KmsBackend {
     return client;
   }
 
+  async now(): Promise<Date> {
+    return new Date();
+  }
+
   async keyActivity(keyArn: string, since: Date): Promise<KeyActivity> {
     const region = regionOfKeyArn(keyArn) ?? (await this.regions())[0];
     let client = this.trailClients.get(region);

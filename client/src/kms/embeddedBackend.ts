@@ -26,7 +26,13 @@ export class EmbeddedBackend implements KmsBackend {
     private readonly engineInfo: () => Promise<EngineInfoResult>,
     private readonly send: WireSender,
     private readonly extraRegions: () => readonly string[],
+    /** The engine's clock, which Advance Engine Clock moves ahead of real time. */
+    private readonly engineNow: () => Promise<Date>,
   ) {}
+
+  now(): Promise<Date> {
+    return this.engineNow();
+  }
 
   async regions(): Promise<readonly string[]> {
     const info = await this.engineInfo();

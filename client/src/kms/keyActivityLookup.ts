@@ -33,11 +33,17 @@ export function regionOfKeyArn(keyArn: string): string | undefined {
   return /^arn:[^:]+:kms:([^:]+):\d{12}:key\//.exec(keyArn)?.[1];
 }
 
-/** Who used the key in the last 90 days, or why that could not be read; never rejects. */
-export async function readKeyUse(target: { readonly backend: Pick<KmsBackend, 'keyActivity'>; readonly keyArn: string }): Promise<ActivityReading> {
+/**
+ * Who used the key in the last 90 days, or why that could not be read; never rejects. The days
+ * are the backend's (the embedded engine's clock may be ahead of real time), and `now` is the
+ * time they are counted from, for "3 days ago".
+ */
+export async function readKeyUse(target: { readonly backend: Pick<KmsBackend, 'keyActivity' | 'now'>; readonly keyArn: string }): Promise<ActivityReading & { readonly now: Date }> {
+  let now = new Date();
   try {
-    return { activity: await target.backend.keyActivity(target.keyArn, activitySince(new Date())) };
+    now = await target.backend.now();
+    return { activity: await target.backend.keyActivity(target.keyArn, activitySince(now)), now };
   } catch (error) {
-    return { unreadable: activityUnreadableReason(error) };
+    return { unreadable: activityUnreadableReason(error), now };
   }
 }

@@ -27,4 +27,10 @@ export interface KmsBackend {
    * (AccessDeniedException without cloudtrail:LookupEvents).
    */
   keyActivity(keyArn: string, since: Date): Promise<KeyActivity>;
+  /**
+   * The time as the backend's keys and events see it: the embedded engine's clock (which
+   * Advance Engine Clock moves ahead of real time), or real time for an AWS account. Activity
+   * windows ("the last 90 days") and "3 days ago" are measured from it.
+   */
+  now(): Promise<Date>;
 }

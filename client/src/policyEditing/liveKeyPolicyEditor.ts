@@ -294,14 +294,14 @@ export class LiveKeyPolicyEditor implements vscode.TextDocumentContentProvider {
       const reading = takesAway
         ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading who used ${opened.keyId} in the last ${ACTIVITY_DAYS} days…` }, () => readKeyUse(opened))
         : undefined;
-      const use = reading ? `\n\n${keyUseParagraph(reading, new Date())}` : '';
+      const use = reading ? `\n\n${keyUseParagraph(reading, reading.now)}` : '';
       const confirm = await vscode.window.showInformationMessage(
         `Put this policy on key ${opened.keyId} (${opened.backend.label}, ${opened.region})?`,
         { modal: true, detail: `${putConfirmationDetail(access)}${use}` },
         'Put Key Policy',
       );
       if (confirm !== 'Put Key Policy') return { outcome: 'cancelled', message: 'Not confirmed.' };
-      const again = reading && inUseDialog({ kind: 'putKeyPolicy' }, opened.keyId, reading, new Date());
+      const again = reading && inUseDialog({ kind: 'putKeyPolicy' }, opened.keyId, reading, reading.now);
       if (again && (await vscode.window.showWarningMessage(again.message, { modal: true, detail: again.detail }, again.button)) !== again.button) {
         return { outcome: 'cancelled', message: 'Not confirmed: the key is in use.' };
       }

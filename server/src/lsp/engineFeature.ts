@@ -18,6 +18,7 @@ import {
   AdvanceEngineClockRequest,
   CiphertextKeyRequest,
   EngineChangedNotification,
+  EngineClockRequest,
   EngineInfoRequest,
   KmsWireRequest,
   type AdvanceEngineClockParams,
@@ -46,6 +47,7 @@ export function registerEngineFeature(ctx: ServerContext): Partial<ServerCapabil
   onRequest(ctx.connection, KmsWireRequest, (params) => bridge.kmsRequest(params));
   onRequest(ctx.connection, EngineInfoRequest, () => bridge.info());
   onRequest(ctx.connection, AdvanceEngineClockRequest, (params) => bridge.advanceClock(params));
+  onRequest(ctx.connection, EngineClockRequest, () => bridge.clockNow());
   onRequest(ctx.connection, CiphertextKeyRequest, (params) => bridge.ciphertextKey(params));
   // Open the engine as soon as the client is ready, so the first request does not wait for it.
   ctx.connection.onInitialized(() => void bridge.running().catch(() => undefined));
@@ -120,6 +122,12 @@ export class EngineBridge {
     } catch (error) {
       throw new ResponseError(ErrorCodes.InvalidParams, messageOf(error));
     }
+    return { now: clock.now().toISOString(), offsetMs: clock.offset };
+  }
+
+  /** The engine's time, as its keys and events see it. */
+  async clockNow(): Promise<AdvanceEngineClockResult> {
+    const { clock } = (await this.runningOrResponseError()).served;
     return { now: clock.now().toISOString(), offsetMs: clock.offset };
   }
 

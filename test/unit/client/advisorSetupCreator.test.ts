@@ -12,7 +12,7 @@ import { handleWireRequest } from '../../../server/src/http/wireRequestHandler';
 async function embedded() {
   const served = await openServedEngine({});
   const info = { accountId: served.engine.defaultAccountId, region: served.engine.defaultRegion, principals: servedPrincipals(served.environment) };
-  return { backend: new EmbeddedBackend(async () => info, (r) => handleWireRequest(served.engine, r), () => []), region: info.region };
+  return { backend: new EmbeddedBackend(async () => info, (r) => handleWireRequest(served.engine, r), () => [], async () => served.clock.now()), region: info.region };
 }
 
 describe('advisor setups in the embedded engine', () => {

@@ -18,7 +18,7 @@ async function embedded(environmentFile?: string) {
     region: served.engine.defaultRegion,
     principals: servedPrincipals(served.environment),
   };
-  const backend = new EmbeddedBackend(async () => info, (request) => handleWireRequest(served.engine, request), () => []);
+  const backend = new EmbeddedBackend(async () => info, (request) => handleWireRequest(served.engine, request), () => [], async () => served.clock.now());
   return { backend, served, region: info.region };
 }
 

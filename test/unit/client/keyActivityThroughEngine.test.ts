@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { CreateKeyCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { EmbeddedBackend } from '../../../client/src/kms/embeddedBackend';
 import { activitySince, keyUseSummary } from '../../../client/src/kms/keyActivity';
-import { lookupKeyActivity } from '../../../client/src/kms/keyActivityLookup';
+import { lookupKeyActivity, readKeyUse } from '../../../client/src/kms/keyActivityLookup';
 import { activityUnreadableReason, keyChangeDialogs } from '../../../client/src/kms/keyActivityText';
 import { openServedEngine, servedPrincipals } from '../../../server/src/http/servedEngine';
 import { handleWireRequest } from '../../../server/src/http/wireRequestHandler';
@@ -18,13 +18,13 @@ async function demoEngine() {
   const served = await openServedEngine({ environmentFile: 'examples/kms-environment.json' });
   const info: EngineInfoResult = { accountId: served.engine.defaultAccountId, region: served.engine.defaultRegion, principals: servedPrincipals(served.environment) };
   const send = (request: Parameters<typeof handleWireRequest>[1]) => handleWireRequest(served.engine, request);
-  const backend = new EmbeddedBackend(async () => info, send, () => []);
+  const backend = new EmbeddedBackend(async () => info, send, () => [], async () => served.clock.now());
   const principal = (suffix: string) => {
     const found = info.principals.find((p) => p.arn.endsWith(suffix));
     assert.ok(found, `the demo environment has ${suffix} with an access key`);
     return found;
   };
-  return { backend, region: info.region, principal, send };
+  return { backend, region: info.region, principal, send, served };
 }
 
 describe('a key\'s activity from the embedded engine through CloudTrail LookupEvents', () => {
@@ -95,5 +95,20 @@ describe('a key\'s activity from the embedded engine through CloudTrail LookupEv
       assert.match(activityUnreadableReason(error), /cloudtrail:LookupEvents.*\(reading a key's activity needs cloudtrail:LookupEvents\)$/);
       return true;
     });
+  });
+
+  it('the last 90 days are the engine\'s: after Advance Engine Clock by 100 days, a call made before is no longer recent', async () => {
+    const { backend, region, principal, served } = await demoEngine();
+    backend.actAs(principal(':root').arn);
+    const kms = await backend.client(region);
+    const keyArn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.Arn ?? '';
+    await kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from('x') }));
+    const before = await readKeyUse({ backend, keyArn });
+    assert.ok('activity' in before && keyUseSummary(before.activity).uses === 1, 'the Encrypt is recent');
+    served.clock.advance(100 * 24 * 3600_000);
+    const after = await readKeyUse({ backend, keyArn });
+    assert.ok(after.now.getTime() - Date.now() > 99 * 24 * 3600_000, 'measured from the engine\'s clock, 100 days ahead');
+    assert.ok('activity' in after);
+    assert.deepEqual(after.activity.events, [], 'nothing in the engine\'s last 90 days');
   });
 });
