@@ -21,6 +21,8 @@ const SKIPPED = 77;
 const OUTPUT_DIR = join(REPO_ROOT, 'test', 'output', 'integration');
 const RESULTS_FILE = join(OUTPUT_DIR, 'results.json');
 const DEMO_WORKSPACE = join(REPO_ROOT, 'examples');
+// A stand-in for HashiCorp's Terraform extension (plain JavaScript, installed as it is): terraformCoexistence.test.ts.
+const TERRAFORM_STAND_IN_EXTENSION = join(REPO_ROOT, 'test', 'integration', 'terraformStandInExtension');
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 
 const started = Date.now();
@@ -50,7 +52,7 @@ async function runInElectron(suiteEntry: string, yamlServerExtension: string): P
   const { runTests } = await import('@vscode/test-electron');
   log('host: VS Code desktop via @vscode/test-electron');
   const code = await runTests({
-    extensionDevelopmentPath: [REPO_ROOT, yamlServerExtension],
+    extensionDevelopmentPath: [REPO_ROOT, yamlServerExtension, TERRAFORM_STAND_IN_EXTENSION],
     extensionTestsPath: suiteEntry,
     launchArgs: [DEMO_WORKSPACE, '--disable-workspace-trust'],
     extensionTestsEnv: { KMS_STUDIO_TEST_RESULTS: RESULTS_FILE },
@@ -70,6 +72,7 @@ async function runInCodeServer(suiteEntry: string, yamlServerExtension: string):
   await installExtension(profile.extensionsDir, { extensionRoot: join(REPO_ROOT, 'test', 'integration', 'hostExtension') });
   // Red Hat's YAML language server beside ours, in this test profile only (yamlCoexistence.test.ts).
   await installExtension(profile.extensionsDir, { extensionRoot: yamlServerExtension });
+  await installExtension(profile.extensionsDir, { extensionRoot: TERRAFORM_STAND_IN_EXTENSION });
   log(`installed ${extension} as the .vsix ships it`);
   let t = Date.now();
   const server = await startCodeServer({
