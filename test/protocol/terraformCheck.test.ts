@@ -26,10 +26,11 @@ function lineColumn(text: string, needle: string): { line: number; column: numbe
 }
 
 describe('kms-policy check on Terraform', () => {
-  it('the example module checks clean (exit 0)', () => {
+  it('the example module checks clean (exit 0): no error or warning, and a note that its grant is the role\'s only way to sign', () => {
     const result = run('good/');
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /2 file\(s\) checked \(2 Terraform files\): no problems/);
+    assert.match(result.stdout, /^good\/signing\.tf:25:23: information KMS_GRANT_ONLY_ACCESS: Only aws_kms_grant\.app_signs lets aws_iam_role\.app use aws_kms_key\.release_signing/m);
+    assert.match(result.stdout, /2 file\(s\) checked \(2 Terraform files\): 0 error\(s\), 0 warning\(s\), 1 note\(s\)/);
   });
 
   it('main.tf alone is checked with its module: the IAM Allow that has no effect, at the key reference', () => {
@@ -54,7 +55,8 @@ describe('kms-policy check on Terraform', () => {
     assert.equal(location.artifactLocation.uri, 'bad/policies.tf');
     assert.deepEqual({ line: location.region.startLine, column: location.region.startColumn }, lineColumn(badPolicies, 'statement {'));
     assert.ok(run0.tool.driver.rules.some((r) => r.id === 'TERRAFORM_SYNTAX'));
-    assert.ok(!run0.results.some((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('good/')));
+    // The example module has nothing but the note on its grant.
+    assert.deepEqual(run0.results.filter((r) => r.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('good/')).map((r) => r.ruleId), ['KMS_GRANT_ONLY_ACCESS']);
     // The plan saved as JSON in the folder is checked too.
     assert.ok(run0.results.some((r) => r.ruleId === 'KMS_IDENTITY_ALLOW_INEFFECTIVE' && r.locations[0]!.physicalLocation.artifactLocation.uri === 'plan.json'));
   });

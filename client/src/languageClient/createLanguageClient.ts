@@ -26,8 +26,12 @@ export async function createLanguageClient(
     outputChannel: output,
     synchronize: {
       configurationSection: 'kmsPolicyStudio',
-      // A commit or checkout changes what the "Access diff vs HEAD" lens compares with.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,index,packed-refs,refs/heads/**}'),
+      fileEvents: [
+        // A commit or checkout changes what the "Access diff vs HEAD" lens compares with.
+        vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,index,packed-refs,refs/heads/**}'),
+        // A Terraform file changed on disk changes what the open files of its module say.
+        vscode.workspace.createFileSystemWatcher('**/*.tf'),
+      ],
     },
     // A function: a restart (Restart Embedded Engine) reads the environment setting afresh.
     initializationOptions: initializationOptions(extension),

@@ -21,6 +21,7 @@ import { keyPolicySupport } from './keyPolicySupport';
 import { runSafelyAsync } from './runSafely';
 import { workspaceTrusted, type ServerContext } from './serverContext';
 import { onRequest } from './typedMessages';
+import { onWatchedFilesChanged } from './watchedFiles';
 
 export const SHOW_ACCESS_DIFF_COMMAND = 'kmsPolicyStudio.showAccessDiff';
 
@@ -130,8 +131,8 @@ export function registerAccessDiffFeature(ctx: ServerContext): Partial<ServerCap
 
   // A commit, checkout or reset moves HEAD without touching the document: the client watches
   // the repositories' HEAD, index and refs, and the lenses are asked for again.
-  connection.onDidChangeWatchedFiles((params) => {
-    if (!params.changes.some((change) => GIT_STATE_FILE.test(change.uri))) return;
+  onWatchedFilesChanged(ctx, (changes) => {
+    if (!changes.some((change) => GIT_STATE_FILE.test(change.uri))) return;
     if (ctx.clientCapabilities?.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type);
   });
 

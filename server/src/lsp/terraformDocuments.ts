@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CodeLensRefreshRequest } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/analysis/analysisTypes';
 import { analyzeTerraformModule, validateTerraform, type TerraformAnalysis } from '../core/templates/terraform/terraformLanguageService';
@@ -14,6 +15,7 @@ import { HclFileCache, readTerraformModule, type TerraformModule } from '../core
 import { readTerraformPlan } from '../core/templates/terraform/terraformPlan';
 import { loadHclParser } from '../node/hclGrammarFiles';
 import { workspaceTrusted, type ServerContext } from './serverContext';
+import { onWatchedFilesChanged } from './watchedFiles';
 
 const JSON_LANGUAGES: ReadonlySet<string> = new Set(['json', 'jsonc']);
 
@@ -48,6 +50,29 @@ export class TerraformDocuments {
 
   constructor(private readonly ctx: ServerContext) {
     ctx.documents.onDidClose((e) => this.entries.delete(e.document.uri));
+    // A module is read as a whole: an edit to one of its files changes what the others say. The
+    // client pulls the other open documents' diagnostics again on its own (interFileDependencies).
+    ctx.documents.onDidChangeContent((e) => {
+      if (/\.tf$/i.test(e.document.uri)) this.forgetModuleOf(e.document.uri);
+    });
+    // A .tf file changed on disk (a checkout, another editor): forget its module, and ask for the
+    // open documents' diagnostics and lenses again.
+    onWatchedFilesChanged(ctx, (changes) => {
+      const changed = changes.filter((c) => /\.tf$/i.test(c.uri));
+      if (changed.length === 0) return;
+      for (const change of changed) this.forgetModuleOf(change.uri);
+      const workspace = ctx.clientCapabilities?.workspace;
+      if (workspace?.diagnostics?.refreshSupport) void ctx.connection.languages.diagnostics.refresh();
+      if (workspace?.codeLens?.refreshSupport) void ctx.connection.sendRequest(CodeLensRefreshRequest.type);
+    });
+  }
+
+  /** Forgets the analyses of the documents in the folder of `uri` (the module it belongs to). */
+  private forgetModuleOf(uri: string): void {
+    const folder = uri.slice(0, uri.lastIndexOf('/') + 1);
+    for (const open of [...this.entries.keys()]) {
+      if (open.startsWith(folder) && !open.slice(folder.length).includes('/')) this.entries.delete(open);
+    }
   }
 
   /** The module analysis the document belongs to; undefined when it is not a Terraform file. */

@@ -228,10 +228,7 @@ describe("Beside the Terraform extension (a stand-in for HashiCorp's, which cann
     assert.equal(main.document.languageId, 'terraform');
   });
 
-  // Skipped until the server re-analyses an open .tf file when another file of its module changes:
-  // TerraformDocuments (server/src/lsp/terraformDocuments.ts) caches a module's analysis per
-  // document and version, so signing.tf keeps the analysis made with main.tf's old text.
-  it.skip("updates an open file's findings when another file of its module is edited", async () => {
+  it("updates an open file's findings when another file of its module is edited", async () => {
     const scratch = scratchModule();
     const signing = await openTerraform(scratch.signing);
     const main = await openTerraform(scratch.main);
