@@ -2,10 +2,13 @@
 // with offsets into the template text. YAML's short-form intrinsics (`!Sub x`) become the
 // long form (`{"Fn::Sub": x}`) whose key sits on the tag, so everything after this file reads
 // one format. The `yaml` package keeps every node's source range and leaves custom tags on
-// the node; jsonc-parser does the same for JSON.
+// the node; jsonc-parser does the same for JSON. In a large YAML stack, the resources the checks
+// read are mostly plain block YAML, read to the same nodes without the parser (yamlPlainBlocks.ts).
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { SourceRange, SyntaxProblem } from '../policy/policyModel';
+import { adopt, node, shortFormOf, wrapShortForm } from './templateTreeNodes';
+import { readPlainYamlEntries } from './yamlPlainBlocks';
 import { readYamlTemplateOutline, type OutlineResource } from './yamlTemplateOutline';
 
 export type TemplateFormat = 'yaml' | 'json';
@@ -30,42 +33,8 @@ export interface TemplateTreeOptions {
   readonly readsResource?: (type: string) => boolean;
 }
 
-/** Short-form tags and the long-form key each stands for. */
-const SHORT_FORMS: Readonly<Record<string, string>> = {
-  '!Ref': 'Ref',
-  '!Condition': 'Condition',
-  '!Sub': 'Fn::Sub',
-  '!GetAtt': 'Fn::GetAtt',
-  '!Join': 'Fn::Join',
-  '!Select': 'Fn::Select',
-  '!Split': 'Fn::Split',
-  '!ImportValue': 'Fn::ImportValue',
-  '!FindInMap': 'Fn::FindInMap',
-  '!GetAZs': 'Fn::GetAZs',
-  '!Base64': 'Fn::Base64',
-  '!Cidr': 'Fn::Cidr',
-  '!If': 'Fn::If',
-  '!Equals': 'Fn::Equals',
-  '!And': 'Fn::And',
-  '!Or': 'Fn::Or',
-  '!Not': 'Fn::Not',
-  '!Transform': 'Fn::Transform',
-  '!ToJsonString': 'Fn::ToJsonString',
-  '!Length': 'Fn::Length',
-};
-
 /** Past this depth a template is not a template; the recursive walk stops instead of the stack. */
 const MAX_DEPTH = 256;
-
-function node(type: JsonNode['type'], offset: number, length: number, value?: unknown): JsonNode {
-  return { type, offset, length, value } as JsonNode;
-}
-
-function adopt(parent: JsonNode, children: JsonNode[]): JsonNode {
-  (parent as { children?: JsonNode[] }).children = children;
-  for (const child of children) (child as { parent?: JsonNode }).parent = parent;
-  return parent;
-}
 
 /** Where a tag written before a node starts (`!Sub` in `!Sub "x"`): the yaml range starts after it. */
 function tagStart(text: string, valueStart: number, tag: string): number {
@@ -112,14 +81,8 @@ function fromYaml(text: string, yamlNode: YamlNode | null | undefined, fallbackO
   } else {
     result = node('null', start, valueEnd - start, null);
   }
-  const longForm = yamlNode.tag ? SHORT_FORMS[yamlNode.tag] : undefined;
-  if (!longForm) return result;
-  // `!GetAtt Role.Arn` and `!Ref X` are scalars; the long form of every intrinsic is a one-key object.
-  const tagAt = tagStart(text, start, yamlNode.tag!);
-  const key = node('string', tagAt, yamlNode.tag!.length, longForm);
-  const property = adopt(node('property', tagAt, result.offset + result.length - tagAt), [key, result]);
-  (property as { colonOffset?: number }).colonOffset = tagAt + yamlNode.tag!.length;
-  return adopt(node('object', tagAt, property.length), [property]);
+  if (!yamlNode.tag || !shortFormOf(yamlNode.tag)) return result;
+  return wrapShortForm(yamlNode.tag, tagStart(text, start, yamlNode.tag), result);
 }
 
 function parseYaml(text: string): TemplateTree {
@@ -142,7 +105,10 @@ function shift(tree: JsonNode, by: number): void {
 }
 
 /** The entries of the block mapping written in text[start, end), as property nodes placed in the template. */
-function parseYamlEntries(text: string, start: number, end: number, expected: number, problems: SyntaxProblem[]): JsonNode[] | undefined {
+function parseYamlEntries(text: string, start: number, end: number, indent: number, expected: number, problems: SyntaxProblem[]): JsonNode[] | undefined {
+  // Plain block YAML (how key policies are mostly written) is read without the parser, to the same nodes.
+  const plain = readPlainYamlEntries(text, start, end, indent, expected);
+  if (plain) return plain;
   const tree = parseYaml(text.slice(start, end));
   const entries = tree.root?.type === 'object' ? (tree.root.children ?? []) : [];
   if (entries.length !== expected) return undefined;
@@ -182,9 +148,9 @@ function parseYamlResources(text: string, reads: (type: string) => boolean): Tem
   const unread: SourceRange[] = [];
   const properties: JsonNode[] = [];
   // Consecutive entries that are parsed go to the parser as one slice.
-  const parseRun = <T extends { lineStart: number; end: number }>(run: T[], into: JsonNode[]): boolean => {
+  const parseRun = <T extends { lineStart: number; keyStart: number; end: number }>(run: T[], into: JsonNode[]): boolean => {
     if (run.length === 0) return true;
-    const entries = parseYamlEntries(text, run[0]!.lineStart, run.at(-1)!.end, run.length, problems);
+    const entries = parseYamlEntries(text, run[0]!.lineStart, run.at(-1)!.end, run[0]!.keyStart - run[0]!.lineStart, run.length, problems);
     if (!entries) return false;
     into.push(...entries);
     return true;
