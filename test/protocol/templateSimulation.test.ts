@@ -65,6 +65,11 @@ describe('Simulate access and Who Can Use on a CloudFormation template', () => {
     const allowed = await ask(URI);
     assert.equal(allowed.decision, 'Allow');
     assert.equal(allowed.allowedBy, 'key-policy-and-iam');
+    // The trace links the key policy's statements to where the template writes them.
+    const keyPolicy = allowed.trace.policies.find((p) => p.kind === 'key-policy');
+    assert.equal(keyPolicy?.source, URI);
+    const delegation = keyPolicy?.statements.find((s) => s.sid === 'Enable IAM User Permissions');
+    assert.equal(delegation?.range?.startLine, template.slice(0, template.indexOf('- Sid: Enable IAM User Permissions')).split('\n').length);
     const denied = await ask('file:///ws/no-delegation.yaml');
     assert.equal(denied.decision, 'ImplicitDeny');
     assert.match(denied.summary ?? '', /no key policy statement allows kms:Decrypt for this caller/);

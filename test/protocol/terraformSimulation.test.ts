@@ -116,7 +116,13 @@ describe('Simulate access and Who Can Use on a Terraform module', () => {
     const result = await simulate(URI, APP, 'kms:Decrypt', KEY);
     assert.equal(result.decision, 'Allow');
     assert.equal(result.allowedBy, 'key-policy-and-iam');
-    assert.equal((await simulate(URI, APP, 'kms:Encrypt', KEY)).allowedBy, 'key-policy');
+    const encrypt = await simulate(URI, APP, 'kms:Encrypt', KEY);
+    assert.equal(encrypt.allowedBy, 'key-policy');
+    // The trace links each key-policy statement to where the .tf file writes it.
+    const keyPolicy = encrypt.trace.policies.find((p) => p.kind === 'key-policy');
+    assert.equal(keyPolicy?.source, URI);
+    const allowing = keyPolicy?.statements.find((s) => s.sid === 'Let the app encrypt');
+    assert.equal(allowing?.range?.startLine, MODULE.slice(0, MODULE.indexOf('Sid       = "Let the app encrypt"')).split('\n').length - 1);
   });
 
   it('an aws_kms_grant is a grant: its grantee decrypts with its encryption context, and only with it', async () => {

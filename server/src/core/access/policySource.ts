@@ -8,6 +8,7 @@ export interface PolicyWithSource {
   readonly sourceText?: string;
   readonly source?: string;
   readonly sourcePointer?: readonly (string | number)[];
+  readonly statementSpans?: NamedPolicy['statementSpans'];
 }
 
 function isNamedPolicy(value: unknown): value is NamedPolicy {
@@ -23,7 +24,7 @@ function isNamedPolicy(value: unknown): value is NamedPolicy {
 
 export function unwrapPolicy(value: unknown): PolicyWithSource {
   if (isNamedPolicy(value)) {
-    return { document: value.document, name: value.name, sourceText: value.sourceText, source: value.source, sourcePointer: value.sourcePointer };
+    return { document: value.document, name: value.name, sourceText: value.sourceText, source: value.source, sourcePointer: value.sourcePointer, statementSpans: value.statementSpans };
   }
   return { document: value };
 }

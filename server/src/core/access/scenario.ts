@@ -15,6 +15,11 @@ export interface NamedPolicy {
   readonly source?: string;
   /** Where the document sits inside `sourceText` (e.g. `['keyPolicy']` in a scenario file); empty or absent: the whole text. */
   readonly sourcePointer?: readonly (string | number)[];
+  /**
+   * Where each statement is written in `sourceText`, by index, when that text is not the
+   * policy's JSON: a CloudFormation template or a Terraform file, whose front-end knows them.
+   */
+  readonly statementSpans?: readonly { readonly start: number; readonly end: number }[];
 }
 
 export type KeyState =

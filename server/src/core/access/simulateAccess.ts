@@ -57,7 +57,7 @@ function evaluateOne(
   const evaluation = evaluatePolicy(policy, shape, input);
   let statements: StatementTrace[] = evaluation.statements;
   const text = source.sourceText ?? sourceText;
-  if (text) statements = withStatementRanges(statements, text, source.sourceText ? source.sourcePointer : undefined);
+  if (text) statements = withStatementRanges(statements, text, source.sourceText ? source.sourcePointer : undefined, source.sourceText ? source.statementSpans : undefined);
   const id = policyId(source.document);
   return {
     kind,

@@ -29,9 +29,17 @@ export function toTraceRange(text: string, start: number, end: number, starts = 
   return { start, end, startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
 }
 
-/** Ranges of the statements (by index) of the policy at `pointer` in `text`. */
-export function statementRanges(text: string, pointer: readonly (string | number)[] = []): Map<number, TraceRange> {
+/**
+ * Ranges of the statements (by index) of the policy at `pointer` in `text`; or, for a policy
+ * written in a template or Terraform file, at the spans its front-end found.
+ */
+export function statementRanges(text: string, pointer: readonly (string | number)[] = [], spans?: readonly { start: number; end: number }[]): Map<number, TraceRange> {
   const ranges = new Map<number, TraceRange>();
+  if (spans) {
+    const starts = lineStarts(text);
+    spans.forEach((span, i) => ranges.set(i, toTraceRange(text, span.start, span.end, starts)));
+    return ranges;
+  }
   const root = parseTree(text, [], { allowTrailingComma: true });
   if (!root) return ranges;
   const statement: JsonNode | undefined = findNodeAtLocation(root, [...pointer, 'Statement']);
@@ -46,8 +54,13 @@ export function statementRanges(text: string, pointer: readonly (string | number
 }
 
 /** The statements with their source ranges added. */
-export function withStatementRanges(statements: readonly StatementTrace[], sourceText: string, pointer: readonly (string | number)[] = []): StatementTrace[] {
-  const ranges = statementRanges(sourceText, pointer);
+export function withStatementRanges(
+  statements: readonly StatementTrace[],
+  sourceText: string,
+  pointer: readonly (string | number)[] = [],
+  spans?: readonly { start: number; end: number }[],
+): StatementTrace[] {
+  const ranges = statementRanges(sourceText, pointer, spans);
   return statements.map((statement) => {
     const range = ranges.get(statement.index);
     return range ? { ...statement, range } : statement;

@@ -68,7 +68,12 @@ export interface EnvironmentKey {
   readonly state?: KeyState;
   readonly keyPolicy?: PolicyDocument;
   /** The text and path of the key-policy file, when it came from one. */
-  readonly keyPolicySource?: { readonly path: string; readonly text: string };
+  readonly keyPolicySource?: {
+    readonly path: string;
+    readonly text: string;
+    /** Where each statement is written in `text`, when it is a template or Terraform file rather than the policy's JSON. */
+    readonly statementSpans?: readonly { readonly start: number; readonly end: number }[];
+  };
   readonly aliases: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
   readonly grants: readonly EnvironmentGrant[];

@@ -127,7 +127,13 @@ export function buildScenarioFromEnvironment(environment: Environment, input: Sc
   }
   const keyPolicyDocument = key.keyPolicy ?? defaultKeyPolicyDocument(environment.partition, key.account);
   const keyPolicy: PolicyDocument | NamedPolicy = key.keyPolicySource
-    ? { name: `key policy (${key.keyPolicySource.path})`, document: keyPolicyDocument, sourceText: key.keyPolicySource.text, source: key.keyPolicySource.path }
+    ? {
+        name: `key policy (${key.keyPolicySource.path})`,
+        document: keyPolicyDocument,
+        sourceText: key.keyPolicySource.text,
+        source: key.keyPolicySource.path,
+        ...(key.keyPolicySource.statementSpans ? { statementSpans: key.keyPolicySource.statementSpans } : {}),
+      }
     : keyPolicyDocument;
   const tagContext = resourceTagContext(Object.entries(key.tags ?? {}));
   const scenario = assembleScenario(

@@ -11,12 +11,20 @@
 // template does not fix stays in the documents as its `${...}` stand-in, which matches nothing.
 import type { Node as JsonNode } from 'jsonc-parser';
 import type { PolicyDocument } from '../access/scenario';
+import type { PolicyModel } from '../policy/policyModel';
 import type { Environment, EnvironmentKey, EnvironmentPrincipal, PolicySourceInfo } from '../environment/environmentModel';
 import { keyArnOf } from '../environment/scenarioBuilder';
 import { keyResources, type CloudFormationTemplate, type TemplateResource } from './cloudFormationTemplate';
 import { intrinsicOf, IntrinsicResolver, TEMPLATE_ACCOUNT, TEMPLATE_PARTITION, TEMPLATE_REGION, templateKeyId } from './intrinsicResolver';
 import { templatePolicyDocument, type TemplateKeyPolicy } from './templateKeyPolicy';
 import { memberOf } from './templateTree';
+
+/** Where each statement of a policy is written in its template or Terraform file, for the trace's links. */
+export function statementSpans(model: PolicyModel): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  for (const s of model.statements) spans[s.index] = { start: s.range.start, end: s.range.end };
+  return spans;
+}
 
 export interface TemplateEnvironment {
   readonly environment: Environment;
@@ -164,7 +172,7 @@ export function templateEnvironment(template: CloudFormationTemplate, keyPolicie
       state: flag('Enabled') === false ? 'Disabled' : 'Enabled',
       // No KeyPolicy written: KMS gives the key its default policy (the scenario builder's).
       // The key policy is named after the template it is written in (the key is the request's).
-      ...(policy ? { keyPolicy: JSON.parse(JSON.stringify(policy.model.value ?? null)) as PolicyDocument, ...(options.source ? { keyPolicySource: { path: options.source, text: template.text } } : {}) } : {}),
+      ...(policy ? { keyPolicy: JSON.parse(JSON.stringify(policy.model.value ?? null)) as PolicyDocument, ...(options.source ? { keyPolicySource: { path: options.source, text: template.text, statementSpans: statementSpans(policy.model) } } : {}) } : {}),
       aliases: aliases.get(key.logicalId) ?? [],
       ...(tags ? { tags } : {}),
       grants: [],

@@ -14,7 +14,7 @@ import type { PolicyDocument } from '../../access/scenario';
 import { parseKmsArn } from '../../arn/kmsKeyReference';
 import type { Environment, EnvironmentGrant, EnvironmentKey, EnvironmentPrincipal, PolicySourceInfo } from '../../environment/environmentModel';
 import { TEMPLATE_ACCOUNT, TEMPLATE_PARTITION, TEMPLATE_REGION, templateKeyArn } from '../intrinsicResolver';
-import type { TemplateEnvironment } from '../templateEnvironment';
+import { statementSpans, type TemplateEnvironment } from '../templateEnvironment';
 import type { HclBody, HclExpression } from './hclParser';
 import { identityPolicies } from './terraformIdentityCheck';
 import type { TerraformAnalysis } from './terraformLanguageService';
@@ -153,7 +153,7 @@ export function terraformEnvironment(analysis: TerraformAnalysis, options: Terra
       state: enabled?.value === 'false' ? 'Disabled' : 'Enabled',
       // No policy written: KMS gives the key its default policy (the scenario builder's).
       ...(policy !== undefined && policy !== null
-        ? { keyPolicy: JSON.parse(JSON.stringify(policy)) as PolicyDocument, keyPolicySource: { path: written!.policy.path, text: written!.policy.text } }
+        ? { keyPolicy: JSON.parse(JSON.stringify(policy)) as PolicyDocument, keyPolicySource: { path: written!.policy.path, text: written!.policy.text, statementSpans: statementSpans(written!.policy.model) } }
         : {}),
       aliases: aliases.get(key) ?? [],
       ...(tags ? { tags } : {}),
