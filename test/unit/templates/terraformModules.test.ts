@@ -276,6 +276,26 @@ resource "aws_kms_grant" "g" {
 `;
     assert.deepEqual(loud({ 'main.tf': text }), []);
   });
+
+  it('"To specify the grantee principal, use the Amazon Resource Name (ARN) of an AWS principal": a role name is an error at the string', () => {
+    const grant = (grantee: string, retiring = '') => `${jsonencodeKey('')}
+resource "aws_kms_grant" "g" {
+  key_id            = aws_kms_key.main.key_id
+  grantee_principal = ${grantee}
+  ${retiring}
+  operations        = ["Decrypt"]
+}
+`;
+    const found = one({ 'main.tf': grant('"app-role"') }, 'KMS_GRANT_PRINCIPAL_INVALID');
+    assert.equal(found.at, '"app-role"');
+    assert.equal(found.finding.severity, 'error');
+    assert.match(found.finding.message, /^'app-role' is not a principal KMS accepts as grantee_principal: use the ARN of an AWS account, IAM user, IAM role/);
+    assert.equal(one({ 'main.tf': grant('"arn:aws:iam::111122223333:role/App"', 'retiring_principal = "admin"') }, 'KMS_GRANT_PRINCIPAL_INVALID').at, '"admin"');
+    // An ARN, a service principal, a reference or a variable: nothing to say.
+    for (const ok of ['"arn:aws:iam::111122223333:role/App"', '"logs.us-east-1.amazonaws.com"', 'aws_iam_role.app.arn', 'var.grantee']) {
+      assert.deepEqual(codes({ 'main.tf': grant(ok) }).filter((c) => c === 'KMS_GRANT_PRINCIPAL_INVALID'), [], ok);
+    }
+  });
 });
 
 describe('Terraform: IAM policies of the module against its keys', () => {

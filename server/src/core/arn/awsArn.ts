@@ -51,6 +51,9 @@ export function accountRootArnOf(account: string, partition = 'aws'): string {
 const PRINCIPAL_NAME = /^(arn:aws[a-z-]*:(iam|sts)::\d{12}:.+|[a-z0-9.-]+\.amazonaws\.com(\.cn)?)$/;
 
 /** Whether the text names a principal a policy, a grant or a request can name. */
+/** What isPrincipalName accepts, in words, for the messages that refuse anything else. */
+export const PRINCIPAL_NAME_FORMS = 'the ARN of an AWS account, IAM user, IAM role, federated user or assumed role user, or an AWS service principal';
+
 export function isPrincipalName(text: string): boolean {
   return PRINCIPAL_NAME.test(text);
 }

@@ -3,7 +3,7 @@
 // considers every grant on the key when it decides a request.
 import { findKeys } from './stateTracking';
 import { randomBytes } from 'node:crypto';
-import { accountOfPrincipal, isPrincipalName } from '../arn/awsArn';
+import { accountOfPrincipal, isPrincipalName, PRINCIPAL_NAME_FORMS } from '../arn/awsArn';
 import { GRANT_OPERATIONS, grantOperationsFor } from '../catalog/kmsCuratedFacts';
 import { constraintViolation, enumViolation, notFound, validation } from './engineErrors';
 import type { GrantRecord, KeyRecord } from './engineState';
@@ -76,7 +76,7 @@ function createGrant(context: OperationContext) {
   for (const [member, value] of [['granteePrincipal', grantee], ['retiringPrincipal', retiring]] as const) {
     if (value === undefined) continue;
     if (!PRINCIPAL_ID_PATTERN.test(value)) throw constraintViolation(value, member, 'Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$');
-    if (!isPrincipalName(value)) throw validation(`${value} is not a valid principal: use the ARN of an AWS account, IAM user, IAM role, federated user or assumed role user, or an AWS service principal.`);
+    if (!isPrincipalName(value)) throw validation(`${value} is not a valid principal: use ${PRINCIPAL_NAME_FORMS}.`);
   }
   const operations = input.optionalStringList('Operations');
   if (!operations) throw constraintViolation(null, 'operations', 'Member must not be null');

@@ -1,6 +1,7 @@
 // The checks that need a Terraform key's own arguments, grants and aliases: the same rules
 // (codes, AWS sentences, operation tables) as CloudFormation's templateKeyRules.ts, worded in
 // Terraform's argument names. Values the module does not fix skip the check.
+import { isPrincipalName, PRINCIPAL_NAME_FORMS } from '../../arn/awsArn';
 import type { KmsCatalog } from '../../catalog/kmsCatalog';
 import { GRANT_OPERATIONS, grantOperationsFor } from '../../catalog/kmsCuratedFacts';
 import type { Finding } from '../../analysis/analysisTypes';
@@ -34,8 +35,15 @@ export const GRANT_ONLY_ACCESS: TemplateRule = {
   awsSays: 'You can use the key policy alone to control access, which means the full scope of access to the KMS key is defined in a single document (the key policy). Grants are an alternative to the key policy.',
 };
 
+export const GRANT_PRINCIPAL_INVALID: TemplateRule = {
+  code: 'KMS_GRANT_PRINCIPAL_INVALID',
+  severity: 'error',
+  docUrl: 'https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html',
+  awsSays: 'To specify the grantee principal, use the Amazon Resource Name (ARN) of an AWS principal. Valid principals include AWS accounts, IAM users, IAM roles, federated users, and assumed role users.',
+};
+
 /** The rules only the Terraform front-end reports (SARIF lists them beside every other rule). */
-export const TERRAFORM_RULES: readonly TemplateRule[] = [TERRAFORM_SYNTAX, GRANT_ONLY_ACCESS];
+export const TERRAFORM_RULES: readonly TemplateRule[] = [TERRAFORM_SYNTAX, GRANT_ONLY_ACCESS, GRANT_PRINCIPAL_INVALID];
 
 export function report(r: Pick<TemplateRule, 'code' | 'severity' | 'docUrl'>, range: SourceRange, message: string): Finding {
   return { code: r.code, severity: r.severity, docUrl: r.docUrl, range, message };
@@ -113,6 +121,14 @@ export function checkTerraformAliases(module: TerraformModule): { path: string; 
 export function checkTerraformGrants(module: TerraformModule): { path: string; finding: Finding }[] {
   const found: { path: string; finding: Finding }[] = [];
   for (const grant of resourcesOfType(module, 'aws_kms_grant')) {
+    // The grantee and retiring principal as written: KMS takes an ARN of a principal (the same test CreateGrant makes in the engine).
+    for (const argument of ['grantee_principal', 'retiring_principal']) {
+      const written = literalAttribute(grant.block.body, argument);
+      if (written && !isPrincipalName(written.value)) {
+        found.push({ path: grant.file.path, finding: report(GRANT_PRINCIPAL_INVALID, written.expression.range,
+          `'${written.value}' is not a principal KMS accepts as ${argument}: use ${PRINCIPAL_NAME_FORMS}. CreateGrant refuses the grant, so terraform apply fails.`) });
+      }
+    }
     const operations = grant.block.body.attributes.get('operations')?.value;
     if (operations?.kind !== 'tuple') continue;
     const key = referencedResource(module, grant.block.body.attributes.get('key_id')?.value, KEY_RESOURCE_TYPES);
