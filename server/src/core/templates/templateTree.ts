@@ -3,12 +3,13 @@
 // long form (`{"Fn::Sub": x}`) whose key sits on the tag, so everything after this file reads
 // one format. The `yaml` package keeps every node's source range and leaves custom tags on
 // the node; jsonc-parser does the same for JSON. In a large YAML stack, the resources the checks
-// read are mostly plain block YAML, read to the same nodes without the parser (yamlPlainBlocks.ts).
+// read are read to the same nodes from the parser's tokens, without composing a Document
+// (yamlCstEntries.ts), wherever that reading vouches for them.
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { SourceRange, SyntaxProblem } from '../policy/policyModel';
-import { adopt, node, shortFormOf, wrapShortForm } from './templateTreeNodes';
-import { readPlainYamlEntries } from './yamlPlainBlocks';
+import { adopt, node, scalarNode, shortFormOf, tagStart, trimmedEnd, wrapShortForm } from './templateTreeNodes';
+import { readYamlEntriesFromCst } from './yamlCstEntries';
 import { readYamlTemplateOutline, type OutlineResource } from './yamlTemplateOutline';
 
 export type TemplateFormat = 'yaml' | 'json';
@@ -36,13 +37,6 @@ export interface TemplateTreeOptions {
 /** Past this depth a template is not a template; the recursive walk stops instead of the stack. */
 const MAX_DEPTH = 256;
 
-/** Where a tag written before a node starts (`!Sub` in `!Sub "x"`): the yaml range starts after it. */
-function tagStart(text: string, valueStart: number, tag: string): number {
-  let i = valueStart;
-  while (i > 0 && /\s/.test(text[i - 1]!)) i--;
-  return text.slice(i - tag.length, i) === tag ? i - tag.length : valueStart;
-}
-
 function fromYaml(text: string, yamlNode: YamlNode | null | undefined, fallbackOffset: number, depth: number): JsonNode {
   if (!yamlNode || depth > MAX_DEPTH) return node('null', fallbackOffset, 0, null);
   if (isAlias(yamlNode)) {
@@ -52,8 +46,7 @@ function fromYaml(text: string, yamlNode: YamlNode | null | undefined, fallbackO
   }
   const [start, rangeEnd] = yamlNode.range ?? [fallbackOffset, fallbackOffset];
   // A block collection's range runs on to the next line; the node ends at its last character.
-  let valueEnd = rangeEnd;
-  while (valueEnd > start && /\s/.test(text[valueEnd - 1]!)) valueEnd--;
+  const valueEnd = trimmedEnd(text, start, rangeEnd);
   let result: JsonNode;
   if (isMap(yamlNode)) {
     const properties: JsonNode[] = [];
@@ -71,13 +64,7 @@ function fromYaml(text: string, yamlNode: YamlNode | null | undefined, fallbackO
     const items = yamlNode.items.map((item) => fromYaml(text, item as YamlNode | null, start, depth + 1));
     result = adopt(node('array', start, valueEnd - start), items);
   } else if (isScalar(yamlNode)) {
-    const value = yamlNode.value;
-    // Numbers keep their written text: an unquoted account ID such as 012345678901 must not
-    // lose its leading zero, and CloudFormation passes policy values on as strings.
-    if (typeof value === 'number' || typeof value === 'bigint') result = node('string', start, valueEnd - start, yamlNode.source ?? String(value));
-    else if (typeof value === 'boolean') result = node('boolean', start, valueEnd - start, value);
-    else if (value === null || value === undefined) result = node('null', start, valueEnd - start, null);
-    else result = node('string', start, valueEnd - start, String(value));
+    result = scalarNode(yamlNode.value, yamlNode.source, start, valueEnd - start);
   } else {
     result = node('null', start, valueEnd - start, null);
   }
@@ -105,10 +92,10 @@ function shift(tree: JsonNode, by: number): void {
 }
 
 /** The entries of the block mapping written in text[start, end), as property nodes placed in the template. */
-function parseYamlEntries(text: string, start: number, end: number, indent: number, expected: number, problems: SyntaxProblem[]): JsonNode[] | undefined {
-  // Plain block YAML (how key policies are mostly written) is read without the parser, to the same nodes.
-  const plain = readPlainYamlEntries(text, start, end, indent, expected);
-  if (plain) return plain;
+function parseYamlEntries(text: string, start: number, end: number, expected: number, problems: SyntaxProblem[]): JsonNode[] | undefined {
+  // Read from the parser's tokens where that gives the Document's nodes with no syntax problem.
+  const read = readYamlEntriesFromCst(text, start, end, expected);
+  if (read) return read;
   const tree = parseYaml(text.slice(start, end));
   const entries = tree.root?.type === 'object' ? (tree.root.children ?? []) : [];
   if (entries.length !== expected) return undefined;
@@ -117,16 +104,9 @@ function parseYamlEntries(text: string, start: number, end: number, indent: numb
   return entries;
 }
 
-/** Where the written text before `end` stops (the trailing blank lines and spaces left out). */
-function trimmedEnd(text: string, start: number, end: number): number {
-  while (end > start && /\s/.test(text[end - 1]!)) end--;
-  return end;
-}
-
 /** A resource read no further than its Type: `{Type: ...}` with the written ranges. */
-function unreadResource(resource: OutlineResource & { type: NonNullable<OutlineResource['type']> }): JsonNode {
+function unreadResource(resource: OutlineResource, type: NonNullable<OutlineResource['type']>): JsonNode {
   const end = resource.contentEnd;
-  const { type } = resource;
   const typeName = node('string', type.keyStart, 'Type'.length, 'Type');
   const typeProperty = adopt(node('property', type.keyStart, type.end - type.keyStart), [typeName, node('string', type.start, type.end - type.start, type.value)]);
   (typeProperty as { colonOffset?: number }).colonOffset = type.keyStart + 'Type'.length;
@@ -148,9 +128,9 @@ function parseYamlResources(text: string, reads: (type: string) => boolean): Tem
   const unread: SourceRange[] = [];
   const properties: JsonNode[] = [];
   // Consecutive entries that are parsed go to the parser as one slice.
-  const parseRun = <T extends { lineStart: number; keyStart: number; end: number }>(run: T[], into: JsonNode[]): boolean => {
+  const parseRun = <T extends { lineStart: number; end: number }>(run: T[], into: JsonNode[]): boolean => {
     if (run.length === 0) return true;
-    const entries = parseYamlEntries(text, run[0]!.lineStart, run.at(-1)!.end, run[0]!.keyStart - run[0]!.lineStart, run.length, problems);
+    const entries = parseYamlEntries(text, run[0]!.lineStart, run.at(-1)!.end, run.length, problems);
     if (!entries) return false;
     into.push(...entries);
     return true;
@@ -173,7 +153,7 @@ function parseYamlResources(text: string, reads: (type: string) => boolean): Tem
       }
       if (!parseRun(resourceRun, resourceProperties)) return undefined;
       resourceRun = [];
-      resourceProperties.push(unreadResource({ ...resource, type }));
+      resourceProperties.push(unreadResource(resource, type));
       unread.push({ start: resource.lineStart, end: resource.end });
     }
     if (!parseRun(resourceRun, resourceProperties)) return undefined;
