@@ -4,6 +4,7 @@
 // resources have AWS:: types; anything else is left alone (it may be any YAML or JSON).
 import type { Node as JsonNode } from 'jsonc-parser';
 import { memberOf, membersOf, parseTemplateTree, type TemplateFormat, type TemplateTree } from './templateTree';
+import type { YamlSliceCache } from './yamlSliceCache';
 
 export interface TemplateResource {
   readonly logicalId: string;
@@ -53,13 +54,15 @@ export interface ReadTemplateOptions {
    * fast to check as it is typed.
    */
   readonly wholeTemplate?: boolean;
+  /** The document's slices read by its earlier analyses (TemplateTreeOptions.slices); absent, none are kept. */
+  readonly slices?: YamlSliceCache;
 }
 
 /** The template, or undefined when the text is not a CloudFormation template. */
 export function readCloudFormationTemplate(text: string, format?: TemplateFormat, options: ReadTemplateOptions = {}): CloudFormationTemplate | undefined {
   // Cheap test first: most YAML and JSON files in a workspace are not templates.
   if (!/AWSTemplateFormatVersion|Resources/.test(text)) return undefined;
-  const tree = parseTemplateTree(text, format, options.wholeTemplate ? {} : { readsResource: isReadResourceType });
+  const tree = parseTemplateTree(text, format, options.wholeTemplate ? {} : { readsResource: isReadResourceType, slices: options.slices });
   if (!isTemplateRoot(tree.root)) return undefined;
   const parameters = new Map<string, JsonNode>();
   for (const { name, value } of membersOf(memberOf(tree.root, 'Parameters'))) parameters.set(String(name.value), value);

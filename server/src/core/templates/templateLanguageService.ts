@@ -25,7 +25,11 @@ export interface TemplateAnalysis {
   readonly policies: readonly TemplateKeyPolicy[];
 }
 
-/** The template's keys and their policies, or undefined when the text is not a template. */
+/**
+ * The template's keys and their policies, or undefined when the text is not a template. The
+ * editor passes each document's YamlSliceCache in `options.slices`: an edit then parses again
+ * only the resources whose text it changed.
+ */
 export function analyzeTemplate(text: string, format?: TemplateFormat, options: ReadTemplateOptions = {}): TemplateAnalysis | undefined {
   const template = readCloudFormationTemplate(text, format, options);
   if (!template) return undefined;

@@ -10,6 +10,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as Ya
 import type { SourceRange, SyntaxProblem } from '../policy/policyModel';
 import { adopt, node, scalarNode, shortFormOf, tagStart, trimmedEnd, wrapShortForm } from './templateTreeNodes';
 import { readYamlEntriesFromCst } from './yamlCstEntries';
+import type { YamlSliceCache } from './yamlSliceCache';
 import { readYamlTemplateOutline, type OutlineResource } from './yamlTemplateOutline';
 
 export type TemplateFormat = 'yaml' | 'json';
@@ -32,6 +33,11 @@ export interface TemplateTreeOptions {
    * layout lets the outline be read line by line: otherwise the whole template is read.
    */
   readonly readsResource?: (type: string) => boolean;
+  /**
+   * The slices read by earlier readings of the same document (with readsResource): those whose
+   * text is unchanged are not parsed again. Absent, every slice is parsed.
+   */
+  readonly slices?: YamlSliceCache;
 }
 
 /** Past this depth a template is not a template; the recursive walk stops instead of the stack. */
@@ -92,7 +98,16 @@ function shift(tree: JsonNode, by: number): void {
 }
 
 /** The entries of the block mapping written in text[start, end), as property nodes placed in the template. */
-function parseYamlEntries(text: string, start: number, end: number, expected: number, problems: SyntaxProblem[]): JsonNode[] | undefined {
+function parseYamlEntries(text: string, start: number, end: number, expected: number, problems: SyntaxProblem[], slices: YamlSliceCache | undefined): JsonNode[] | undefined {
+  const read = () => {
+    const before = problems.length;
+    const entries = readYamlEntries(text, start, end, expected, problems);
+    return entries && { entries, problems: problems.length - before };
+  };
+  return slices ? slices.entries(text, start, end, expected, read) : read()?.entries;
+}
+
+function readYamlEntries(text: string, start: number, end: number, expected: number, problems: SyntaxProblem[]): JsonNode[] | undefined {
   // Read from the parser's tokens where that gives the Document's nodes with no syntax problem.
   const read = readYamlEntriesFromCst(text, start, end, expected);
   if (read) return read;
@@ -121,16 +136,17 @@ function unreadResource(resource: OutlineResource, type: NonNullable<OutlineReso
  * The template with only the resources `reads` accepts parsed, the rest kept as their Type;
  * undefined when the outline cannot be read line by line (the caller parses the whole text).
  */
-function parseYamlResources(text: string, reads: (type: string) => boolean): TemplateTree | undefined {
+function parseYamlResources(text: string, reads: (type: string) => boolean, slices: YamlSliceCache | undefined): TemplateTree | undefined {
   const outline = readYamlTemplateOutline(text);
   if (!outline) return undefined;
+  slices?.begin();
   const problems: SyntaxProblem[] = [];
   const unread: SourceRange[] = [];
   const properties: JsonNode[] = [];
   // Consecutive entries that are parsed go to the parser as one slice.
   const parseRun = <T extends { lineStart: number; end: number }>(run: T[], into: JsonNode[]): boolean => {
     if (run.length === 0) return true;
-    const entries = parseYamlEntries(text, run[0]!.lineStart, run.at(-1)!.end, run.length, problems);
+    const entries = parseYamlEntries(text, run[0]!.lineStart, run.at(-1)!.end, run.length, problems, slices);
     if (!entries) return false;
     into.push(...entries);
     return true;
@@ -167,6 +183,7 @@ function parseYamlResources(text: string, reads: (type: string) => boolean): Tem
     properties.push(property);
   }
   if (!parseRun(run, properties)) return undefined;
+  slices?.finish();
   const rootStart = outline.sections[0]!.keyStart;
   const root = adopt(node('object', rootStart, trimmedEnd(text, rootStart, text.length) - rootStart), properties);
   return { format: 'yaml', root, syntaxProblems: problems.sort((a, b) => a.range.start - b.range.start), unread };
@@ -190,7 +207,7 @@ export function templateFormatOf(text: string): TemplateFormat {
 
 export function parseTemplateTree(text: string, format: TemplateFormat = templateFormatOf(text), options: TemplateTreeOptions = {}): TemplateTree {
   if (format === 'json') return parseJson(text);
-  return (options.readsResource && parseYamlResources(text, options.readsResource)) || parseYaml(text);
+  return (options.readsResource && parseYamlResources(text, options.readsResource, options.slices)) || parseYaml(text);
 }
 
 /** Property value of an object node by exact name. */
