@@ -70,6 +70,10 @@ describe('Simulate access and Who Can Use on a CloudFormation template', () => {
     assert.equal(keyPolicy?.source, URI);
     const delegation = keyPolicy?.statements.find((s) => s.sid === 'Enable IAM User Permissions');
     assert.equal(delegation?.range?.startLine, template.slice(0, template.indexOf('- Sid: Enable IAM User Permissions')).split('\n').length);
+    // And the role's inline policy, to its statement in the template.
+    const inline = allowed.trace.policies.find((p) => p.kind === 'identity-policy' && p.name.startsWith('decrypt-data'));
+    assert.equal(inline?.source, URI);
+    assert.equal(inline?.statements[0]?.range?.startLine, template.slice(0, template.indexOf('              - Effect: Allow\n                Action: kms:Decrypt')).split('\n').length);
     const denied = await ask('file:///ws/no-delegation.yaml');
     assert.equal(denied.decision, 'ImplicitDeny');
     assert.match(denied.summary ?? '', /no key policy statement allows kms:Decrypt for this caller/);

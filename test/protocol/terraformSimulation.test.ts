@@ -116,6 +116,10 @@ describe('Simulate access and Who Can Use on a Terraform module', () => {
     const result = await simulate(URI, APP, 'kms:Decrypt', KEY);
     assert.equal(result.decision, 'Allow');
     assert.equal(result.allowedBy, 'key-policy-and-iam');
+    // The role policy's statement, linked to where the .tf file writes it.
+    const rolePolicy = result.trace.policies.find((p) => p.kind === 'identity-policy' && p.name.startsWith('aws_iam_role_policy.app_decrypt'));
+    assert.equal(rolePolicy?.source, URI);
+    assert.equal(rolePolicy?.statements[0]?.range?.startLine, MODULE.slice(0, MODULE.indexOf('Statement = [{ Effect = "Allow", Action = "kms:Decrypt"')).split('\n').length);
     const encrypt = await simulate(URI, APP, 'kms:Encrypt', KEY);
     assert.equal(encrypt.allowedBy, 'key-policy');
     // The trace links each key-policy statement to where the .tf file writes it.

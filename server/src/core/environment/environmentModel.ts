@@ -16,6 +16,8 @@ export interface PolicySourceInfo {
   readonly name: string;
   readonly path?: string;
   readonly text?: string;
+  /** Where each statement is written in `text`, when it is a template or Terraform file rather than the policy's JSON. */
+  readonly statementSpans?: readonly { readonly start: number; readonly end: number }[];
 }
 
 export interface EnvironmentPrincipal {

@@ -74,7 +74,7 @@ export function findPrincipal(environment: Environment, arn: string): { readonly
 
 function named(document: PolicyDocument, info: PolicySourceInfo | undefined, fallback: string): PolicyDocument | NamedPolicy {
   if (!info) return document;
-  return { name: info.name || fallback, document, sourceText: info.text, source: info.path };
+  return { name: info.name || fallback, document, sourceText: info.text, source: info.path, ...(info.statementSpans ? { statementSpans: info.statementSpans } : {}) };
 }
 
 export function scenarioKey(environment: Environment, key: EnvironmentKey): ScenarioKey {

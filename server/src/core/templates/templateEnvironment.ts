@@ -72,13 +72,15 @@ export interface TemplateEnvironmentOptions {
 
 export function templateEnvironment(template: CloudFormationTemplate, keyPolicies: readonly TemplateKeyPolicy[], options: TemplateEnvironmentOptions = {}, resolver = new IntrinsicResolver(template)): TemplateEnvironment {
   const where = options.source ? ` in ${options.source}` : '';
-  // Policies link to the template; without their own text, since a trace's statement lines are
-  // read from JSON text and the template's are not the policy's.
-  const sourceInfo = (name: string): PolicySourceInfo => ({ name, ...(options.source ? { path: options.source } : {}) });
-  // As plain JSON: the document a deployment would hand IAM or KMS.
-  const documentOf = (node: JsonNode | undefined): PolicyDocument | undefined => {
-    const value = node ? templatePolicyDocument(template, node, resolver)?.model.value : undefined;
-    return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as PolicyDocument);
+  // Policies link to the template, each statement to where the template writes it.
+  const sourceInfo = (name: string, spans?: readonly { start: number; end: number }[]): PolicySourceInfo => ({
+    name,
+    ...(options.source ? { path: options.source, ...(spans ? { text: template.text, statementSpans: spans } : {}) } : {}),
+  });
+  // As plain JSON: the document a deployment would hand IAM or KMS, with where its statements are.
+  const documentOf = (node: JsonNode | undefined): { document: PolicyDocument; spans: { start: number; end: number }[] } | undefined => {
+    const model = node ? templatePolicyDocument(template, node, resolver)?.model : undefined;
+    return model?.value === undefined ? undefined : { document: JSON.parse(JSON.stringify(model.value)) as PolicyDocument, spans: statementSpans(model) };
   };
   const resources = [...template.resources.values()];
 
@@ -86,9 +88,9 @@ export function templateEnvironment(template: CloudFormationTemplate, keyPolicie
   const managed = new Map<string, Attached>();
   for (const resource of resources) {
     if (resource.type !== 'AWS::IAM::ManagedPolicy') continue;
-    const document = documentOf(memberOf(resource.properties, 'PolicyDocument'));
+    const read = documentOf(memberOf(resource.properties, 'PolicyDocument'));
     const name = literal(memberOf(resource.properties, 'ManagedPolicyName')) ?? resource.logicalId;
-    if (document !== undefined) managed.set(resource.logicalId, { document, source: sourceInfo(`${name} (managed policy ${resource.logicalId}${where})`) });
+    if (read) managed.set(resource.logicalId, { document: read.document, source: sourceInfo(`${name} (managed policy ${resource.logicalId}${where})`, read.spans) });
   }
 
   const attached = new Map<string, Attached[]>();
@@ -97,19 +99,19 @@ export function templateEnvironment(template: CloudFormationTemplate, keyPolicie
     const p = resource.properties;
     if (resource.type === 'AWS::IAM::Role' || resource.type === 'AWS::IAM::User') {
       for (const inline of listOf(memberOf(p, 'Policies'))) {
-        const document = documentOf(memberOf(inline, 'PolicyDocument'));
+        const read = documentOf(memberOf(inline, 'PolicyDocument'));
         const name = literal(memberOf(inline, 'PolicyName')) ?? 'inline policy';
-        if (document !== undefined) attach(resource.logicalId, { document, source: sourceInfo(`${name} (inline policy of ${resource.logicalId}${where})`) });
+        if (read) attach(resource.logicalId, { document: read.document, source: sourceInfo(`${name} (inline policy of ${resource.logicalId}${where})`, read.spans) });
       }
       for (const arn of listOf(memberOf(p, 'ManagedPolicyArns'))) {
         const policy = managed.get(refOf(arn) ?? '');
         if (policy) attach(resource.logicalId, policy);
       }
     } else if (resource.type === 'AWS::IAM::Policy' || resource.type === 'AWS::IAM::ManagedPolicy' || resource.type === 'AWS::IAM::RolePolicy' || resource.type === 'AWS::IAM::UserPolicy') {
-      const document = documentOf(memberOf(p, 'PolicyDocument'));
-      if (document === undefined) continue;
+      const read = documentOf(memberOf(p, 'PolicyDocument'));
+      if (!read) continue;
       const name = literal(memberOf(p, resource.type === 'AWS::IAM::ManagedPolicy' ? 'ManagedPolicyName' : 'PolicyName')) ?? resource.logicalId;
-      const policy = managed.get(resource.logicalId) ?? { document, source: sourceInfo(`${name} (${resource.type} ${resource.logicalId}${where})`) };
+      const policy = managed.get(resource.logicalId) ?? { document: read.document, source: sourceInfo(`${name} (${resource.type} ${resource.logicalId}${where})`, read.spans) };
       // Roles and users the policy names by Ref (RoleName/UserName for the single-principal kinds).
       const single = memberOf(p, resource.type === 'AWS::IAM::UserPolicy' ? 'UserName' : 'RoleName');
       const targets = single ? [single] : [...listOf(memberOf(p, 'Roles')), ...listOf(memberOf(p, 'Users'))];

@@ -89,19 +89,23 @@ export function terraformEnvironment(analysis: TerraformAnalysis, options: Terra
   const module = analysis.module;
   const account = module.plan?.account ?? TEMPLATE_ACCOUNT;
   const where = options.source ? ` in ${options.source}` : '';
-  const sourceInfo = (name: string): PolicySourceInfo => ({ name, ...(options.source ? { path: options.source } : {}) });
-  // As plain JSON: the document Terraform would hand IAM or KMS.
-  const documentOf = (resource: { file: TerraformResource['file'] }, expression: HclExpression | undefined): PolicyDocument | undefined => {
+  // As plain JSON: the document Terraform would hand IAM or KMS, linked to the file that writes it
+  // (a policy document data source may be in another file of the module), statement by statement.
+  const documentOf = (resource: { file: TerraformResource['file'] }, expression: HclExpression | undefined, name: string): { document: PolicyDocument; source: PolicySourceInfo } | undefined => {
     const written = expression && terraformPolicyOf(module, analysis.resolver, resource.file, expression);
     const value = written?.model.value;
-    return value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as PolicyDocument);
+    if (!written || value === undefined || value === null) return undefined;
+    return {
+      document: JSON.parse(JSON.stringify(value)) as PolicyDocument,
+      source: { name, path: written.path, text: written.text, statementSpans: statementSpans(written.model) },
+    };
   };
 
   const attached = new Map<string, { document: PolicyDocument; source: PolicySourceInfo }[]>();
   for (const identity of identityPolicies(analysis)) {
-    const document = documentOf(identity, identity.policy);
-    if (!document) continue;
-    for (const address of identity.attachedTo) attached.set(address, [...(attached.get(address) ?? []), { document, source: sourceInfo(`${identity.name}${where}`) }]);
+    const read = documentOf(identity, identity.policy, `${identity.name}${where}`);
+    if (!read) continue;
+    for (const address of identity.attachedTo) attached.set(address, [...(attached.get(address) ?? []), read]);
   }
 
   const principals = new Map<string, EnvironmentPrincipal>();
@@ -110,7 +114,7 @@ export function terraformEnvironment(analysis: TerraformAnalysis, options: Terra
     if (!arn) continue;
     const policies = attached.get(resource.address) ?? [];
     const boundaryPolicy = referencedResource(module, resource.block.body.attributes.get('permissions_boundary')?.value, MANAGED_POLICIES);
-    const boundary = boundaryPolicy && documentOf(boundaryPolicy, boundaryPolicy.block.body.attributes.get('policy')?.value);
+    const boundary = boundaryPolicy && documentOf(boundaryPolicy, boundaryPolicy.block.body.attributes.get('policy')?.value, `${boundaryPolicy.address} (permissions boundary)${where}`);
     const tags = stringMap(analysis, resource.block.body, 'tags');
     principals.set(resource.address, {
       arn,
@@ -118,7 +122,7 @@ export function terraformEnvironment(analysis: TerraformAnalysis, options: Terra
       ...(tags ? { tags } : {}),
       identityPolicies: policies.map((p) => p.document),
       identityPolicySources: policies.map((p) => p.source),
-      ...(boundary ? { permissionBoundary: boundary, permissionBoundarySource: sourceInfo(`${boundaryPolicy.address} (permissions boundary)${where}`) } : {}),
+      ...(boundary ? { permissionBoundary: boundary.document, permissionBoundarySource: boundary.source } : {}),
       accessKeys: [],
     });
   }
