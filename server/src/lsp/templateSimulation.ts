@@ -12,53 +12,41 @@ import type { SimulationResult } from '../core/access/simulationResult';
 import { buildScenarioFromEnvironment, type ScenarioRequestInput } from '../core/environment/scenarioBuilder';
 import { whoCanUseKey, type WhoCanUseKeyTable } from '../core/environment/whoCanUseKey';
 import { templateEnvironment, templateEnvironmentKeyArn, type TemplateEnvironment } from '../core/templates/templateEnvironment';
-import { analyzeTemplate, type TemplateAnalysis } from '../core/templates/templateLanguageService';
+import { analyzeTemplate } from '../core/templates/templateLanguageService';
 import { terraformEnvironment } from '../core/templates/terraform/terraformEnvironment';
-import type { TerraformAnalysis } from '../core/templates/terraform/terraformLanguageService';
 import type { PolicyModel } from '../core/policy/policyModel';
 import { URI } from './fileUri';
 import type { ServerContext } from './serverContext';
 import { templateDocuments } from './templateDocuments';
 import { isTerraformDocument, terraformDocuments } from './terraformDocuments';
 
-/** The template's analysis: the open document's (cached per version), else the file's on disk. */
-function analysisAt(ctx: ServerContext, uri: string): TemplateAnalysis | undefined {
+/**
+ * The open document, or the file on disk read once as a document (a lens's command may outlive
+ * the editor), with the language its name suggests.
+ */
+function documentAt(ctx: ServerContext, uri: string): TextDocument | undefined {
   const open = ctx.documents.get(uri);
-  if (open) return templateDocuments(ctx).analysisOf(open);
-  const text = fileText(uri);
-  return text === undefined ? undefined : analyzeTemplate(text, /\.ya?ml$/i.test(uri) ? 'yaml' : undefined);
-}
-
-function fileText(uri: string): string | undefined {
+  if (open) return open;
   if (!uri.startsWith('file:')) return undefined;
+  let text: string;
   try {
-    return readFileSync(URI.path(uri), 'utf8');
+    text = readFileSync(URI.path(uri), 'utf8');
   } catch {
     return undefined;
   }
+  return TextDocument.create(uri, /\.tf$/i.test(uri) ? 'terraform' : /\.ya?ml$/i.test(uri) ? 'yaml' : 'json', 0, text);
 }
 
-/** The open document, or the file on disk as a document (a lens's command may outlive the editor). */
-function documentAt(ctx: ServerContext, uri: string, languageId: string): TextDocument | undefined {
-  const open = ctx.documents.get(uri);
-  if (open) return open;
-  const text = fileText(uri);
-  return text === undefined ? undefined : TextDocument.create(uri, languageId, 0, text);
-}
-
-/** A Terraform file or plan's module, with the environment it makes; undefined for any other document. */
-async function terraformAt(ctx: ServerContext, uri: string): Promise<{ analysis: TerraformAnalysis; environment: TemplateEnvironment } | undefined> {
-  const document = documentAt(ctx, uri, /\.tf$/i.test(uri) ? 'terraform' : 'json');
-  if (!document || !isTerraformDocument(document)) return undefined;
-  const analysis = await terraformDocuments(ctx).analysisOf(document);
-  return analysis && { analysis, environment: terraformEnvironment(analysis, { source: uri }) };
-}
-
-/** The environment a template or a Terraform module makes; undefined when the document is neither. */
+/** The environment a template or a Terraform module (a .tf file or a plan) makes; undefined when the document is neither. */
 async function environmentAt(ctx: ServerContext, uri: string): Promise<TemplateEnvironment | undefined> {
-  const terraform = await terraformAt(ctx, uri);
-  if (terraform) return terraform.environment;
-  const analysis = analysisAt(ctx, uri);
+  const document = documentAt(ctx, uri);
+  if (!document) return undefined;
+  if (isTerraformDocument(document)) {
+    const analysis = await terraformDocuments(ctx).analysisOf(document);
+    return analysis && terraformEnvironment(analysis, { source: uri });
+  }
+  // An open template's analysis is kept per version; a file on disk is read for this request.
+  const analysis = ctx.documents.get(uri) ? templateDocuments(ctx).analysisOf(document) : analyzeTemplate(document.getText(), document.languageId === 'yaml' ? 'yaml' : undefined);
   return analysis && templateEnvironment(analysis.template, analysis.policies, { source: uri });
 }
 
