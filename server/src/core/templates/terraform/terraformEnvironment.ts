@@ -85,7 +85,22 @@ function grantsByKey(analysis: TerraformAnalysis): Map<TerraformResource, Enviro
   return byKey;
 }
 
+/**
+ * Environments already made, per analysis and source: the grant check, the lenses and a simulate
+ * request each ask for the same module's. An analysis is of one version of a module and is never
+ * changed, and neither is an environment once made.
+ */
+const environmentsMade = new WeakMap<TerraformAnalysis, Map<string, TemplateEnvironment>>();
+
 export function terraformEnvironment(analysis: TerraformAnalysis, options: TerraformEnvironmentOptions = {}): TemplateEnvironment {
+  let bySource = environmentsMade.get(analysis);
+  if (!bySource) environmentsMade.set(analysis, (bySource = new Map()));
+  let environment = bySource.get(options.source ?? '');
+  if (!environment) bySource.set(options.source ?? '', (environment = makeEnvironment(analysis, options)));
+  return environment;
+}
+
+function makeEnvironment(analysis: TerraformAnalysis, options: TerraformEnvironmentOptions): TemplateEnvironment {
   const module = analysis.module;
   const account = module.plan?.account ?? TEMPLATE_ACCOUNT;
   const where = options.source ? ` in ${options.source}` : '';
